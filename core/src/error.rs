@@ -1,0 +1,267 @@
+//! Status codes and errors: a code, a byte offset and a message in QEMU's words.
+
+use core::fmt;
+
+/// Result status of an operation; the numbers are the C ABI's and are append-only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum Status {
+    /// Success.
+    Ok = 0,
+    /// Help was asked for; not an error.
+    Help = 1,
+    /// A required pointer was NULL.
+    Null = -1,
+    /// Bad id, unknown flag bit, or a getter of the wrong type for that id.
+    InvalidArg = -2,
+    /// Keyval or JSON syntax, or a NUL byte in the text.
+    Syntax = -3,
+    /// A value of the wrong type, out of its type's range, or an unknown enum value.
+    Value = -4,
+    /// Unknown parameter or member.
+    Unexpected = -5,
+    /// A `migrate_params_check` (or capability) check failed.
+    Check = -6,
+    /// A fixed capacity was exceeded by input QEMU would accept.
+    Capacity = -7,
+    /// Output buffer too small.
+    NoSpace = -8,
+    /// A bad `-incoming` channel, URI or combination.
+    Channel = -9,
+    /// The table has no keyval form.
+    Unrepresentable = -10,
+}
+
+/// Every status, for tables and tests.
+pub const ALL_STATUSES: [Status; 12] = [
+    Status::Ok,
+    Status::Help,
+    Status::Null,
+    Status::InvalidArg,
+    Status::Syntax,
+    Status::Value,
+    Status::Unexpected,
+    Status::Check,
+    Status::Capacity,
+    Status::NoSpace,
+    Status::Channel,
+    Status::Unrepresentable,
+];
+
+impl Status {
+    /// The C name of the status (`MIGCFG_OK`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "MIGCFG_OK",
+            Status::Help => "MIGCFG_HELP",
+            Status::Null => "MIGCFG_ERR_NULL",
+            Status::InvalidArg => "MIGCFG_ERR_INVALID_ARG",
+            Status::Syntax => "MIGCFG_ERR_SYNTAX",
+            Status::Value => "MIGCFG_ERR_VALUE",
+            Status::Unexpected => "MIGCFG_ERR_UNEXPECTED",
+            Status::Check => "MIGCFG_ERR_CHECK",
+            Status::Capacity => "MIGCFG_ERR_CAPACITY",
+            Status::NoSpace => "MIGCFG_ERR_NOSPACE",
+            Status::Channel => "MIGCFG_ERR_CHANNEL",
+            Status::Unrepresentable => "MIGCFG_ERR_UNREPRESENTABLE",
+        }
+    }
+
+    /// The status with this code, if any.
+    pub fn from_code(code: i32) -> Option<Status> {
+        ALL_STATUSES.iter().copied().find(|s| *s as i32 == code)
+    }
+}
+
+/// Size of an error message buffer, NUL included (`MIGCFG_ERROR_MAX`).
+pub const ERROR_MAX: usize = 512;
+
+/// A message of at most `ERROR_MAX - 1` bytes; a longer one is cut at a UTF-8 boundary and
+/// ends in `...`. Messages quote input, which may hold any bytes, so this is bytes, not `str`.
+#[derive(Clone)]
+pub struct Message {
+    buf: [u8; ERROR_MAX],
+    len: usize,
+    cut: bool,
+}
+
+impl Message {
+    /// An empty message.
+    pub const fn new() -> Self {
+        Message { buf: [0; ERROR_MAX], len: 0, cut: false }
+    }
+
+    /// Append bytes, cutting when full.
+    pub fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.push_byte(b);
+        }
+    }
+
+    /// Append one byte.
+    pub fn push_byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) if self.len < ERROR_MAX - 1 => {
+                *slot = b;
+                self.len += 1;
+            }
+            _ => self.cut = true,
+        }
+    }
+
+    /// Finish a cut message: room for `...` at a UTF-8 boundary.
+    fn seal(&mut self) {
+        if !self.cut {
+            return;
+        }
+        let mut end = self.len.min(ERROR_MAX - 4);
+        // Back off over continuation bytes so no character is split.
+        while end > 0 && self.buf.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
+            end -= 1;
+        }
+        self.len = end;
+        self.cut = false;
+        for _ in 0..3 {
+            self.push_byte(b'.');
+        }
+    }
+
+    /// The message bytes (no NUL).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Write for Message {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", BytesDisplay(self.as_bytes()))
+    }
+}
+
+/// Shows bytes as text, with invalid UTF-8 replaced.
+pub struct BytesDisplay<'a>(pub &'a [u8]);
+
+impl fmt::Display for BytesDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_str("\u{FFFD}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for BytesDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// A failed operation: status, byte offset into the input, and message.
+#[derive(Clone, Debug)]
+pub struct Error {
+    /// What kind of failure.
+    pub status: Status,
+    /// Byte offset into the text the function was given.
+    pub offset: usize,
+    message: Message,
+}
+
+impl Error {
+    /// An error with the given parts; the message is sealed (cut with `...` if too long).
+    pub fn new(status: Status, offset: usize, mut message: Message) -> Self {
+        message.seal();
+        Error { status, offset, message }
+    }
+
+    /// An error with a fixed message.
+    pub fn fixed(status: Status, offset: usize, text: &str) -> Self {
+        let mut m = Message::new();
+        m.push(text.as_bytes());
+        Self::new(status, offset, m)
+    }
+
+    /// The message bytes (QEMU's wording; may quote non-UTF-8 input bytes).
+    pub fn message(&self) -> &[u8] {
+        self.message.as_bytes()
+    }
+
+    /// Move the offset by `delta` (for text embedded in a larger argument).
+    pub fn shifted(mut self, delta: usize) -> Self {
+        self.offset = self.offset.saturating_add(delta);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&BytesDisplay(self.message()), f)
+    }
+}
+
+impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_message_is_cut_with_ellipsis() {
+        let mut m = Message::new();
+        for _ in 0..600 {
+            m.push(b"x");
+        }
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(e.message().len(), 511);
+        assert!(e.message().ends_with(b"x..."));
+    }
+
+    #[test]
+    fn cut_respects_utf8() {
+        let mut m = Message::new();
+        m.push(b"x");
+        for _ in 0..300 {
+            m.push("é".as_bytes());
+        }
+        let e = Error::new(Status::Syntax, 0, m);
+        let s = core::str::from_utf8(e.message()).unwrap();
+        assert!(s.ends_with("é..."));
+        assert!(s.len() <= 511);
+    }
+
+    #[test]
+    fn exact_fit_is_not_cut() {
+        let mut m = Message::new();
+        for _ in 0..511 {
+            m.push(b"y");
+        }
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(e.message().len(), 511);
+        assert!(e.message().ends_with(b"yyy"));
+    }
+
+    #[test]
+    fn status_names_roundtrip() {
+        for s in ALL_STATUSES {
+            assert_eq!(Status::from_code(s as i32), Some(s));
+            assert!(s.name().starts_with("MIGCFG_"));
+        }
+        assert_eq!(Status::from_code(-11), None);
+        assert_eq!(Status::Channel as i32, -9);
+    }
+}

@@ -1,0 +1,325 @@
+//! Writers: the table as JSON (QEMU's own style, accepted by `migrate-set-parameters`) and
+//! as keyval. Both write the parameters that were set, in schema order.
+
+use crate::error::Status;
+use crate::schema::{self, Kind, PARAMS};
+use crate::table::Params;
+
+/// Where formatted bytes go: counts everything, stores what fits.
+pub struct Out<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> Out<'a> {
+    /// Write into `buf` (which may be empty, to measure).
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        Out { buf, len: 0 }
+    }
+
+    /// Bytes produced so far (also those that did not fit).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was produced.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, b: &[u8]) {
+        for &c in b {
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = c;
+            }
+            self.len = self.len.saturating_add(1);
+        }
+    }
+
+    fn dec(&mut self, v: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut v = v;
+        loop {
+            i = i.saturating_sub(1);
+            if let Some(d) = buf.get_mut(i) {
+                *d = b'0'.saturating_add((v % 10) as u8);
+            }
+            v /= 10;
+            if v == 0 || i == 0 {
+                break;
+            }
+        }
+        self.push(buf.get(i..).unwrap_or(&[]));
+    }
+}
+
+/// What to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FormatFlags {
+    /// Every parameter with its effective value, defaults included (an unset
+    /// `block-bitmap-mapping` has no value and is left out).
+    pub all: bool,
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn json_u(out: &mut Out<'_>, cp: u32) {
+    let mut b = [b'\\', b'u', 0, 0, 0, 0];
+    for (i, slot) in b.iter_mut().skip(2).enumerate() {
+        let shift = 12u32.saturating_sub(4u32.saturating_mul(i as u32));
+        *slot = HEX.get(((cp >> shift) & 0xF) as usize).copied().unwrap_or(b'0');
+    }
+    out.push(&b);
+}
+
+/// A JSON string as QEMU's writer spells it: printable ASCII as is, short escapes for the
+/// usual controls, everything else as `\uXXXX` (surrogate pairs above U+FFFF), invalid
+/// UTF-8 as `\uFFFD`, and the pair C0 80 as `\u0000`.
+fn json_str(out: &mut Out<'_>, s: &[u8]) {
+    out.push(b"\"");
+    let mut i = 0usize;
+    while let Some(&c) = s.get(i) {
+        let (cp, n) = decode_mod_utf8(s.get(i..).unwrap_or(&[]));
+        i = i.saturating_add(n.max(1));
+        match cp {
+            Some(0x22) => out.push(b"\\\""),
+            Some(0x5C) => out.push(b"\\\\"),
+            Some(0x08) => out.push(b"\\b"),
+            Some(0x0C) => out.push(b"\\f"),
+            Some(0x0A) => out.push(b"\\n"),
+            Some(0x0D) => out.push(b"\\r"),
+            Some(0x09) => out.push(b"\\t"),
+            Some(cp @ 0x20..=0x7E) => out.push(&[cp as u8]),
+            Some(cp) if cp >= 0x10000 => {
+                let v = cp.saturating_sub(0x10000);
+                json_u(out, 0xD800 | (v >> 10));
+                json_u(out, 0xDC00 | (v & 0x3FF));
+            }
+            Some(cp) => json_u(out, cp),
+            None => {
+                let _ = c;
+                json_u(out, 0xFFFD)
+            }
+        }
+    }
+    out.push(b"\"");
+}
+
+/// One code point of QEMU's modified UTF-8 (C0 80 is U+0000): the code point (None when
+/// invalid) and the bytes it takes.
+fn decode_mod_utf8(s: &[u8]) -> (Option<u32>, usize) {
+    let Some(&c) = s.first() else { return (None, 0) };
+    if c < 0x80 {
+        return (Some(u32::from(c)), 1);
+    }
+    if c == 0xC0 && s.get(1) == Some(&0x80) {
+        return (Some(0), 2);
+    }
+    let n = match c {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return (None, 1),
+    };
+    match s.get(..n).and_then(|b| core::str::from_utf8(b).ok()).and_then(|t| t.chars().next()) {
+        Some(ch) => (Some(u32::from(ch)), n),
+        None => (None, 1),
+    }
+}
+
+fn kv_str(out: &mut Out<'_>, s: &[u8]) {
+    for &c in s {
+        if c == b',' {
+            out.push(b",,");
+        } else {
+            out.push(&[c]);
+        }
+    }
+}
+
+/// Write `p` as JSON.
+pub fn json(p: &Params, flags: FormatFlags, out: &mut Out<'_>) {
+    out.push(b"{");
+    let mut first = true;
+    for (id, d) in PARAMS.iter().enumerate() {
+        let set = p.is_set(id);
+        if !set && !(flags.all && d.kind != Kind::BitmapMapping) {
+            continue;
+        }
+        if !first {
+            out.push(b", ");
+        }
+        first = false;
+        json_str(out, d.name.as_bytes());
+        out.push(b": ");
+        match d.kind {
+            Kind::Bool => out.push(if p.scalar(id) == Some(1) { b"true" } else { b"false" }),
+            Kind::Uint(_) | Kind::Size => out.dec(p.scalar(id).unwrap_or(0)),
+            Kind::Enum(vals) => {
+                let i = p.scalar(id).unwrap_or(0) as usize;
+                json_str(out, vals.get(i).copied().unwrap_or("").as_bytes());
+            }
+            Kind::Str => json_str(out, p.string(id).unwrap_or(&[])),
+            Kind::StrList => {
+                out.push(b"[");
+                for i in 0..p.exec_len() {
+                    if i > 0 {
+                        out.push(b", ");
+                    }
+                    json_str(out, p.exec(i).unwrap_or(&[]));
+                }
+                out.push(b"]");
+            }
+            Kind::BitmapMapping => {
+                out.push(b"[");
+                for i in 0..p.nodes_len() {
+                    let Some(n) = p.node(i) else { continue };
+                    if i > 0 {
+                        out.push(b", ");
+                    }
+                    out.push(b"{\"node-name\": ");
+                    json_str(out, n.node_name);
+                    out.push(b", \"alias\": ");
+                    json_str(out, n.alias);
+                    out.push(b", \"bitmaps\": [");
+                    for j in 0..n.bitmaps {
+                        let Some(b) = p.bitmap(i, j) else { continue };
+                        if j > 0 {
+                            out.push(b", ");
+                        }
+                        out.push(b"{\"name\": ");
+                        json_str(out, b.name);
+                        out.push(b", \"alias\": ");
+                        json_str(out, b.alias);
+                        match b.persistent {
+                            None => {}
+                            Some(None) => out.push(b", \"transform\": {}"),
+                            Some(Some(v)) => {
+                                out.push(b", \"transform\": {\"persistent\": ");
+                                out.push(if v { b"true" } else { b"false" });
+                                out.push(b"}");
+                            }
+                        }
+                        out.push(b"}");
+                    }
+                    out.push(b"]}");
+                }
+                out.push(b"]");
+            }
+        }
+    }
+    out.push(b"}");
+}
+
+/// Write `p` as keyval; `Err(Status::Unrepresentable)` when a set value has no keyval form
+/// (an empty list or an empty `transform`).
+pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), Status> {
+    let mut first = true;
+    let mut sep = |out: &mut Out<'_>| {
+        if !first {
+            out.push(b",");
+        }
+        first = false;
+    };
+    for (id, d) in PARAMS.iter().enumerate() {
+        let set = p.is_set(id);
+        if !set && !flags.all {
+            continue;
+        }
+        let name = d.name.as_bytes();
+        match d.kind {
+            Kind::Bool => {
+                sep(out);
+                out.push(name);
+                out.push(if p.scalar(id) == Some(1) { b"=on" } else { b"=off" });
+            }
+            Kind::Uint(_) | Kind::Size => {
+                sep(out);
+                out.push(name);
+                out.push(b"=");
+                out.dec(p.scalar(id).unwrap_or(0));
+            }
+            Kind::Enum(vals) => {
+                sep(out);
+                out.push(name);
+                out.push(b"=");
+                let i = p.scalar(id).unwrap_or(0) as usize;
+                out.push(vals.get(i).copied().unwrap_or("").as_bytes());
+            }
+            Kind::Str => {
+                sep(out);
+                out.push(name);
+                out.push(b"=");
+                kv_str(out, p.string(id).unwrap_or(&[]));
+            }
+            Kind::StrList => {
+                if !set {
+                    continue;
+                }
+                if p.exec_len() == 0 {
+                    return Err(Status::Unrepresentable);
+                }
+                for i in 0..p.exec_len() {
+                    sep(out);
+                    out.push(name);
+                    out.push(b".");
+                    out.dec(i as u64);
+                    out.push(b"=");
+                    kv_str(out, p.exec(i).unwrap_or(&[]));
+                }
+            }
+            Kind::BitmapMapping => {
+                if !set {
+                    continue;
+                }
+                if p.nodes_len() == 0 {
+                    return Err(Status::Unrepresentable);
+                }
+                for i in 0..p.nodes_len() {
+                    let Some(n) = p.node(i) else { continue };
+                    if n.bitmaps == 0 {
+                        return Err(Status::Unrepresentable);
+                    }
+                    let node = |out: &mut Out<'_>, member: &[u8]| {
+                        out.push(name);
+                        out.push(b".");
+                        out.dec(i as u64);
+                        out.push(member);
+                    };
+                    sep(out);
+                    node(out, b".node-name=");
+                    kv_str(out, n.node_name);
+                    sep(out);
+                    node(out, b".alias=");
+                    kv_str(out, n.alias);
+                    for j in 0..n.bitmaps {
+                        let Some(b) = p.bitmap(i, j) else { continue };
+                        let bm = |out: &mut Out<'_>, member: &[u8]| {
+                            node(out, b".bitmaps.");
+                            out.dec(j as u64);
+                            out.push(member);
+                        };
+                        sep(out);
+                        bm(out, b".name=");
+                        kv_str(out, b.name);
+                        sep(out);
+                        bm(out, b".alias=");
+                        kv_str(out, b.alias);
+                        match b.persistent {
+                            None => {}
+                            Some(None) => return Err(Status::Unrepresentable),
+                            Some(Some(v)) => {
+                                sep(out);
+                                bm(out, b".transform.persistent=");
+                                out.push(if v { b"on" } else { b"off" });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let _ = schema::PARAM_COUNT;
+    Ok(())
+}

@@ -1,0 +1,350 @@
+//! The whole parse: front end, typed visit, checks, then the commit into the table.
+//! Nothing is written to the table before every step has passed.
+
+use crate::check::{self, Values};
+use crate::error::{Error, Message, Status};
+use crate::schema::{self, Kind, BITMAP_CAPACITY, PARAM_COUNT, STRING_CAPACITY};
+use crate::stage::{Stage, Syntax, TEXT_MAX};
+use crate::table::{Dst, Params, Src};
+use crate::text::StrRef;
+use crate::visit::{self, str_of, Typed};
+use crate::{json, keyval};
+
+/// Opt-in behaviour for a parse.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// A `help`/`?` item gives `Status::Help` (the `-incoming` family) instead of QEMU's
+    /// "Help is not available" error.
+    pub help: bool,
+}
+
+/// Staged values over a table over the defaults.
+struct Merged<'a> {
+    text: &'a [u8],
+    stage: &'a Stage,
+    typed: &'a Typed,
+    table: &'a Params,
+}
+
+impl Merged<'_> {
+    fn staged(&self, id: usize) -> bool {
+        self.typed.set & (1u64 << id) != 0
+    }
+}
+
+impl Values for Merged<'_> {
+    fn scalar(&self, id: usize) -> u64 {
+        if self.staged(id) {
+            self.typed.vals.get(id).copied().unwrap_or(0)
+        } else {
+            self.table.scalar(id).unwrap_or(0)
+        }
+    }
+
+    fn nodes(&self) -> usize {
+        if self.staged(schema::BLOCK_BITMAP_MAPPING) {
+            usize::from(self.stage.nnodes)
+        } else {
+            self.table.nodes_len()
+        }
+    }
+
+    fn node(&self, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
+        if self.staged(schema::BLOCK_BITMAP_MAPPING) {
+            let n = self.stage.nodes.get(i).copied().unwrap_or_default();
+            (str_of(self.text, n.name), str_of(self.text, n.alias), usize::from(n.nbitmaps))
+        } else {
+            match self.table.node(i) {
+                Some(n) => (StrRef::Plain(n.node_name), StrRef::Plain(n.alias), n.bitmaps),
+                None => (StrRef::Plain(&[]), StrRef::Plain(&[]), 0),
+            }
+        }
+    }
+
+    fn bitmap(&self, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>) {
+        if self.staged(schema::BLOCK_BITMAP_MAPPING) {
+            let (Ok(n), Ok(b)) = (u8::try_from(i), u8::try_from(j)) else {
+                return (StrRef::Plain(&[]), StrRef::Plain(&[]));
+            };
+            match self.stage.bitmap(n, b) {
+                Some(bm) => (str_of(self.text, bm.name), str_of(self.text, bm.alias)),
+                None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
+            }
+        } else {
+            match self.table.bitmap(i, j) {
+                Some(b) => (StrRef::Plain(b.name), StrRef::Plain(b.alias)),
+                None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
+            }
+        }
+    }
+
+    fn page_size(&self) -> u64 {
+        u64::from(self.table.page_size())
+    }
+
+    fn offset(&self, id: usize) -> usize {
+        match self.stage.params.get(id) {
+            Some(r) if self.staged(id) => r.span().start(),
+            _ => self.text.len(),
+        }
+    }
+}
+
+/// Enumerate the strings of the merged table in canonical order.
+fn strings<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, table: &'a Params, f: &mut dyn FnMut(Dst, Src<'a>)) {
+    for (id, d) in schema::PARAMS.iter().enumerate() {
+        let staged = typed.set & (1u64 << id) != 0;
+        if !staged && !table.is_set(id) {
+            continue;
+        }
+        match d.kind {
+            Kind::Str => {
+                if staged {
+                    let raw = stage.params.get(id).copied().unwrap_or_default();
+                    f(Dst::Param(id), Src::New(str_of(text, raw)));
+                } else {
+                    f(Dst::Param(id), Src::Old(table.vals.get(id).copied().unwrap_or(0) as u32));
+                }
+            }
+            Kind::StrList => {
+                if staged {
+                    for (i, e) in stage.exec.iter().take(usize::from(stage.nexec)).enumerate() {
+                        f(Dst::Exec(i), Src::New(str_of(text, *e)));
+                    }
+                } else {
+                    for (i, p) in table.exec.iter().take(table.exec_len()).enumerate() {
+                        f(Dst::Exec(i), Src::Old(*p));
+                    }
+                }
+            }
+            Kind::BitmapMapping => {
+                let mut k = 0usize;
+                if staged {
+                    for (i, n) in stage.nodes.iter().take(usize::from(stage.nnodes)).enumerate() {
+                        f(Dst::NodeName(i), Src::New(str_of(text, n.name)));
+                        f(Dst::NodeAlias(i), Src::New(str_of(text, n.alias)));
+                        for j in 0..n.nbitmaps {
+                            let bm = u8::try_from(i).ok().and_then(|ii| stage.bitmap(ii, j));
+                            let (a, b) = bm.map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
+                                (str_of(text, bm.name), str_of(text, bm.alias))
+                            });
+                            f(Dst::BmName(k), Src::New(a));
+                            f(Dst::BmAlias(k), Src::New(b));
+                            k = k.saturating_add(1);
+                        }
+                    }
+                } else {
+                    for i in 0..table.nodes_len() {
+                        let [nn, na, nb] = table.nodes.get(i).copied().unwrap_or_default();
+                        f(Dst::NodeName(i), Src::Old(nn));
+                        f(Dst::NodeAlias(i), Src::Old(na));
+                        for _ in 0..nb {
+                            let [bn, ba, _] = table.bitmaps.get(k).copied().unwrap_or_default();
+                            f(Dst::BmName(k), Src::Old(bn));
+                            f(Dst::BmAlias(k), Src::Old(ba));
+                            k = k.saturating_add(1);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn capacity_error(text: &[u8], stage: &Stage, id: usize) -> Error {
+    let mut m = Message::new();
+    m.push(b"Parameter '");
+    m.push(schema::def(id).map_or("", |d| d.name).as_bytes());
+    m.push(b"' does not fit: the strings of a table share ");
+    let mut buf = [0u8; 10];
+    m.push(crate::keyval::fmt_u32(STRING_CAPACITY as u32, &mut buf));
+    m.push(b" bytes");
+    let at = stage.params.get(id).map_or(text.len(), |r| r.span().start());
+    Error::new(Status::Capacity, at, m)
+}
+
+/// Parse `text` into `p`. On error `p` is unchanged.
+pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error> {
+    if text.len() > TEXT_MAX {
+        return Err(Error::fixed(Status::Capacity, TEXT_MAX, "Text is longer than migcfg accepts (256 MiB)"));
+    }
+    if let Some(at) = text.iter().position(|&b| b == 0) {
+        return Err(Error::fixed(Status::Syntax, at, "Text contains a NUL byte"));
+    }
+    let json = text.first() == Some(&b'{');
+    let mut stage = Stage::new(if json { Syntax::Json } else { Syntax::Keyval });
+    let front = if json { json::parse(text, &mut stage) } else { keyval::parse(text, &mut stage, flags.help) };
+    match front {
+        Err(e) if e.status == Status::Help => return Ok(Status::Help),
+        r => r?,
+    }
+    let typed = visit::visit(text, &stage)?;
+    check::check(&Merged { text, stage: &stage, typed: &typed, table: p })?;
+    commit(p, text, &stage, &typed)?;
+    Ok(Status::Ok)
+}
+
+fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(), Error> {
+    // Settle the arena's capacity before writing anything.
+    let mut total = 0usize;
+    let mut over: Option<usize> = None;
+    let mut cur_id = 0usize;
+    strings(text, stage, typed, p, &mut |dst, src| {
+        let id = match dst {
+            Dst::Param(id) => id,
+            Dst::Exec(_) => schema::CPR_EXEC_COMMAND,
+            _ => schema::BLOCK_BITMAP_MAPPING,
+        };
+        cur_id = id;
+        let len = match src {
+            Src::Old(pk) => (pk >> 16) as usize,
+            Src::New(s) => s.len(),
+        };
+        total = total.saturating_add(len);
+        if total > STRING_CAPACITY && over.is_none() {
+            over = Some(cur_id);
+        }
+    });
+    if let Some(id) = over {
+        return Err(capacity_error(text, stage, id));
+    }
+    let table: &Params = p;
+    let _ = table;
+    // Scalars and counts.
+    for id in 0..PARAM_COUNT {
+        if typed.set & (1u64 << id) == 0 {
+            continue;
+        }
+        let Some(d) = schema::def(id) else { continue };
+        if d.kind != Kind::Str {
+            if let Some(v) = p.vals.get_mut(id) {
+                *v = typed.vals.get(id).copied().unwrap_or(0);
+            }
+        }
+    }
+    if typed.set & (1u64 << schema::BLOCK_BITMAP_MAPPING) != 0 {
+        let mut k = 0usize;
+        for (i, n) in stage.nodes.iter().take(usize::from(stage.nnodes)).enumerate() {
+            if let Some(slot) = p.nodes.get_mut(i) {
+                slot[2] = u32::from(n.nbitmaps);
+            }
+            for j in 0..n.nbitmaps {
+                let si = stage
+                    .bitmaps
+                    .iter()
+                    .take(usize::from(stage.nbitmaps))
+                    .position(|b| usize::from(b.node) == i && b.index == j);
+                let code = si.and_then(|s| typed.transform.get(s)).copied().unwrap_or(0);
+                if let Some(slot) = p.bitmaps.get_mut(k) {
+                    slot[2] = u32::from(code);
+                }
+                k = k.saturating_add(1);
+            }
+        }
+        let _ = BITMAP_CAPACITY;
+    }
+    // The strings, laid out in place. The enumeration reads the table's old spans, which
+    // relayout rewrites as it goes: take a copy of the set mask and spans it needs first.
+    let old = OldSpans::from(p);
+    p.set |= typed.set;
+    p.relayout(&|f| strings_old(text, stage, typed, &old, f));
+    Ok(())
+}
+
+/// The old string spans of a table, copied before the relayout rewrites them.
+struct OldSpans {
+    set: u64,
+    vals: [u32; 3],
+    exec: [u32; schema::EXEC_COMMAND_CAPACITY],
+    nexec: usize,
+    nodes: [[u32; 3]; schema::BITMAP_NODE_CAPACITY],
+    nnodes: usize,
+    bitmaps: [[u32; 2]; BITMAP_CAPACITY],
+}
+
+impl OldSpans {
+    fn from(p: &Params) -> Self {
+        let mut o = OldSpans {
+            set: p.set,
+            vals: [0; 3],
+            exec: p.exec,
+            nexec: p.exec_len(),
+            nodes: p.nodes,
+            nnodes: p.nodes_len(),
+            bitmaps: [[0; 2]; BITMAP_CAPACITY],
+        };
+        for (i, id) in [schema::TLS_CREDS, schema::TLS_CREDS + 1, schema::TLS_CREDS + 2].iter().enumerate() {
+            if let Some(v) = o.vals.get_mut(i) {
+                *v = p.vals.get(*id).copied().unwrap_or(0) as u32;
+            }
+        }
+        for (d, s) in o.bitmaps.iter_mut().zip(p.bitmaps.iter()) {
+            *d = [s[0], s[1]];
+        }
+        o
+    }
+}
+
+fn strings_old<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, old: &OldSpans, f: &mut dyn FnMut(Dst, Src<'a>)) {
+    for (id, d) in schema::PARAMS.iter().enumerate() {
+        let staged = typed.set & (1u64 << id) != 0;
+        let was = old.set & (1u64 << id) != 0;
+        if !staged && !was {
+            continue;
+        }
+        match d.kind {
+            Kind::Str => {
+                if staged {
+                    let raw = stage.params.get(id).copied().unwrap_or_default();
+                    f(Dst::Param(id), Src::New(str_of(text, raw)));
+                } else {
+                    let k = id.saturating_sub(schema::TLS_CREDS);
+                    f(Dst::Param(id), Src::Old(old.vals.get(k).copied().unwrap_or(0)));
+                }
+            }
+            Kind::StrList => {
+                if staged {
+                    for (i, e) in stage.exec.iter().take(usize::from(stage.nexec)).enumerate() {
+                        f(Dst::Exec(i), Src::New(str_of(text, *e)));
+                    }
+                } else {
+                    for (i, pk) in old.exec.iter().take(old.nexec).enumerate() {
+                        f(Dst::Exec(i), Src::Old(*pk));
+                    }
+                }
+            }
+            Kind::BitmapMapping => {
+                let mut k = 0usize;
+                if staged {
+                    for (i, n) in stage.nodes.iter().take(usize::from(stage.nnodes)).enumerate() {
+                        f(Dst::NodeName(i), Src::New(str_of(text, n.name)));
+                        f(Dst::NodeAlias(i), Src::New(str_of(text, n.alias)));
+                        for j in 0..n.nbitmaps {
+                            let bm = u8::try_from(i).ok().and_then(|ii| stage.bitmap(ii, j));
+                            let (a, b) = bm.map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
+                                (str_of(text, bm.name), str_of(text, bm.alias))
+                            });
+                            f(Dst::BmName(k), Src::New(a));
+                            f(Dst::BmAlias(k), Src::New(b));
+                            k = k.saturating_add(1);
+                        }
+                    }
+                } else {
+                    for i in 0..old.nnodes {
+                        let [nn, na, nb] = old.nodes.get(i).copied().unwrap_or_default();
+                        f(Dst::NodeName(i), Src::Old(nn));
+                        f(Dst::NodeAlias(i), Src::Old(na));
+                        for _ in 0..nb {
+                            let [bn, ba] = old.bitmaps.get(k).copied().unwrap_or_default();
+                            f(Dst::BmName(k), Src::Old(bn));
+                            f(Dst::BmAlias(k), Src::Old(ba));
+                            k = k.saturating_add(1);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

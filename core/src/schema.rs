@@ -1,0 +1,346 @@
+//! The parameter schema: every migration parameter, declared once.
+//!
+//! Row order is QEMU master's `MigrationParameters` member order (the order QEMU visits
+//! members in, and so the order in which type errors are reported), with `local` appended.
+//! A parameter's position in [`PARAMS`] is its id (`MigcfgParam` in C): ids are
+//! append-only, so a member QEMU inserts mid-schema later gets the next free id and
+//! [`VISIT_ORDER`] keeps QEMU's order.
+//!
+//! Parsing, checks, the C enum, help and the formatters all read this table.
+
+/// Values of QEMU's `MigMode` enum, in QAPI order.
+pub const MIG_MODE: &[&str] = &["normal", "cpr-reboot", "cpr-transfer", "cpr-exec"];
+/// Values of QEMU's `MultiFDCompression` enum, in QAPI order (every value, whether or not a
+/// backend is compiled into the VMM).
+pub const MULTIFD_COMPRESSION: &[&str] = &["none", "zlib", "zstd", "qatzip", "qpl", "uadk"];
+/// Values of QEMU's `ZeroPageDetection` enum, in QAPI order.
+pub const ZERO_PAGE_DETECTION: &[&str] = &["none", "legacy", "multifd"];
+
+/// The QAPI type of a parameter, as far as parsing and storage are concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `bool`.
+    Bool,
+    /// `uint8`, `uint32` or `uint64`: the number is the width in bits.
+    Uint(u8),
+    /// `size`: keyval accepts `qemu_strtosz` syntax.
+    Size,
+    /// `StrOrNull` (the TLS members): a string; JSON `null` means the empty string.
+    Str,
+    /// An enum, with its values in QAPI order; stored as the index.
+    Enum(&'static [&'static str]),
+    /// `['str']` (`cpr-exec-command`).
+    StrList,
+    /// `['BitmapMigrationNodeAlias']` (`block-bitmap-mapping`).
+    BitmapMapping,
+}
+
+/// How a range check words its message (QEMU master's wording).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeWords {
+    /// `Option <name> expects an integer in the range of <lo> to <hi>`
+    IntegerInRange,
+    /// `Option <name> expects a value between <lo> and <hi>`
+    ValueBetween,
+}
+
+/// The check `migrate_params_check` applies to one parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// No check.
+    None,
+    /// `min <= value <= max`; the message shows `shown_min` (QEMU's `announce-step` message
+    /// says 0 although 0 is rejected).
+    Range {
+        /// Smallest valid value.
+        min: u64,
+        /// Largest valid value.
+        max: u64,
+        /// Lower bound as the message prints it.
+        shown_min: u64,
+        /// Message wording.
+        words: RangeWords,
+    },
+    /// `downtime-limit`: at most 2 000 000 ms; the message prints the C macro text.
+    Downtime,
+    /// `xbzrle-cache-size`: a power of two no less than the target page size.
+    PowerOfTwoPage,
+    /// `max-cpu-throttle`: between `cpu-throttle-initial` and 99.
+    MaxCpuThrottle,
+    /// `vcpu-dirty-limit`: at least 1.
+    AtLeastOneMbps,
+    /// `x-rdma-chunk-size`: a power of two in [1 MiB, 1 GiB].
+    RdmaChunk,
+    /// `block-bitmap-mapping`: QEMU's alias-map rules.
+    BitmapMapping,
+}
+
+/// A QEMU release, for since- and removed-in versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version {
+    /// Major release number.
+    pub major: u8,
+    /// Minor release number.
+    pub minor: u8,
+}
+
+const fn v(major: u8, minor: u8) -> Version {
+    Version { major, minor }
+}
+
+/// The newest QEMU release the schema knows (master's development cycle plus `local`).
+pub const NEWEST: Version = v(11, 2);
+
+/// One migration parameter.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamDef {
+    /// QAPI member name.
+    pub name: &'static str,
+    /// Type.
+    pub kind: Kind,
+    /// Default value of a scalar (enum: index; bool: 0 or 1). Strings default to empty,
+    /// lists to unset.
+    pub default: u64,
+    /// The `migrate_params_check` rule.
+    pub check: Check,
+    /// Position of the check in `migrate_params_check` (checks run in increasing order).
+    pub check_order: u8,
+    /// First QEMU release with this member.
+    pub since: Version,
+    /// First release without it, if it was removed.
+    pub removed: Option<Version>,
+    /// Marked unstable (`x-` prefix) in QAPI.
+    pub unstable: bool,
+    /// One-line description.
+    pub doc: &'static str,
+}
+
+#[allow(clippy::indexing_slicing)] // evaluated at compile time only
+const fn p(
+    name: &'static str,
+    kind: Kind,
+    default: u64,
+    check: Check,
+    check_order: u8,
+    since: Version,
+    doc: &'static str,
+) -> ParamDef {
+    let b = name.as_bytes();
+    let unstable = b.len() > 2 && b[0] == b'x' && b[1] == b'-';
+    ParamDef { name, kind, default, check, check_order, since, removed: None, unstable, doc }
+}
+
+const fn between(min: u64, max: u64) -> Check {
+    Check::Range { min, max, shown_min: min, words: RangeWords::ValueBetween }
+}
+
+const fn in_range(min: u64, max: u64) -> Check {
+    Check::Range { min, max, shown_min: min, words: RangeWords::IntegerInRange }
+}
+
+/// Number of parameters.
+pub const PARAM_COUNT: usize = 32;
+
+/// Capacity of the string arena shared by every string of a table, in bytes.
+pub const STRING_CAPACITY: usize = 8192;
+/// Most elements `cpr-exec-command` holds.
+pub const EXEC_COMMAND_CAPACITY: usize = 64;
+/// Most nodes `block-bitmap-mapping` holds.
+pub const BITMAP_NODE_CAPACITY: usize = 8;
+/// Most bitmaps `block-bitmap-mapping` holds, over all its nodes.
+pub const BITMAP_CAPACITY: usize = 32;
+
+use Check as C;
+use Kind as K;
+
+/// The schema, indexed by parameter id.
+pub static PARAMS: [ParamDef; PARAM_COUNT] = [
+    p("announce-initial", K::Size, 50, between(0, 100_000), 13, v(4, 0),
+      "Delay in ms before the first self-announce packet after incoming migration"),
+    p("announce-max", K::Size, 550, between(0, 100_000), 14, v(4, 0),
+      "Upper bound in ms for the delay between announce packets"),
+    p("announce-rounds", K::Size, 5, between(0, 1000), 15, v(4, 0),
+      "Number of self-announce packets sent after migration"),
+    p("announce-step", K::Size, 100,
+      C::Range { min: 1, max: 10_000, shown_min: 0, words: RangeWords::ValueBetween }, 16, v(4, 0),
+      "Increase in ms of the delay between consecutive announce packets"),
+    p("throttle-trigger-threshold", K::Uint(8), 50, in_range(1, 100), 1, v(5, 0),
+      "Percentage of dirtied to transferred bytes that triggers auto-converge throttling"),
+    p("cpu-throttle-initial", K::Uint(8), 20, in_range(1, 99), 2, v(2, 7),
+      "Initial percentage of vCPU time taken away by auto-converge"),
+    p("cpu-throttle-increment", K::Uint(8), 10, in_range(1, 99), 3, v(2, 7),
+      "Percentage added to the throttle when auto-converge sees no progress"),
+    p("cpu-throttle-tailslow", K::Bool, 0, C::None, 0, v(5, 1),
+      "Reduce the last throttle step to the ideal value computed from the dirty rate"),
+    p("tls-creds", K::Str, 0, C::None, 0, v(2, 7),
+      "ID of the tls-creds object; non-empty enables TLS"),
+    p("tls-hostname", K::Str, 0, C::None, 0, v(2, 7),
+      "Hostname checked against the peer's x509 certificate"),
+    p("tls-authz", K::Str, 0, C::None, 0, v(4, 0),
+      "ID of the authz object that checks the client certificate"),
+    p("max-bandwidth", K::Size, 134_217_728, C::None, 0, v(2, 8),
+      "Precopy rate limit in bytes per second"),
+    p("avail-switchover-bandwidth", K::Size, 0, C::None, 0, v(8, 2),
+      "Bandwidth in bytes per second assumed available at switchover (0: estimate)"),
+    p("downtime-limit", K::Uint(64), 300, C::Downtime, 6, v(2, 8),
+      "Maximum tolerated downtime in milliseconds"),
+    p("x-checkpoint-delay", K::Uint(32), 20_000, C::None, 0, v(2, 8),
+      "Interval in ms between COLO checkpoints in periodic mode"),
+    p("multifd-channels", K::Uint(8), 2, between(1, 255), 7, v(4, 0),
+      "Number of parallel multifd channels"),
+    p("xbzrle-cache-size", K::Size, 67_108_864, C::PowerOfTwoPage, 11, v(2, 11),
+      "XBZRLE cache size in bytes"),
+    p("max-postcopy-bandwidth", K::Size, 0, C::None, 0, v(3, 0),
+      "Postcopy background transfer rate in bytes per second (0: unlimited)"),
+    p("max-cpu-throttle", K::Uint(8), 99, C::MaxCpuThrottle, 12, v(3, 1),
+      "Upper bound of the auto-converge throttle percentage"),
+    p("multifd-compression", K::Enum(MULTIFD_COMPRESSION), 0, C::None, 0, v(5, 0),
+      "Compression method used by multifd"),
+    p("multifd-zlib-level", K::Uint(8), 1, between(0, 9), 8, v(5, 0),
+      "zlib compression level for multifd"),
+    p("multifd-qatzip-level", K::Uint(8), 1, between(1, 9), 9, v(9, 2),
+      "QATzip compression level for multifd"),
+    p("multifd-zstd-level", K::Uint(8), 1, between(0, 20), 10, v(5, 0),
+      "zstd compression level for multifd"),
+    p("block-bitmap-mapping", K::BitmapMapping, 0, C::BitmapMapping, 17, v(5, 2),
+      "Maps block node and bitmap names to aliases for dirty-bitmap migration"),
+    p("x-vcpu-dirty-limit-period", K::Uint(64), 1000, between(1, 1000), 20, v(8, 1),
+      "Period in ms of the dirty-limit throttling loop"),
+    p("vcpu-dirty-limit", K::Uint(64), 1, C::AtLeastOneMbps, 21, v(8, 1),
+      "Per-vCPU dirty rate limit in MB/s"),
+    p("mode", K::Enum(MIG_MODE), 0, C::None, 0, v(8, 2),
+      "Migration mode: normal live migration or a checkpoint-restart variant"),
+    p("zero-page-detection", K::Enum(ZERO_PAGE_DETECTION), 2, C::None, 0, v(9, 0),
+      "Where zero pages are detected"),
+    p("direct-io", K::Bool, 0, C::None, 0, v(9, 1),
+      "Open migration files with O_DIRECT when possible"),
+    p("x-rdma-chunk-size", K::Uint(64), 1_048_576, C::RdmaChunk, 23, v(11, 1),
+      "RDMA memory registration chunk size in bytes"),
+    p("cpr-exec-command", K::StrList, 0, C::None, 0, v(10, 2),
+      "argv the old QEMU execs to start the new one in cpr-exec mode"),
+    p("local", K::Bool, 0, C::None, 0, v(11, 2),
+      "Local (same-host) migration: backend state and fds pass over a UNIX socket"),
+];
+
+/// Order in which QEMU visits the members (and reports their type errors): a list of ids.
+#[allow(clippy::indexing_slicing)]
+pub static VISIT_ORDER: [u8; PARAM_COUNT] = {
+    let mut o = [0u8; PARAM_COUNT];
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        o[i] = i as u8;
+        i += 1;
+    }
+    o
+};
+
+/// Ids of the parameters that have a check, in `migrate_params_check` order.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+pub static CHECK_ORDER: [u8; PARAM_COUNT] = {
+    let mut o = [u8::MAX; PARAM_COUNT];
+    let mut n = 0;
+    let mut rank = 1;
+    while rank < 64 {
+        let mut i = 0;
+        while i < PARAM_COUNT {
+            if PARAMS[i].check_order == rank {
+                o[n] = i as u8;
+                n += 1;
+            }
+            i += 1;
+        }
+        rank += 1;
+    }
+    o
+};
+
+/// Look a parameter up by its exact QAPI name.
+pub fn lookup(name: &[u8]) -> Option<usize> {
+    // Length first: most names differ in length, so few byte comparisons run.
+    PARAMS.iter().position(|d| d.name.len() == name.len() && d.name.as_bytes() == name)
+}
+
+/// The definition of parameter `id`, if it exists.
+pub fn def(id: usize) -> Option<&'static ParamDef> {
+    PARAMS.get(id)
+}
+
+/// Id of a parameter by name, usable in constant context (for the named ids below).
+#[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
+const fn id_of(name: &str) -> usize {
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        let a = PARAMS[i].name.as_bytes();
+        let b = name.as_bytes();
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such parameter")
+}
+
+/// Id of `cpu-throttle-initial` (the lower bound of `max-cpu-throttle`).
+pub const CPU_THROTTLE_INITIAL: usize = id_of("cpu-throttle-initial");
+/// Id of `mode`.
+pub const MODE: usize = id_of("mode");
+/// Id of `local`.
+pub const LOCAL: usize = id_of("local");
+/// Id of `cpr-exec-command`.
+pub const CPR_EXEC_COMMAND: usize = id_of("cpr-exec-command");
+/// Id of `block-bitmap-mapping`.
+pub const BLOCK_BITMAP_MAPPING: usize = id_of("block-bitmap-mapping");
+/// Id of `multifd-compression`.
+pub const MULTIFD_COMPRESSION_ID: usize = id_of("multifd-compression");
+/// Id of `tls-creds`.
+pub const TLS_CREDS: usize = id_of("tls-creds");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_order() {
+        assert_eq!(PARAMS[0].name, "announce-initial");
+        assert_eq!(PARAMS[31].name, "local");
+        assert_eq!(PARAMS[30].name, "cpr-exec-command");
+        assert_eq!(PARAMS[29].name, "x-rdma-chunk-size");
+        assert_eq!(lookup(b"multifd-channels"), Some(15));
+        assert_eq!(lookup(b"multifd_channels"), None);
+        assert!(PARAMS[14].unstable && PARAMS[24].unstable && PARAMS[29].unstable);
+        assert!(!PARAMS[0].unstable);
+        let names: [&str; 5] = ["throttle-trigger-threshold", "cpu-throttle-initial",
+            "cpu-throttle-increment", "downtime-limit", "multifd-channels"];
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(PARAMS[CHECK_ORDER[i] as usize].name, *n);
+        }
+        let checked = PARAMS.iter().filter(|d| d.check_order != 0).count();
+        assert_eq!(CHECK_ORDER.iter().filter(|&&i| i != u8::MAX).count(), checked);
+    }
+
+    #[test]
+    fn matches_spec_tsv() {
+        // The spec's parameter table lists the same members, in the same order, with the same
+        // defaults where they are plain numbers.
+        let tsv = include_str!("../tests/data/params.tsv");
+        let mut rows = tsv.lines().filter(|l| !l.starts_with('#')).skip(1);
+        for d in PARAMS.iter().take(31) {
+            let row = rows.next().unwrap();
+            let mut cols = row.split('\t');
+            assert_eq!(cols.next(), Some(d.name));
+            let _ty = cols.next();
+            let _dom = cols.next();
+            let default = cols.next().unwrap();
+            let n: u64 = default.split(' ').next().unwrap().parse().unwrap_or(u64::MAX);
+            if n != u64::MAX {
+                assert_eq!(n, d.default, "{}", d.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The staging area between a front end (keyval or JSON) and the table.
+//!
+//! A front end records, for every position of the schema's shape (a parameter, a list
+//! element, a member of a bitmap-mapping node), the span of its *last* value and what kind
+//! of value it was. The visit ([`crate::visit`]) then converts those spans in schema order,
+//! so a repeated key is judged by its last value only and the error QEMU would report first
+//! is the one reported. Nothing here owns text: spans point into the caller's input.
+
+use crate::schema::{BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY, PARAM_COUNT};
+
+/// A byte range of the input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    /// Start offset.
+    pub off: u32,
+    /// Length in bytes.
+    pub len: u32,
+}
+
+impl Span {
+    /// A span from `start` to `end` (clamped so it is never inverted).
+    pub fn between(start: usize, end: usize) -> Span {
+        let off = u32::try_from(start).unwrap_or(u32::MAX);
+        let end = u32::try_from(end).unwrap_or(u32::MAX);
+        Span { off, len: end.saturating_sub(off) }
+    }
+
+    /// Offset of the first byte.
+    pub fn start(self) -> usize {
+        self.off as usize
+    }
+
+    /// Offset just past the last byte.
+    pub fn end(self) -> usize {
+        (self.off as usize).saturating_add(self.len as usize)
+    }
+
+    /// The bytes of `text` this span covers (empty if out of range).
+    pub fn of(self, text: &[u8]) -> &[u8] {
+        text.get(self.start()..self.end()).unwrap_or(&[])
+    }
+}
+
+/// What a front end found at a position.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Tok {
+    /// Nothing.
+    #[default]
+    Absent,
+    /// A keyval value (a string with `,,` escapes); span = raw value.
+    KvStr,
+    /// Keyval: keys nest below this position (a dictionary; the span is the first such key).
+    KvDict,
+    /// JSON string; span = the text between the quotes (escapes not yet decoded).
+    JStr,
+    /// JSON number that is an integer; span = the token.
+    JInt,
+    /// JSON number that is not an integer (fraction, exponent, out of range).
+    JFloat,
+    /// JSON `true`.
+    JTrue,
+    /// JSON `false`.
+    JFalse,
+    /// JSON `null`.
+    JNull,
+    /// JSON array; span = the `[` token.
+    JArray,
+    /// JSON object; span = the `{` token.
+    JObject,
+}
+
+/// Longest text accepted, in bytes (`MIGCFG_TEXT_MAX`): spans pack kind and length in 32 bits.
+pub const TEXT_MAX: usize = (1 << 28) - 1;
+
+/// One recorded value: its kind and span, packed in 8 bytes (the stage must stay small).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Raw {
+    off: u32,
+    /// Kind in the top 4 bits, length in the low 28.
+    kind_len: u32,
+}
+
+impl Raw {
+    /// A value of kind `tok` at `span` (the length is clamped to [`TEXT_MAX`]).
+    pub fn new(tok: Tok, span: Span) -> Raw {
+        let len = span.len.min(TEXT_MAX as u32);
+        Raw { off: span.off, kind_len: (tok as u32) << 28 | len }
+    }
+
+    /// Kind of value.
+    pub fn tok(self) -> Tok {
+        Tok::from_bits(self.kind_len >> 28)
+    }
+
+    /// Where it is.
+    pub fn span(self) -> Span {
+        Span { off: self.off, len: self.kind_len & TEXT_MAX as u32 }
+    }
+
+    /// Whether anything was recorded.
+    pub fn present(self) -> bool {
+        self.tok() != Tok::Absent
+    }
+}
+
+impl Tok {
+    fn from_bits(b: u32) -> Tok {
+        const ALL: [Tok; 11] = [
+            Tok::Absent,
+            Tok::KvStr,
+            Tok::KvDict,
+            Tok::JStr,
+            Tok::JInt,
+            Tok::JFloat,
+            Tok::JTrue,
+            Tok::JFalse,
+            Tok::JNull,
+            Tok::JArray,
+            Tok::JObject,
+        ];
+        ALL.get(b as usize).copied().unwrap_or(Tok::Absent)
+    }
+}
+
+/// A bitmap-mapping node (`BitmapMigrationNodeAlias`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Node {
+    /// The element itself (object, or something else for a type error).
+    pub this: Raw,
+    /// `node-name`.
+    pub name: Raw,
+    /// `alias`.
+    pub alias: Raw,
+    /// `bitmaps` (array, or something else for a type error).
+    pub bitmaps: Raw,
+    /// Number of bitmaps recorded for this node (JSON: in order; keyval: highest index + 1).
+    pub nbitmaps: u8,
+    /// Keyval: the node's keys are list indices (so it is a list, not an object).
+    pub list_like: bool,
+}
+
+/// A bitmap of a node (`BitmapMigrationBitmapAlias`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bitmap {
+    /// Which node this bitmap belongs to.
+    pub node: u8,
+    /// Its index in that node's `bitmaps`.
+    pub index: u8,
+    /// The element itself.
+    pub this: Raw,
+    /// `name`.
+    pub name: Raw,
+    /// `alias`.
+    pub alias: Raw,
+    /// `transform` (an object, optional).
+    pub transform: Raw,
+    /// `transform.persistent` (a bool, optional).
+    pub persistent: Raw,
+    /// Keyval: bit 0, the bitmap's keys are list indices; bit 1, `transform`'s are.
+    pub list_like: u8,
+}
+
+/// Where an unexpected member of a bitmap-mapping struct was found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExtraAt {
+    /// Node index.
+    pub node: u8,
+    /// Bitmap index + 1 (0: a member of the node itself).
+    pub bitmap: u8,
+    /// 1 when inside `transform`.
+    pub transform: u8,
+}
+
+impl ExtraAt {
+    /// Order in which QEMU's visit would report it: inner structs finish first.
+    fn rank(self) -> (u8, u8, u8) {
+        // Within a node, its bitmaps finish before the node; within a bitmap, the
+        // transform finishes before the bitmap.
+        let b = if self.bitmap == 0 { u8::MAX } else { self.bitmap };
+        (self.node, b, 1u8.saturating_sub(self.transform))
+    }
+}
+
+/// Which syntax the input was in: decides type rules and how strings decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// QEMU keyval.
+    Keyval,
+    /// QEMU JSON.
+    Json,
+}
+
+/// Everything a front end recorded about one input.
+pub struct Stage {
+    /// Syntax of the input.
+    pub syntax: Syntax,
+    /// Per parameter: its last value.
+    pub params: [Raw; PARAM_COUNT],
+    /// `cpr-exec-command` elements (keyval: by index; JSON: in order).
+    pub exec: [Raw; EXEC_COMMAND_CAPACITY],
+    /// Number of `cpr-exec-command` elements (JSON) or highest index + 1 (keyval).
+    pub nexec: u8,
+    /// Bitmap-mapping nodes.
+    pub nodes: [Node; BITMAP_NODE_CAPACITY],
+    /// Number of nodes (JSON) or highest index + 1 (keyval).
+    pub nnodes: u8,
+    /// Bitmaps of all nodes, in the order met.
+    pub bitmaps: [Bitmap; BITMAP_CAPACITY],
+    /// Number of bitmap slots used.
+    pub nbitmaps: u8,
+    /// First unexpected top-level key (span of the key).
+    pub unknown: Raw,
+    /// The unexpected bitmap-mapping member QEMU's visit would meet first, and where.
+    pub extra: Option<(ExtraAt, Span)>,
+    /// Offset of the first key of `cpr-exec-command` and of `block-bitmap-mapping`.
+    pub list_key_off: [u32; 2],
+    /// Offset of an element beyond a list capacity (reported when nothing else is wrong).
+    pub overflow: Option<(u8, u32)>,
+}
+
+impl Stage {
+    /// An empty stage.
+    pub fn new(syntax: Syntax) -> Self {
+        Stage {
+            syntax,
+            params: [Raw::default(); PARAM_COUNT],
+            exec: [Raw::default(); EXEC_COMMAND_CAPACITY],
+            nexec: 0,
+            nodes: [Node::default(); BITMAP_NODE_CAPACITY],
+            nnodes: 0,
+            bitmaps: [Bitmap::default(); BITMAP_CAPACITY],
+            nbitmaps: 0,
+            unknown: Raw::default(),
+            extra: None,
+            list_key_off: [0; 2],
+            overflow: None,
+        }
+    }
+
+    /// Record an unexpected bitmap-mapping member; keeps the one reported first.
+    pub fn note_extra(&mut self, at: ExtraAt, key: Span) {
+        match self.extra {
+            Some((old, _)) if old.rank() <= at.rank() => {}
+            _ => self.extra = Some((at, key)),
+        }
+    }
+
+    /// Bitmap slot for (node, index), allocating one if needed; `None` when full.
+    pub fn bitmap_slot(&mut self, node: u8, index: u8) -> Option<&mut Bitmap> {
+        let n = usize::from(self.nbitmaps);
+        let found = self
+            .bitmaps
+            .iter()
+            .take(n)
+            .position(|b| b.node == node && b.index == index);
+        let at = match found {
+            Some(i) => i,
+            None => {
+                let slot = self.bitmaps.get_mut(n)?;
+                *slot = Bitmap { node, index, ..Bitmap::default() };
+                self.nbitmaps = self.nbitmaps.saturating_add(1);
+                n
+            }
+        };
+        self.bitmaps.get_mut(at)
+    }
+
+    /// The bitmap (node, index), if recorded.
+    pub fn bitmap(&self, node: u8, index: u8) -> Option<&Bitmap> {
+        self.bitmaps
+            .iter()
+            .take(usize::from(self.nbitmaps))
+            .find(|b| b.node == node && b.index == index)
+    }
+}

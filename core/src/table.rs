@@ -1,0 +1,403 @@
+//! The parameter table: fixed-size, caller-owned storage of what was set, over defaults.
+//!
+//! Every field is a plain integer or byte array, so any bit pattern is a valid `Params`
+//! (the C side may hand us any memory) and an all-zero table is a fresh one: nothing set,
+//! page size and target release at their defaults. Code reading a table never trusts its
+//! numbers: every access is checked.
+//!
+//! Strings live in one arena, packed in canonical order (parameters in schema order, list
+//! elements in order), so a commit can move the survivors in place and append the new ones
+//! without a second buffer.
+
+use crate::schema::{
+    self, Kind, Version, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY, NEWEST,
+    PARAM_COUNT, STRING_CAPACITY,
+};
+use crate::text::StrRef;
+
+/// Default target page size for the xbzrle check.
+pub const DEFAULT_PAGE_SIZE: u32 = 4096;
+
+/// A string packed as offset (low 16 bits) and length (high 16 bits) into the arena.
+type Packed = u32;
+
+fn pack(off: usize, len: usize) -> Packed {
+    let off = u32::try_from(off).unwrap_or(0) & 0xFFFF;
+    let len = u32::try_from(len).unwrap_or(0) & 0xFFFF;
+    off | len << 16
+}
+
+fn unpack(p: Packed) -> (usize, usize) {
+    ((p & 0xFFFF) as usize, (p >> 16) as usize)
+}
+
+/// The table. `#[repr(C)]` with integer fields only: the C ABI stores it as `uint64_t`
+/// words.
+#[repr(C)]
+#[derive(Clone)]
+pub struct Params {
+    /// Bit `id`: parameter `id` was set.
+    pub(crate) set: u64,
+    /// Capabilities that are on.
+    pub(crate) caps: u64,
+    /// Capabilities that were set (on or off).
+    pub(crate) caps_set: u64,
+    /// Target page size; 0 means [`DEFAULT_PAGE_SIZE`].
+    pub(crate) page_size: u32,
+    /// Target QEMU release as `major << 8 | minor`; 0 means the newest.
+    pub(crate) target: u32,
+    /// Bytes of the arena in use.
+    pub(crate) arena_len: u32,
+    /// Reserved (zero).
+    pub(crate) reserved: u32,
+    /// Scalars by id; a string's packed span; a list's element count.
+    pub(crate) vals: [u64; PARAM_COUNT],
+    /// `cpr-exec-command` elements.
+    pub(crate) exec: [Packed; EXEC_COMMAND_CAPACITY],
+    /// Bitmap-mapping nodes: node name, alias, number of bitmaps.
+    pub(crate) nodes: [[u32; 3]; BITMAP_NODE_CAPACITY],
+    /// Bitmaps of all nodes in order: name, alias, transform code.
+    pub(crate) bitmaps: [[u32; 3]; BITMAP_CAPACITY],
+    /// String bytes.
+    pub(crate) arena: [u8; STRING_CAPACITY],
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A bitmap of `block-bitmap-mapping`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BitmapAlias<'a> {
+    /// Bitmap name.
+    pub name: &'a [u8],
+    /// Its alias.
+    pub alias: &'a [u8],
+    /// `transform.persistent`: `None` when absent; `Some(None)` when `transform` is given
+    /// without `persistent`.
+    pub persistent: Option<Option<bool>>,
+}
+
+/// A node of `block-bitmap-mapping`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeAlias<'a> {
+    /// Block node name.
+    pub node_name: &'a [u8],
+    /// Its alias.
+    pub alias: &'a [u8],
+    /// Number of bitmaps.
+    pub bitmaps: usize,
+}
+
+impl Params {
+    /// A fresh table: defaults, nothing set.
+    pub const fn new() -> Self {
+        Params {
+            set: 0,
+            caps: 0,
+            caps_set: 0,
+            page_size: 0,
+            target: 0,
+            arena_len: 0,
+            reserved: 0,
+            vals: [0; PARAM_COUNT],
+            exec: [0; EXEC_COMMAND_CAPACITY],
+            nodes: [[0; 3]; BITMAP_NODE_CAPACITY],
+            bitmaps: [[0; 3]; BITMAP_CAPACITY],
+            arena: [0; STRING_CAPACITY],
+        }
+    }
+
+    /// Reset to a fresh table without touching the string arena's bytes (only its length).
+    pub fn init(&mut self) {
+        self.set = 0;
+        self.caps = 0;
+        self.caps_set = 0;
+        self.page_size = 0;
+        self.target = 0;
+        self.arena_len = 0;
+        self.reserved = 0;
+    }
+
+    /// Whether parameter `id` was set.
+    pub fn is_set(&self, id: usize) -> bool {
+        id < PARAM_COUNT && self.set & (1u64 << id) != 0
+    }
+
+    /// Target page size used by the xbzrle check.
+    pub fn page_size(&self) -> u32 {
+        if self.page_size == 0 {
+            DEFAULT_PAGE_SIZE
+        } else {
+            self.page_size
+        }
+    }
+
+    /// Set the target page size (0 restores the default).
+    pub fn set_page_size(&mut self, size: u32) {
+        self.page_size = size;
+    }
+
+    /// The QEMU release this table targets.
+    pub fn target(&self) -> Version {
+        if self.target == 0 {
+            NEWEST
+        } else {
+            Version { major: (self.target >> 8) as u8, minor: self.target as u8 }
+        }
+    }
+
+    /// A scalar's effective value (set or default); `None` for a bad id or a non-scalar.
+    pub fn scalar(&self, id: usize) -> Option<u64> {
+        let d = schema::def(id)?;
+        match d.kind {
+            Kind::Bool | Kind::Uint(_) | Kind::Size | Kind::Enum(_) => Some(if self.is_set(id) {
+                self.vals.get(id).copied().unwrap_or(d.default)
+            } else {
+                d.default
+            }),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn arena_str(&self, p: Packed) -> &[u8] {
+        let (off, len) = unpack(p);
+        let used = (self.arena_len as usize).min(STRING_CAPACITY);
+        self.arena.get(..used).and_then(|a| a.get(off..off.saturating_add(len))).unwrap_or(&[])
+    }
+
+    /// A string parameter's effective value (empty by default); `None` for a bad id or a
+    /// parameter that is not a string.
+    pub fn string(&self, id: usize) -> Option<&[u8]> {
+        let d = schema::def(id)?;
+        if d.kind != Kind::Str {
+            return None;
+        }
+        if !self.is_set(id) {
+            return Some(&[]);
+        }
+        let p = self.vals.get(id).copied().unwrap_or(0);
+        Some(self.arena_str(p as u32))
+    }
+
+    /// Number of `cpr-exec-command` elements.
+    pub fn exec_len(&self) -> usize {
+        if !self.is_set(schema::CPR_EXEC_COMMAND) {
+            return 0;
+        }
+        let n = self.vals.get(schema::CPR_EXEC_COMMAND).copied().unwrap_or(0);
+        usize::try_from(n).unwrap_or(0).min(EXEC_COMMAND_CAPACITY)
+    }
+
+    /// Element `i` of `cpr-exec-command`.
+    pub fn exec(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.exec_len() {
+            return None;
+        }
+        self.exec.get(i).map(|&p| self.arena_str(p))
+    }
+
+    /// Number of `block-bitmap-mapping` nodes.
+    pub fn nodes_len(&self) -> usize {
+        if !self.is_set(schema::BLOCK_BITMAP_MAPPING) {
+            return 0;
+        }
+        let n = self.vals.get(schema::BLOCK_BITMAP_MAPPING).copied().unwrap_or(0);
+        usize::try_from(n).unwrap_or(0).min(BITMAP_NODE_CAPACITY)
+    }
+
+    /// Node `i` of `block-bitmap-mapping`.
+    pub fn node(&self, i: usize) -> Option<NodeAlias<'_>> {
+        if i >= self.nodes_len() {
+            return None;
+        }
+        let [name, alias, n] = *self.nodes.get(i)?;
+        Some(NodeAlias { node_name: self.arena_str(name), alias: self.arena_str(alias), bitmaps: n as usize })
+    }
+
+    fn bitmap_base(&self, node: usize) -> usize {
+        self.nodes.iter().take(node).map(|n| n[2] as usize).fold(0usize, usize::saturating_add)
+    }
+
+    /// Bitmap `j` of node `i`.
+    pub fn bitmap(&self, i: usize, j: usize) -> Option<BitmapAlias<'_>> {
+        let node = self.node(i)?;
+        if j >= node.bitmaps {
+            return None;
+        }
+        let [name, alias, t] = *self.bitmaps.get(self.bitmap_base(i).checked_add(j)?)?;
+        let persistent = match t {
+            1 => Some(None),
+            2 => Some(Some(false)),
+            3 => Some(Some(true)),
+            _ => None,
+        };
+        Some(BitmapAlias { name: self.arena_str(name), alias: self.arena_str(alias), persistent })
+    }
+
+    /// Parameters set, as a bit set by id.
+    pub fn set_mask(&self) -> u64 {
+        self.set
+    }
+
+    /// Same parameters set, with the same values (string arenas may be laid out
+    /// differently).
+    pub fn same_as(&self, other: &Params) -> bool {
+        if self.set != other.set || self.caps != other.caps || self.caps_set != other.caps_set {
+            return false;
+        }
+        for (id, d) in schema::PARAMS.iter().enumerate() {
+            if !self.is_set(id) {
+                continue;
+            }
+            let same = match d.kind {
+                Kind::Str => self.string(id) == other.string(id),
+                Kind::StrList => {
+                    self.exec_len() == other.exec_len()
+                        && (0..self.exec_len()).all(|i| self.exec(i) == other.exec(i))
+                }
+                Kind::BitmapMapping => {
+                    self.nodes_len() == other.nodes_len()
+                        && (0..self.nodes_len()).all(|i| {
+                            let a = self.node(i);
+                            a == other.node(i)
+                                && (0..a.map_or(0, |n| n.bitmaps)).all(|j| self.bitmap(i, j) == other.bitmap(i, j))
+                        })
+                }
+                _ => self.scalar(id) == other.scalar(id),
+            };
+            if !same {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// One string of a table being written: where it comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum Src<'a> {
+    /// Already in the arena at this packed span.
+    Old(Packed),
+    /// New, from the input.
+    New(StrRef<'a>),
+}
+
+/// Where a string goes in the table.
+#[derive(Clone, Copy)]
+pub(crate) enum Dst {
+    Param(usize),
+    Exec(usize),
+    NodeName(usize),
+    NodeAlias(usize),
+    BmName(usize),
+    BmAlias(usize),
+}
+
+impl Params {
+    fn store(&mut self, dst: Dst, p: Packed) {
+        let slot: Option<&mut u32> = match dst {
+            Dst::Param(id) => {
+                if let Some(v) = self.vals.get_mut(id) {
+                    *v = u64::from(p);
+                }
+                None
+            }
+            Dst::Exec(i) => self.exec.get_mut(i),
+            Dst::NodeName(i) => self.nodes.get_mut(i).map(|n| &mut n[0]),
+            Dst::NodeAlias(i) => self.nodes.get_mut(i).map(|n| &mut n[1]),
+            Dst::BmName(i) => self.bitmaps.get_mut(i).map(|n| &mut n[0]),
+            Dst::BmAlias(i) => self.bitmaps.get_mut(i).map(|n| &mut n[1]),
+        };
+        if let Some(s) = slot {
+            *s = p;
+        }
+    }
+
+    /// Lay out the strings `each` enumerates (in canonical order) into the arena, in place.
+    /// The caller has checked that they fit.
+    pub(crate) fn relayout<'a>(&mut self, each: &dyn Fn(&mut dyn FnMut(Dst, Src<'a>))) {
+        // New offsets follow canonical order. Survivors moving down are moved first, front
+        // to back; those moving up, back to front; then the new strings are written into
+        // the gaps. Canonical order is kept for survivors, so no move overwrites one not yet
+        // moved.
+        let mut off = 0usize;
+        let mut any_up = false;
+        each(&mut |_, src| {
+            let len = match src {
+                Src::Old(p) => unpack(p).1,
+                Src::New(s) => s.len(),
+            };
+            if let Src::Old(p) = src {
+                let (old, len) = unpack(p);
+                if old > off {
+                    self.arena.copy_within(old..old.saturating_add(len).min(STRING_CAPACITY), off);
+                }
+                any_up |= old < off;
+            }
+            off = off.saturating_add(len);
+        });
+        let total = off;
+        if any_up {
+            self.move_up(each, total);
+        }
+        let mut off = 0usize;
+        each(&mut |dst, src| {
+            let len = match src {
+                Src::Old(p) => unpack(p).1,
+                Src::New(s) => {
+                    let mut i = off;
+                    for b in s.bytes() {
+                        if let Some(slot) = self.arena.get_mut(i) {
+                            *slot = b;
+                        }
+                        i = i.saturating_add(1);
+                    }
+                    i.saturating_sub(off)
+                }
+            };
+            self.store(dst, pack(off, len));
+            off = off.saturating_add(len);
+        });
+        self.arena_len = u32::try_from(total.min(STRING_CAPACITY)).unwrap_or(0);
+    }
+
+    /// Move survivors whose new place is above their old one, last first.
+    fn move_up<'a>(&mut self, each: &dyn Fn(&mut dyn FnMut(Dst, Src<'a>)), total: usize) {
+        // Walk the layout from the end: compute each survivor's destination by subtracting
+        // lengths from the total, visiting entries in reverse by repeated passes over a
+        // bounded count (at most 3 + 64 + 16 + 64 strings).
+        let mut count = 0usize;
+        each(&mut |_, _| count = count.saturating_add(1));
+        let mut k = count;
+        while k > 0 {
+            k -= 1;
+            let mut idx = 0usize;
+            let mut off = 0usize;
+            let mut hit: Option<(usize, usize, usize)> = None;
+            each(&mut |_, src| {
+                let len = match src {
+                    Src::Old(p) => unpack(p).1,
+                    Src::New(s) => s.len(),
+                };
+                if idx == k {
+                    if let Src::Old(p) = src {
+                        let (old, l) = unpack(p);
+                        if old < off {
+                            hit = Some((old, l, off));
+                        }
+                    }
+                }
+                idx = idx.saturating_add(1);
+                off = off.saturating_add(len);
+            });
+            if let Some((old, l, new)) = hit {
+                if new.saturating_add(l) <= total.min(STRING_CAPACITY) {
+                    self.arena.copy_within(old..old.saturating_add(l).min(STRING_CAPACITY), new);
+                }
+            }
+        }
+    }
+}

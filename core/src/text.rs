@@ -1,0 +1,183 @@
+//! Strings as they reach the table: spans of input in their syntax's escaping, or plain
+//! bytes already in a table. Decoding is lazy so nothing is copied before the commit.
+
+/// A string value, not yet decoded.
+#[derive(Clone, Copy, Debug)]
+pub enum StrRef<'a> {
+    /// Plain bytes (a stored string).
+    Plain(&'a [u8]),
+    /// A keyval value: `,,` stands for `,`.
+    Keyval(&'a [u8]),
+    /// A validated JSON string body: backslash escapes to decode.
+    Json(&'a [u8]),
+}
+
+impl<'a> StrRef<'a> {
+    /// The decoded bytes, one at a time.
+    pub fn bytes(self) -> Bytes<'a> {
+        Bytes { s: self, pos: 0, pending: [0; 4], npending: 0, ipending: 0 }
+    }
+
+    /// Decoded length.
+    pub fn len(self) -> usize {
+        match self {
+            StrRef::Plain(b) => b.len(),
+            _ => self.bytes().count(),
+        }
+    }
+
+    /// Whether the decoded string is empty.
+    pub fn is_empty(self) -> bool {
+        self.bytes().next().is_none()
+    }
+
+    /// Decoded equality.
+    pub fn eq(self, other: StrRef<'_>) -> bool {
+        if let (StrRef::Plain(a), StrRef::Plain(b)) = (self, other) {
+            return a == b;
+        }
+        self.bytes().eq(other.bytes())
+    }
+
+    /// Decoded equality with plain bytes.
+    pub fn is(self, plain: &[u8]) -> bool {
+        self.eq(StrRef::Plain(plain))
+    }
+
+    /// The bytes when no decoding is needed.
+    pub fn as_plain(self) -> Option<&'a [u8]> {
+        match self {
+            StrRef::Plain(b) => Some(b),
+            StrRef::Keyval(b) if !b.windows(2).any(|w| w == b",,") => Some(b),
+            StrRef::Json(b) if !b.contains(&b'\\') => Some(b),
+            _ => None,
+        }
+    }
+}
+
+/// Iterator over decoded bytes.
+#[derive(Clone)]
+pub struct Bytes<'a> {
+    s: StrRef<'a>,
+    pos: usize,
+    pending: [u8; 4],
+    npending: u8,
+    ipending: u8,
+}
+
+fn hex4(b: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for i in 0..4 {
+        let d = char::from(*b.get(i)?).to_digit(16)?;
+        v = v.checked_mul(16)?.checked_add(d)?;
+    }
+    Some(v)
+}
+
+impl Iterator for Bytes<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        if self.ipending < self.npending {
+            let b = self.pending.get(usize::from(self.ipending)).copied();
+            self.ipending = self.ipending.saturating_add(1);
+            return b;
+        }
+        match self.s {
+            StrRef::Plain(b) => {
+                let c = b.get(self.pos).copied()?;
+                self.pos = self.pos.saturating_add(1);
+                Some(c)
+            }
+            StrRef::Keyval(b) => {
+                let c = b.get(self.pos).copied()?;
+                let step = if c == b',' && b.get(self.pos.saturating_add(1)) == Some(&b',') { 2 } else { 1 };
+                self.pos = self.pos.saturating_add(step);
+                Some(c)
+            }
+            StrRef::Json(b) => {
+                let c = b.get(self.pos).copied()?;
+                if c != b'\\' {
+                    self.pos = self.pos.saturating_add(1);
+                    return Some(c);
+                }
+                let e = b.get(self.pos.saturating_add(1)).copied().unwrap_or(b'\\');
+                self.pos = self.pos.saturating_add(2);
+                let simple = match e {
+                    b'b' => Some(8),
+                    b'f' => Some(12),
+                    b'n' => Some(b'\n'),
+                    b'r' => Some(b'\r'),
+                    b't' => Some(b'\t'),
+                    b'u' => None,
+                    other => Some(other),
+                };
+                if let Some(s) = simple {
+                    return Some(s);
+                }
+                let mut cp = hex4(b.get(self.pos..).unwrap_or(&[])).unwrap_or(0xFFFD);
+                self.pos = self.pos.saturating_add(4);
+                if (0xD800..0xDC00).contains(&cp) {
+                    // A validated high surrogate is followed by `\u` and a low surrogate.
+                    let lo = hex4(b.get(self.pos.saturating_add(2)..).unwrap_or(&[])).unwrap_or(0xDC00);
+                    self.pos = self.pos.saturating_add(6);
+                    cp = 0x10000u32
+                        .saturating_add((cp.saturating_sub(0xD800)) << 10)
+                        .saturating_add(lo.saturating_sub(0xDC00));
+                }
+                let mut buf = [0u8; 4];
+                let enc: &[u8] = if cp == 0 {
+                    // QEMU keeps U+0000 as the modified-UTF-8 pair C0 80.
+                    &[0xC0, 0x80]
+                } else {
+                    char::from_u32(cp).unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes()
+                };
+                let mut it = enc.iter().copied();
+                let first = it.next();
+                let mut n = 0u8;
+                for (i, x) in it.enumerate() {
+                    if let Some(slot) = self.pending.get_mut(i) {
+                        *slot = x;
+                        n = n.saturating_add(1);
+                    }
+                }
+                self.npending = n;
+                self.ipending = 0;
+                first
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(s: StrRef<'_>) -> ([u8; 64], usize) {
+        let mut out = [0u8; 64];
+        let mut n = 0;
+        for b in s.bytes() {
+            out[n] = b;
+            n += 1;
+        }
+        (out, n)
+    }
+
+    #[test]
+    fn keyval_commas() {
+        let (b, n) = collect(StrRef::Keyval(b"a,,b,,,,c"));
+        assert_eq!(&b[..n], b"a,b,,c");
+        assert_eq!(StrRef::Keyval(b"a,,b").len(), 3);
+        assert!(StrRef::Keyval(b"x,,").is(b"x,"));
+    }
+
+    #[test]
+    fn json_escapes() {
+        let (b, n) = collect(StrRef::Json(br#"h\u00e9\n\"q\"\/\'\\"#));
+        assert_eq!(&b[..n], "hé\n\"q\"/'\\".as_bytes());
+        let (b, n) = collect(StrRef::Json(br"\ud83d\ude00x"));
+        assert_eq!(&b[..n], "😀x".as_bytes());
+        let (b, n) = collect(StrRef::Json(br"a\u0000b"));
+        assert_eq!(&b[..n], b"a\xC0\x80b");
+        assert!(StrRef::Json(br"multifd\u002dchannels").is(b"multifd-channels"));
+    }
+}

@@ -1,0 +1,385 @@
+//! The typed visit: the values a front end staged become typed values, member by member in
+//! QEMU's visiting order, with the QAPI input visitor's rules and messages (keyval mode for
+//! keyval text, strict typing for JSON).
+
+use crate::error::{Error, Message, Status};
+use crate::keyval::fmt_u32;
+use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, VISIT_ORDER};
+use crate::stage::{ExtraAt, Raw, Stage, Syntax, Tok};
+use crate::text::StrRef;
+use crate::value;
+
+/// Typed values of the parameters an input sets.
+pub struct Typed {
+    /// Bit `id`: the input sets parameter `id`.
+    pub set: u64,
+    /// Scalars (bool 0/1, enum index, integers); for lists, the element count.
+    pub vals: [u64; PARAM_COUNT],
+    /// Per bitmap slot of the stage: 0 no transform, 1 transform without `persistent`,
+    /// 2 `persistent` false, 3 `persistent` true.
+    pub transform: [u8; schema::BITMAP_CAPACITY],
+}
+
+/// A member path as QEMU names it in messages: `a.0.b` in keyval, `a[0].b` in JSON.
+#[derive(Clone, Copy)]
+pub struct Path {
+    parts: [Part; 6],
+    len: usize,
+    json: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Part {
+    Name(&'static str),
+    Index(u32),
+}
+
+impl Path {
+    fn new(name: &'static str, syntax: Syntax) -> Path {
+        Path { parts: [Part::Name(name); 6], len: 1, json: syntax == Syntax::Json }
+    }
+
+    fn with(mut self, p: Part) -> Path {
+        if let Some(slot) = self.parts.get_mut(self.len) {
+            *slot = p;
+            self.len = self.len.saturating_add(1);
+        }
+        self
+    }
+
+    fn idx(self, i: usize) -> Path {
+        self.with(Part::Index(u32::try_from(i).unwrap_or(u32::MAX)))
+    }
+
+    fn member(self, n: &'static str) -> Path {
+        self.with(Part::Name(n))
+    }
+
+    /// Write the path.
+    pub fn write(&self, m: &mut Message) {
+        for (i, p) in self.parts.iter().take(self.len).enumerate() {
+            match *p {
+                Part::Name(n) => {
+                    if i > 0 {
+                        m.push(b".");
+                    }
+                    m.push(n.as_bytes());
+                }
+                Part::Index(v) => {
+                    let mut buf = [0u8; 10];
+                    m.push(if self.json { b"[" } else { b"." });
+                    m.push(fmt_u32(v, &mut buf));
+                    if self.json {
+                        m.push(b"]");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn err(status: Status, at: usize, pre: &str, path: &Path, post: &str) -> Error {
+    let mut m = Message::new();
+    m.push(pre.as_bytes());
+    path.write(&mut m);
+    m.push(post.as_bytes());
+    Error::new(status, at, m)
+}
+
+fn type_err(raw: Raw, path: &Path, expected: &str) -> Error {
+    let mut m = Message::new();
+    m.push(b"Invalid parameter type for '");
+    path.write(&mut m);
+    m.push(b"', expected: ");
+    m.push(expected.as_bytes());
+    Error::new(Status::Value, raw.span().start(), m)
+}
+
+fn nested_err(raw: Raw, path: &Path) -> Error {
+    err(Status::Unexpected, raw.span().start(), "Parameters '", path, ".*' are unexpected")
+}
+
+/// The string a staged value holds (for strings and enums).
+pub fn str_of<'a>(text: &'a [u8], raw: Raw) -> StrRef<'a> {
+    let b = raw.span().of(text);
+    match raw.tok() {
+        Tok::KvStr => StrRef::Keyval(b),
+        Tok::JStr => StrRef::Json(b),
+        _ => StrRef::Plain(&[]),
+    }
+}
+
+/// Short decoded copy of a value for number and word rules (they never hold a comma, so a
+/// value that needs decoding or is long simply fails them unless it is plain).
+fn plain<'a>(text: &'a [u8], raw: Raw) -> &'a [u8] {
+    match str_of(text, raw).as_plain() {
+        Some(b) => b,
+        None => b",",
+    }
+}
+
+struct Visitor<'a> {
+    text: &'a [u8],
+    st: &'a Stage,
+    syntax: Syntax,
+}
+
+impl Visitor<'_> {
+    fn scalar(&self, d: &ParamDef, raw: Raw, path: &Path) -> Result<u64, Error> {
+        let at = raw.span().start();
+        let json = self.syntax == Syntax::Json;
+        if raw.tok() == Tok::KvDict {
+            return Err(nested_err(raw, path));
+        }
+        match d.kind {
+            Kind::Bool => match raw.tok() {
+                Tok::JTrue => Ok(1),
+                Tok::JFalse => Ok(0),
+                Tok::KvStr => match value::parse_bool(plain(self.text, raw)) {
+                    Some(b) => Ok(u64::from(b)),
+                    None => Err(err(Status::Value, at, "Parameter '", path, "' expects 'on' or 'off'")),
+                },
+                _ => Err(type_err(raw, path, "boolean")),
+            },
+            Kind::Uint(_) | Kind::Size => {
+                let v = if json {
+                    match raw.tok() {
+                        Tok::JInt => json_int(raw.span().of(self.text)),
+                        _ => None,
+                    }
+                    .ok_or_else(|| err(Status::Value, at, "Parameter '", path, "' expects uint64"))?
+                } else if d.kind == Kind::Size {
+                    value::parse_size(plain(self.text, raw))
+                        .ok_or_else(|| err(Status::Value, at, "Parameter '", path, "' expects size"))?
+                } else {
+                    value::parse_u64(plain(self.text, raw))
+                        .ok_or_else(|| err(Status::Value, at, "Parameter '", path, "' expects integer"))?
+                };
+                match d.kind {
+                    Kind::Uint(8) if v > u64::from(u8::MAX) => {
+                        Err(err(Status::Value, at, "Parameter '", path, "' expects uint8_t"))
+                    }
+                    Kind::Uint(32) if v > u64::from(u32::MAX) => {
+                        Err(err(Status::Value, at, "Parameter '", path, "' expects uint32_t"))
+                    }
+                    _ => Ok(v),
+                }
+            }
+            Kind::Enum(values) => {
+                if !matches!(raw.tok(), Tok::KvStr | Tok::JStr) {
+                    return Err(type_err(raw, path, "string"));
+                }
+                let s = str_of(self.text, raw);
+                match values.iter().position(|v| s.is(v.as_bytes())) {
+                    Some(i) => Ok(i as u64),
+                    None => {
+                        let mut m = Message::new();
+                        m.push(b"Parameter '");
+                        path.write(&mut m);
+                        m.push(b"' does not accept value '");
+                        for b in s.bytes() {
+                            m.push_byte(b);
+                        }
+                        m.push(b"'");
+                        Err(Error::new(Status::Value, at, m))
+                    }
+                }
+            }
+            Kind::Str => match raw.tok() {
+                Tok::KvStr | Tok::JStr | Tok::JNull => Ok(0),
+                _ => Err(type_err(raw, path, "StrOrNull")),
+            },
+            Kind::StrList | Kind::BitmapMapping => Ok(0),
+        }
+    }
+
+    /// A string member of a struct (or list element): present and a string.
+    fn string(&self, raw: Raw, path: &Path, missing_at: usize) -> Result<(), Error> {
+        match raw.tok() {
+            Tok::KvStr | Tok::JStr => Ok(()),
+            Tok::Absent => Err(err(Status::Value, missing_at, "Parameter '", path, "' is missing")),
+            Tok::KvDict => Err(nested_err(raw, path)),
+            _ => Err(type_err(raw, path, "string")),
+        }
+    }
+
+    fn is_list(&self, raw: Raw, count: u8) -> bool {
+        match raw.tok() {
+            Tok::JArray => true,
+            // A keyval dictionary with index keys became a list; with member keys it did not.
+            Tok::KvDict => count > 0,
+            _ => false,
+        }
+    }
+
+    fn extra(&self, at: ExtraAt, path: &Path) -> Result<(), Error> {
+        match self.st.extra {
+            Some((where_, key)) if where_ == at => {
+                let mut m = Message::new();
+                m.push(b"Parameter '");
+                path.write(&mut m);
+                m.push(b".");
+                let r = Raw::new(if self.syntax == Syntax::Json { Tok::JStr } else { Tok::KvStr }, key);
+                for b in str_of(self.text, r).bytes() {
+                    m.push_byte(b);
+                }
+                m.push(b"' is unexpected");
+                Err(Error::new(Status::Unexpected, key.start(), m))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn exec(&self, raw: Raw, path: &Path) -> Result<u64, Error> {
+        if !self.is_list(raw, self.st.nexec) {
+            return Err(type_err(raw, path, "array"));
+        }
+        for i in 0..usize::from(self.st.nexec) {
+            let e = self.st.exec.get(i).copied().unwrap_or_default();
+            self.string(e, &path.idx(i), raw.span().start())?;
+        }
+        Ok(u64::from(self.st.nexec))
+    }
+
+    fn bbm(&self, raw: Raw, path: &Path, transform: &mut [u8; schema::BITMAP_CAPACITY]) -> Result<u64, Error> {
+        let st = self.st;
+        if !self.is_list(raw, st.nnodes) {
+            return Err(type_err(raw, path, "array"));
+        }
+        for n in 0..usize::from(st.nnodes) {
+            let node = st.nodes.get(n).copied().unwrap_or_default();
+            let np = path.idx(n);
+            let obj = matches!(node.this.tok(), Tok::JObject) || (node.this.tok() == Tok::KvDict && !node.list_like);
+            if !obj {
+                let missing = node.this.tok() == Tok::Absent;
+                if missing {
+                    return Err(err(Status::Value, raw.span().start(), "Parameter '", &np, "' is missing"));
+                }
+                return Err(type_err(node.this, &np, "object"));
+            }
+            let at = node.this.span().start();
+            self.string(node.name, &np.member("node-name"), at)?;
+            self.string(node.alias, &np.member("alias"), at)?;
+            let bp = np.member("bitmaps");
+            if !node.bitmaps.present() {
+                return Err(err(Status::Value, at, "Parameter '", &bp, "' is missing"));
+            }
+            if !self.is_list(node.bitmaps, node.nbitmaps) {
+                return Err(type_err(node.bitmaps, &bp, "array"));
+            }
+            let nn = u8::try_from(n).unwrap_or(u8::MAX);
+            for b in 0..node.nbitmaps {
+                let bi = usize::from(b);
+                let bpp = bp.idx(bi);
+                let slot = st
+                    .bitmaps
+                    .iter()
+                    .take(usize::from(st.nbitmaps))
+                    .position(|x| x.node == nn && x.index == b);
+                let Some(si) = slot else {
+                    return Err(err(Status::Value, node.bitmaps.span().start(), "Parameter '", &bpp, "' is missing"));
+                };
+                let bm = st.bitmaps.get(si).copied().unwrap_or_default();
+                let obj = matches!(bm.this.tok(), Tok::JObject) || (bm.this.tok() == Tok::KvDict && bm.list_like & 1 == 0);
+                if !obj {
+                    return Err(type_err(bm.this, &bpp, "object"));
+                }
+                let at = bm.this.span().start();
+                self.string(bm.name, &bpp.member("name"), at)?;
+                self.string(bm.alias, &bpp.member("alias"), at)?;
+                let mut code = 0u8;
+                if bm.transform.present() {
+                    let tp = bpp.member("transform");
+                    let tobj = matches!(bm.transform.tok(), Tok::JObject)
+                        || (bm.transform.tok() == Tok::KvDict && bm.list_like & 2 == 0);
+                    if !tobj {
+                        return Err(type_err(bm.transform, &tp, "object"));
+                    }
+                    code = 1;
+                    if bm.persistent.present() {
+                        let d = ParamDef { kind: Kind::Bool, ..schema::PARAMS[schema::LOCAL] };
+                        let v = self.scalar(&d, bm.persistent, &tp.member("persistent"))?;
+                        code = if v == 1 { 3 } else { 2 };
+                    }
+                    self.extra(ExtraAt { node: nn, bitmap: b.saturating_add(1), transform: 1 }, &tp)?;
+                }
+                if let Some(t) = transform.get_mut(si) {
+                    *t = code;
+                }
+                self.extra(ExtraAt { node: nn, bitmap: b.saturating_add(1), transform: 0 }, &bpp)?;
+            }
+            self.extra(ExtraAt { node: nn, bitmap: 0, transform: 0 }, &np)?;
+        }
+        Ok(u64::from(st.nnodes))
+    }
+}
+
+/// A JSON integer token as QEMU's visitor takes it for an unsigned member: non-negative up
+/// to 2^64-1, or negative within int64 and reinterpreted modulo 2^64.
+fn json_int(tok: &[u8]) -> Option<u64> {
+    let (neg, digits) = match tok.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, tok),
+    };
+    let mut v: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    if neg {
+        if v > 1u64 << 63 {
+            return None;
+        }
+        Some(v.wrapping_neg())
+    } else {
+        Some(v)
+    }
+}
+
+/// Visit every staged parameter in QEMU's order, then report the first unexpected key and
+/// any capacity overflow. `known` says whether a parameter exists for the caller (version
+/// targeting); one that does not is unexpected.
+pub fn visit(text: &[u8], st: &Stage) -> Result<Typed, Error> {
+    let v = Visitor { text, st, syntax: st.syntax };
+    let mut t = Typed { set: 0, vals: [0; PARAM_COUNT], transform: [0; schema::BITMAP_CAPACITY] };
+    for &id in VISIT_ORDER.iter() {
+        let id = usize::from(id);
+        let (Some(d), Some(raw)) = (schema::def(id), st.params.get(id).copied()) else { continue };
+        if !raw.present() {
+            continue;
+        }
+        let path = Path::new(d.name, st.syntax);
+        let val = match d.kind {
+            Kind::StrList => v.exec(raw, &path)?,
+            Kind::BitmapMapping => v.bbm(raw, &path, &mut t.transform)?,
+            _ => v.scalar(d, raw, &path)?,
+        };
+        if let Some(slot) = t.vals.get_mut(id) {
+            *slot = val;
+        }
+        t.set |= 1u64 << id;
+    }
+    if st.unknown.present() {
+        let mut m = Message::new();
+        m.push(b"Parameter '");
+        for b in str_of(text, st.unknown).bytes() {
+            m.push_byte(b);
+        }
+        m.push(b"' is unexpected");
+        return Err(Error::new(Status::Unexpected, st.unknown.span().start(), m));
+    }
+    if let Some((id, at)) = st.overflow {
+        let mut m = Message::new();
+        m.push(b"Parameter '");
+        m.push(schema::def(usize::from(id)).map_or("", |d| d.name).as_bytes());
+        if usize::from(id) == schema::CPR_EXEC_COMMAND {
+            m.push(b"' has more elements than migcfg holds (64)");
+        } else {
+            m.push(b"' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)");
+        }
+        return Err(Error::new(Status::Capacity, at as usize, m));
+    }
+    Ok(t)
+}

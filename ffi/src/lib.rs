@@ -1,0 +1,1 @@
+//! migcfg C ABI
