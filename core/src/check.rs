@@ -52,13 +52,20 @@ pub fn check(v: &dyn Values) -> Result<(), Error> {
         let mut m = Message::new();
         let ok = match d.check {
             Check::None => true,
-            Check::Range { min, max, shown_min, words } => {
+            Check::Range {
+                min,
+                max,
+                shown_min,
+                words,
+            } => {
                 let x = v.scalar(id);
                 if x < min || x > max {
                     m.push(b"Option ");
                     m.push(d.name.as_bytes());
                     m.push(match words {
-                        RangeWords::IntegerInRange => b" expects an integer in the range of ".as_slice(),
+                        RangeWords::IntegerInRange => {
+                            b" expects an integer in the range of ".as_slice()
+                        }
                         RangeWords::ValueBetween => b" expects a value between ".as_slice(),
                     });
                     push_dec(&mut m, shown_min);
@@ -148,28 +155,43 @@ fn bitmap_mapping(v: &dyn Values) -> Option<Message> {
             return Some(m);
         }
         if alias.len() > 255 {
-            quote(&mut m, "The node alias '", alias, "' is longer than 255 bytes");
+            quote(
+                &mut m,
+                "The node alias '",
+                alias,
+                "' is longer than 255 bytes",
+            );
             return Some(m);
         }
         if name.len() > 31 {
             quote(&mut m, "The node name '", name, "' is longer than 31 bytes");
             return Some(m);
         }
-        if (0..i).any(|k| v.node(k).0.eq(name)) {
+        if (0..i).any(|k| v.node(k).0.same(name)) {
             quote(&mut m, "The node name '", name, "' is mapped twice");
             return Some(m);
         }
         for j in 0..nb {
             let (bname, balias) = v.bitmap(i, j);
             if balias.len() > 255 {
-                quote(&mut m, "The bitmap alias '", balias, "' is longer than 255 bytes");
+                quote(
+                    &mut m,
+                    "The bitmap alias '",
+                    balias,
+                    "' is longer than 255 bytes",
+                );
                 return Some(m);
             }
             if bname.len() > 1023 {
-                quote(&mut m, "The bitmap name '", bname, "' is longer than 1023 bytes");
+                quote(
+                    &mut m,
+                    "The bitmap name '",
+                    bname,
+                    "' is longer than 1023 bytes",
+                );
                 return Some(m);
             }
-            if (0..j).any(|k| v.bitmap(i, k).0.eq(bname)) {
+            if (0..j).any(|k| v.bitmap(i, k).0.same(bname)) {
                 m.push(b"The bitmap '");
                 push_str(&mut m, name);
                 m.push(b"'/'");
@@ -182,13 +204,13 @@ fn bitmap_mapping(v: &dyn Values) -> Option<Message> {
     }
     for i in 0..n {
         let (_, alias, nb) = v.node(i);
-        if (0..i).any(|k| v.node(k).1.eq(alias)) {
+        if (0..i).any(|k| v.node(k).1.same(alias)) {
             quote(&mut m, "The node alias '", alias, "' is used twice");
             return Some(m);
         }
         for j in 0..nb {
             let balias = v.bitmap(i, j).1;
-            if (0..j).any(|k| v.bitmap(i, k).1.eq(balias)) {
+            if (0..j).any(|k| v.bitmap(i, k).1.same(balias)) {
                 m.push(b"The bitmap alias '");
                 push_str(&mut m, alias);
                 m.push(b"'/'");
@@ -210,5 +232,8 @@ fn quote(m: &mut Message, pre: &str, s: StrRef<'_>, post: &str) {
 
 /// Whether `kind` holds a number the checks read.
 pub fn is_scalar(kind: Kind) -> bool {
-    matches!(kind, Kind::Bool | Kind::Uint(_) | Kind::Size | Kind::Enum(_))
+    matches!(
+        kind,
+        Kind::Bool | Kind::Uint(_) | Kind::Size | Kind::Enum(_)
+    )
 }

@@ -88,7 +88,11 @@ pub struct Message {
 impl Message {
     /// An empty message.
     pub const fn new() -> Self {
-        Message { buf: [0; ERROR_MAX], len: 0, cut: false }
+        Message {
+            buf: [0; ERROR_MAX],
+            len: 0,
+            cut: false,
+        }
     }
 
     /// Append bytes, cutting when full.
@@ -103,7 +107,7 @@ impl Message {
         match self.buf.get_mut(self.len) {
             Some(slot) if self.len < ERROR_MAX - 1 => {
                 *slot = b;
-                self.len += 1;
+                self.len = self.len.saturating_add(1);
             }
             _ => self.cut = true,
         }
@@ -117,7 +121,7 @@ impl Message {
         let mut end = self.len.min(ERROR_MAX - 4);
         // Back off over continuation bytes so no character is split.
         while end > 0 && self.buf.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
-            end -= 1;
+            end = end.saturating_sub(1);
         }
         self.len = end;
         self.cut = false;
@@ -186,7 +190,11 @@ impl Error {
     /// An error with the given parts; the message is sealed (cut with `...` if too long).
     pub fn new(status: Status, offset: usize, mut message: Message) -> Self {
         message.seal();
-        Error { status, offset, message }
+        Error {
+            status,
+            offset,
+            message,
+        }
     }
 
     /// An error with a fixed message.

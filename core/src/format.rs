@@ -68,7 +68,10 @@ fn json_u(out: &mut Out<'_>, cp: u32) {
     let mut b = [b'\\', b'u', 0, 0, 0, 0];
     for (i, slot) in b.iter_mut().skip(2).enumerate() {
         let shift = 12u32.saturating_sub(4u32.saturating_mul(i as u32));
-        *slot = HEX.get(((cp >> shift) & 0xF) as usize).copied().unwrap_or(b'0');
+        *slot = HEX
+            .get(((cp >> shift) & 0xF) as usize)
+            .copied()
+            .unwrap_or(b'0');
     }
     out.push(&b);
 }
@@ -109,7 +112,9 @@ fn json_str(out: &mut Out<'_>, s: &[u8]) {
 /// One code point of QEMU's modified UTF-8 (C0 80 is U+0000): the code point (None when
 /// invalid) and the bytes it takes.
 fn decode_mod_utf8(s: &[u8]) -> (Option<u32>, usize) {
-    let Some(&c) = s.first() else { return (None, 0) };
+    let Some(&c) = s.first() else {
+        return (None, 0);
+    };
     if c < 0x80 {
         return (Some(u32::from(c)), 1);
     }
@@ -122,7 +127,11 @@ fn decode_mod_utf8(s: &[u8]) -> (Option<u32>, usize) {
         0xF0..=0xF4 => 4,
         _ => return (None, 1),
     };
-    match s.get(..n).and_then(|b| core::str::from_utf8(b).ok()).and_then(|t| t.chars().next()) {
+    match s
+        .get(..n)
+        .and_then(|b| core::str::from_utf8(b).ok())
+        .and_then(|t| t.chars().next())
+    {
         Some(ch) => (Some(u32::from(ch)), n),
         None => (None, 1),
     }
@@ -144,7 +153,7 @@ pub fn json(p: &Params, flags: FormatFlags, out: &mut Out<'_>) {
     let mut first = true;
     for (id, d) in PARAMS.iter().enumerate() {
         let set = p.is_set(id);
-        if !set && !(flags.all && d.kind != Kind::BitmapMapping) {
+        if !(set || flags.all && d.kind != Kind::BitmapMapping) {
             continue;
         }
         if !first {
@@ -154,7 +163,11 @@ pub fn json(p: &Params, flags: FormatFlags, out: &mut Out<'_>) {
         json_str(out, d.name.as_bytes());
         out.push(b": ");
         match d.kind {
-            Kind::Bool => out.push(if p.scalar(id) == Some(1) { b"true" } else { b"false" }),
+            Kind::Bool => out.push(if p.scalar(id) == Some(1) {
+                b"true"
+            } else {
+                b"false"
+            }),
             Kind::Uint(_) | Kind::Size => out.dec(p.scalar(id).unwrap_or(0)),
             Kind::Enum(vals) => {
                 let i = p.scalar(id).unwrap_or(0) as usize;
@@ -232,7 +245,11 @@ pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), S
             Kind::Bool => {
                 sep(out);
                 out.push(name);
-                out.push(if p.scalar(id) == Some(1) { b"=on" } else { b"=off" });
+                out.push(if p.scalar(id) == Some(1) {
+                    b"=on"
+                } else {
+                    b"=off"
+                });
             }
             Kind::Uint(_) | Kind::Size => {
                 sep(out);

@@ -55,20 +55,26 @@ fn qapi_name_len(s: &[u8]) -> usize {
             return 0;
         }
         p = 2;
-        while s.get(p).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.') {
-            p += 1;
+        while s
+            .get(p)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.')
+        {
+            p = p.saturating_add(1);
         }
         if s.get(p) != Some(&b'_') {
             return 0;
         }
-        p += 1;
+        p = p.saturating_add(1);
     }
     if !s.get(p).is_some_and(u8::is_ascii_alphabetic) {
         return 0;
     }
-    p += 1;
-    while s.get(p).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_') {
-        p += 1;
+    p = p.saturating_add(1);
+    while s
+        .get(p)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+    {
+        p = p.saturating_add(1);
     }
     p
 }
@@ -80,12 +86,23 @@ fn scan_frag(text: &[u8], pos: usize, first: bool) -> Frag {
         let mut n = 0usize;
         let mut value: u32 = 0;
         while let Some(d) = rest.get(n).filter(|c| c.is_ascii_digit()) {
-            value = value.saturating_mul(10).saturating_add(u32::from(d - b'0')).min(INDEX_MAX);
-            n += 1;
+            value = value
+                .saturating_mul(10)
+                .saturating_add(u32::from(d.wrapping_sub(b'0')))
+                .min(INDEX_MAX);
+            n = n.saturating_add(1);
         }
-        return Frag { start: pos, len: n, index: Some(value) };
+        return Frag {
+            start: pos,
+            len: n,
+            index: Some(value),
+        };
     }
-    Frag { start: pos, len: qapi_name_len(rest), index: None }
+    Frag {
+        start: pos,
+        len: qapi_name_len(rest),
+        index: None,
+    }
 }
 
 /// Iterator over the fragments of an already validated key.
@@ -99,7 +116,12 @@ struct Frags<'a> {
 
 impl<'a> Frags<'a> {
     fn new(text: &'a [u8], key: Span) -> Self {
-        Frags { text, pos: key.start(), end: key.end(), first: true }
+        Frags {
+            text,
+            pos: key.start(),
+            end: key.end(),
+            first: true,
+        }
     }
 }
 
@@ -122,7 +144,8 @@ fn fspan(f: Frag) -> Span {
 }
 
 fn frag_bytes(text: &[u8], f: Frag) -> &[u8] {
-    text.get(f.start..f.start.saturating_add(f.len)).unwrap_or(&[])
+    text.get(f.start..f.start.saturating_add(f.len))
+        .unwrap_or(&[])
 }
 
 /// Same dictionary key? Index spellings (`1`, `01`) count as one key.
@@ -182,7 +205,13 @@ fn fail_key(status: Status, at: usize, pre: &str, key: &[u8], post: &str) -> Err
 /// Parse keyval `text` into `stage`. `help_ok`: a help item is reported as `Status::Help`
 /// (after every syntax check) instead of QEMU's "not available" error.
 pub fn parse(text: &[u8], stage: &mut Stage, help_ok: bool) -> Result<(), Error> {
-    let mut p = Parser { text, stage, odd: [Odd::default(); ODD_CAPACITY], nodd: 0, help: None };
+    let mut p = Parser {
+        text,
+        stage,
+        odd: [Odd::default(); ODD_CAPACITY],
+        nodd: 0,
+        help: None,
+    };
     let mut pos = 0usize;
     while pos < text.len() {
         pos = p.item(pos)?;
@@ -206,12 +235,19 @@ impl Parser<'_, '_> {
     fn item(&mut self, start: usize) -> Result<usize, Error> {
         let text = self.text;
         let rest = text.get(start..).unwrap_or(&[]);
-        let klen = rest.iter().position(|&c| c == b'=' || c == b',').unwrap_or(rest.len());
+        let klen = rest
+            .iter()
+            .position(|&c| c == b'=' || c == b',')
+            .unwrap_or(rest.len());
         let kend = start.saturating_add(klen);
         let key_text = rest.get(..klen).unwrap_or(&[]);
         if klen > 0 && self.byte(kend) != Some(b'=') && (key_text == b"help" || key_text == b"?") {
             self.help = self.help.or(Some(start));
-            return Ok(if self.byte(kend) == Some(b',') { kend.saturating_add(1) } else { kend });
+            return Ok(if self.byte(kend) == Some(b',') {
+                kend.saturating_add(1)
+            } else {
+                kend
+            });
         }
 
         // Syntax of every fragment first: the first bad fragment, if any, and the count.
@@ -228,7 +264,11 @@ impl Parser<'_, '_> {
                 break;
             }
             if f.len >= FRAGMENT_MAX {
-                let word = if s != start || next == Some(b'.') { " fragment" } else { "" };
+                let word = if s != start || next == Some(b'.') {
+                    " fragment"
+                } else {
+                    ""
+                };
                 let mut m = Message::new();
                 m.push(b"Parameter");
                 m.push(word.as_bytes());
@@ -280,7 +320,13 @@ impl Parser<'_, '_> {
         }
         if self.byte(key_end) != Some(b'=') {
             let k = text.get(start..key_end).unwrap_or(&[]);
-            return Err(fail_key(Status::Syntax, start, "Expected '=' after parameter '", k, "'"));
+            return Err(fail_key(
+                Status::Syntax,
+                start,
+                "Expected '=' after parameter '",
+                k,
+                "'",
+            ));
         }
         // The value: up to a single comma; `,,` is an escaped comma.
         let vstart = key_end.saturating_add(1);
@@ -288,13 +334,19 @@ impl Parser<'_, '_> {
         loop {
             match self.byte(e) {
                 None => break,
-                Some(b',') if self.byte(e.saturating_add(1)) == Some(b',') => e = e.saturating_add(2),
+                Some(b',') if self.byte(e.saturating_add(1)) == Some(b',') => {
+                    e = e.saturating_add(2)
+                }
                 Some(b',') => break,
                 Some(_) => e = e.saturating_add(1),
             }
         }
         let val = Span::between(vstart, e);
-        let next = if self.byte(e) == Some(b',') { e.saturating_add(1) } else { e };
+        let next = if self.byte(e) == Some(b',') {
+            e.saturating_add(1)
+        } else {
+            e
+        };
         self.put_value(pos, key, known, val)?;
         Ok(next)
     }
@@ -402,7 +454,8 @@ impl Parser<'_, '_> {
     }
 
     fn bm(&mut self, n: usize, b: usize) -> Option<&mut crate::stage::Bitmap> {
-        self.stage.bitmap_slot(u8::try_from(n).ok()?, u8::try_from(b).ok()?)
+        self.stage
+            .bitmap_slot(u8::try_from(n).ok()?, u8::try_from(b).ok()?)
     }
 
     fn note_extra(&mut self, node: usize, bitmap: usize, transform: u8, key: Span) {
@@ -431,7 +484,10 @@ impl Parser<'_, '_> {
             Pos::NodeName(n) => st.nodes.get_mut(n).map(|x| &mut x.name),
             Pos::NodeAlias(n) => st.nodes.get_mut(n).map(|x| &mut x.alias),
             Pos::NodeBitmaps(n) => st.nodes.get_mut(n).map(|x| &mut x.bitmaps),
-            Pos::Bitmap(n, b) | Pos::BmName(n, b) | Pos::BmAlias(n, b) | Pos::Transform(n, b)
+            Pos::Bitmap(n, b)
+            | Pos::BmName(n, b)
+            | Pos::BmAlias(n, b)
+            | Pos::Transform(n, b)
             | Pos::Persistent(n, b) => {
                 let bm = st.bitmap_slot(u8::try_from(n).ok()?, u8::try_from(b).ok()?)?;
                 Some(match pos {
@@ -448,7 +504,13 @@ impl Parser<'_, '_> {
 
     fn inconsistent(&self, key: Span, upto: usize) -> Error {
         let k = self.text.get(key.start()..upto).unwrap_or(&[]);
-        fail_key(Status::Syntax, key.start(), "Parameters '", k, ".*' used inconsistently")
+        fail_key(
+            Status::Syntax,
+            key.start(),
+            "Parameters '",
+            k,
+            ".*' used inconsistently",
+        )
     }
 
     /// The prefix ending at fragment `f` (at position `pos`) becomes a dictionary.
@@ -461,6 +523,7 @@ impl Parser<'_, '_> {
                 Tok::KvDict => {}
                 _ => *slot = Raw::new(Tok::KvDict, key),
             }
+            self.count(pos);
         }
         Ok(())
     }
@@ -546,7 +609,10 @@ impl Parser<'_, '_> {
             Pos::Node(n) | Pos::NodeName(n) | Pos::NodeAlias(n) | Pos::NodeBitmaps(n) => {
                 up(&mut st.nnodes, n)
             }
-            Pos::Bitmap(n, b) | Pos::BmName(n, b) | Pos::BmAlias(n, b) | Pos::Transform(n, b)
+            Pos::Bitmap(n, b)
+            | Pos::BmName(n, b)
+            | Pos::BmAlias(n, b)
+            | Pos::Transform(n, b)
             | Pos::Persistent(n, b) => {
                 up(&mut st.nnodes, n);
                 if let Some(node) = st.nodes.get_mut(n) {
@@ -559,7 +625,9 @@ impl Parser<'_, '_> {
 
     fn put_odd(&mut self, key: Span, known: u16) -> Result<(), Error> {
         for i in 0..self.nodd {
-            let Some(o) = self.odd.get(i).copied() else { break };
+            let Some(o) = self.odd.get(i).copied() else {
+                break;
+            };
             let (common, olen, klen) = self.common(o.key, key);
             if common == klen && olen > klen {
                 return Err(self.inconsistent(key, key.end()));
@@ -821,7 +889,8 @@ impl Parser<'_, '_> {
                 }
                 _ => raw.span().off,
             };
-            if id == CPR_EXEC_COMMAND && st.overflow.is_some_and(|(oid, _)| usize::from(oid) == id) {
+            if id == CPR_EXEC_COMMAND && st.overflow.is_some_and(|(oid, _)| usize::from(oid) == id)
+            {
                 c.high = true;
                 c.index = true;
             }
@@ -850,7 +919,11 @@ impl Parser<'_, '_> {
             let mut np = *path;
             np.push(PathFrag::Index(n as u32));
             let mut nc = Children::default();
-            for (m, raw) in [("node-name", node.name), ("alias", node.alias), ("bitmaps", node.bitmaps)] {
+            for (m, raw) in [
+                ("node-name", node.name),
+                ("alias", node.alias),
+                ("bitmaps", node.bitmaps),
+            ] {
                 if !raw.present() {
                     continue;
                 }
@@ -873,9 +946,11 @@ impl Parser<'_, '_> {
                         let mut bp = mp;
                         bp.push(PathFrag::Index(u32::from(bm.index)));
                         let mut bcc = Children::default();
-                        for (bn, braw) in
-                            [("name", bm.name), ("alias", bm.alias), ("transform", bm.transform)]
-                        {
+                        for (bn, braw) in [
+                            ("name", bm.name),
+                            ("alias", bm.alias),
+                            ("transform", bm.transform),
+                        ] {
                             if !braw.present() {
                                 continue;
                             }
@@ -925,7 +1000,10 @@ impl Parser<'_, '_> {
                 if alive & (1u32 << j) == 0 {
                     continue;
                 }
-                if Frags::new(text, oj.key).nth(d).is_some_and(|g| same_frag(text, f, g)) {
+                if Frags::new(text, oj.key)
+                    .nth(d)
+                    .is_some_and(|g| same_frag(text, f, g))
+                {
                     next_alive |= 1u32 << j;
                 }
             }

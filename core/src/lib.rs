@@ -1,5 +1,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
+// Errors carry their message inline (no heap); they are built only on the failure path.
+#![allow(clippy::result_large_err)]
 //! migcfg core: QEMU's migration parameters, parsed from `-incoming config:` text (keyval or
 //! JSON) exactly as QEMU parses them, into a fixed-size table, without allocating.
 //!

@@ -52,10 +52,18 @@ impl Values for Merged<'_> {
     fn node(&self, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
         if self.staged(schema::BLOCK_BITMAP_MAPPING) {
             let n = self.stage.nodes.get(i).copied().unwrap_or_default();
-            (str_of(self.text, n.name), str_of(self.text, n.alias), usize::from(n.nbitmaps))
+            (
+                str_of(self.text, n.name),
+                str_of(self.text, n.alias),
+                usize::from(n.nbitmaps),
+            )
         } else {
             match self.table.node(i) {
-                Some(n) => (StrRef::Plain(n.node_name), StrRef::Plain(n.alias), n.bitmaps),
+                Some(n) => (
+                    StrRef::Plain(n.node_name),
+                    StrRef::Plain(n.alias),
+                    n.bitmaps,
+                ),
                 None => (StrRef::Plain(&[]), StrRef::Plain(&[]), 0),
             }
         }
@@ -91,7 +99,13 @@ impl Values for Merged<'_> {
 }
 
 /// Enumerate the strings of the merged table in canonical order.
-fn strings<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, table: &'a Params, f: &mut dyn FnMut(Dst, Src<'a>)) {
+fn strings<'a>(
+    text: &'a [u8],
+    stage: &'a Stage,
+    typed: &'a Typed,
+    table: &'a Params,
+    f: &mut dyn FnMut(Dst, Src<'a>),
+) {
     for (id, d) in schema::PARAMS.iter().enumerate() {
         let staged = typed.set & (1u64 << id) != 0;
         if !staged && !table.is_set(id) {
@@ -103,7 +117,10 @@ fn strings<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, table: &'a Pa
                     let raw = stage.params.get(id).copied().unwrap_or_default();
                     f(Dst::Param(id), Src::New(str_of(text, raw)));
                 } else {
-                    f(Dst::Param(id), Src::Old(table.vals.get(id).copied().unwrap_or(0) as u32));
+                    f(
+                        Dst::Param(id),
+                        Src::Old(table.vals.get(id).copied().unwrap_or(0) as u32),
+                    );
                 }
             }
             Kind::StrList => {
@@ -120,14 +137,20 @@ fn strings<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, table: &'a Pa
             Kind::BitmapMapping => {
                 let mut k = 0usize;
                 if staged {
-                    for (i, n) in stage.nodes.iter().take(usize::from(stage.nnodes)).enumerate() {
+                    for (i, n) in stage
+                        .nodes
+                        .iter()
+                        .take(usize::from(stage.nnodes))
+                        .enumerate()
+                    {
                         f(Dst::NodeName(i), Src::New(str_of(text, n.name)));
                         f(Dst::NodeAlias(i), Src::New(str_of(text, n.alias)));
                         for j in 0..n.nbitmaps {
                             let bm = u8::try_from(i).ok().and_then(|ii| stage.bitmap(ii, j));
-                            let (a, b) = bm.map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
-                                (str_of(text, bm.name), str_of(text, bm.alias))
-                            });
+                            let (a, b) = bm
+                                .map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
+                                    (str_of(text, bm.name), str_of(text, bm.alias))
+                                });
                             f(Dst::BmName(k), Src::New(a));
                             f(Dst::BmAlias(k), Src::New(b));
                             k = k.saturating_add(1);
@@ -160,27 +183,43 @@ fn capacity_error(text: &[u8], stage: &Stage, id: usize) -> Error {
     let mut buf = [0u8; 10];
     m.push(crate::keyval::fmt_u32(STRING_CAPACITY as u32, &mut buf));
     m.push(b" bytes");
-    let at = stage.params.get(id).map_or(text.len(), |r| r.span().start());
+    let at = stage
+        .params
+        .get(id)
+        .map_or(text.len(), |r| r.span().start());
     Error::new(Status::Capacity, at, m)
 }
 
 /// Parse `text` into `p`. On error `p` is unchanged.
 pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error> {
     if text.len() > TEXT_MAX {
-        return Err(Error::fixed(Status::Capacity, TEXT_MAX, "Text is longer than migcfg accepts (256 MiB)"));
+        return Err(Error::fixed(
+            Status::Capacity,
+            TEXT_MAX,
+            "Text is longer than migcfg accepts (256 MiB)",
+        ));
     }
     if let Some(at) = text.iter().position(|&b| b == 0) {
         return Err(Error::fixed(Status::Syntax, at, "Text contains a NUL byte"));
     }
     let json = text.first() == Some(&b'{');
     let mut stage = Stage::new(if json { Syntax::Json } else { Syntax::Keyval });
-    let front = if json { json::parse(text, &mut stage) } else { keyval::parse(text, &mut stage, flags.help) };
+    let front = if json {
+        json::parse(text, &mut stage)
+    } else {
+        keyval::parse(text, &mut stage, flags.help)
+    };
     match front {
         Err(e) if e.status == Status::Help => return Ok(Status::Help),
         r => r?,
     }
     let typed = visit::visit(text, &stage)?;
-    check::check(&Merged { text, stage: &stage, typed: &typed, table: p })?;
+    check::check(&Merged {
+        text,
+        stage: &stage,
+        typed: &typed,
+        table: p,
+    })?;
     commit(p, text, &stage, &typed)?;
     Ok(Status::Ok)
 }
@@ -225,7 +264,12 @@ fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(
     }
     if typed.set & (1u64 << schema::BLOCK_BITMAP_MAPPING) != 0 {
         let mut k = 0usize;
-        for (i, n) in stage.nodes.iter().take(usize::from(stage.nnodes)).enumerate() {
+        for (i, n) in stage
+            .nodes
+            .iter()
+            .take(usize::from(stage.nnodes))
+            .enumerate()
+        {
             if let Some(slot) = p.nodes.get_mut(i) {
                 slot[2] = u32::from(n.nbitmaps);
             }
@@ -235,7 +279,10 @@ fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(
                     .iter()
                     .take(usize::from(stage.nbitmaps))
                     .position(|b| usize::from(b.node) == i && b.index == j);
-                let code = si.and_then(|s| typed.transform.get(s)).copied().unwrap_or(0);
+                let code = si
+                    .and_then(|s| typed.transform.get(s))
+                    .copied()
+                    .unwrap_or(0);
                 if let Some(slot) = p.bitmaps.get_mut(k) {
                     slot[2] = u32::from(code);
                 }
@@ -274,7 +321,14 @@ impl OldSpans {
             nnodes: p.nodes_len(),
             bitmaps: [[0; 2]; BITMAP_CAPACITY],
         };
-        for (i, id) in [schema::TLS_CREDS, schema::TLS_CREDS + 1, schema::TLS_CREDS + 2].iter().enumerate() {
+        for (i, id) in [
+            schema::TLS_CREDS,
+            schema::TLS_CREDS + 1,
+            schema::TLS_CREDS + 2,
+        ]
+        .iter()
+        .enumerate()
+        {
             if let Some(v) = o.vals.get_mut(i) {
                 *v = p.vals.get(*id).copied().unwrap_or(0) as u32;
             }
@@ -286,7 +340,13 @@ impl OldSpans {
     }
 }
 
-fn strings_old<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, old: &OldSpans, f: &mut dyn FnMut(Dst, Src<'a>)) {
+fn strings_old<'a>(
+    text: &'a [u8],
+    stage: &'a Stage,
+    typed: &'a Typed,
+    old: &OldSpans,
+    f: &mut dyn FnMut(Dst, Src<'a>),
+) {
     for (id, d) in schema::PARAMS.iter().enumerate() {
         let staged = typed.set & (1u64 << id) != 0;
         let was = old.set & (1u64 << id) != 0;
@@ -300,7 +360,10 @@ fn strings_old<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, old: &Old
                     f(Dst::Param(id), Src::New(str_of(text, raw)));
                 } else {
                     let k = id.saturating_sub(schema::TLS_CREDS);
-                    f(Dst::Param(id), Src::Old(old.vals.get(k).copied().unwrap_or(0)));
+                    f(
+                        Dst::Param(id),
+                        Src::Old(old.vals.get(k).copied().unwrap_or(0)),
+                    );
                 }
             }
             Kind::StrList => {
@@ -317,14 +380,20 @@ fn strings_old<'a>(text: &'a [u8], stage: &'a Stage, typed: &'a Typed, old: &Old
             Kind::BitmapMapping => {
                 let mut k = 0usize;
                 if staged {
-                    for (i, n) in stage.nodes.iter().take(usize::from(stage.nnodes)).enumerate() {
+                    for (i, n) in stage
+                        .nodes
+                        .iter()
+                        .take(usize::from(stage.nnodes))
+                        .enumerate()
+                    {
                         f(Dst::NodeName(i), Src::New(str_of(text, n.name)));
                         f(Dst::NodeAlias(i), Src::New(str_of(text, n.alias)));
                         for j in 0..n.nbitmaps {
                             let bm = u8::try_from(i).ok().and_then(|ii| stage.bitmap(ii, j));
-                            let (a, b) = bm.map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
-                                (str_of(text, bm.name), str_of(text, bm.alias))
-                            });
+                            let (a, b) = bm
+                                .map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
+                                    (str_of(text, bm.name), str_of(text, bm.alias))
+                                });
                             f(Dst::BmName(k), Src::New(a));
                             f(Dst::BmAlias(k), Src::New(b));
                             k = k.saturating_add(1);

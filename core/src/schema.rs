@@ -96,6 +96,8 @@ pub const NEWEST: Version = v(11, 2);
 pub struct ParamDef {
     /// QAPI member name.
     pub name: &'static str,
+    /// The same name, NUL-terminated (for C callers).
+    pub cname: &'static core::ffi::CStr,
     /// Type.
     pub kind: Kind,
     /// Default value of a scalar (enum: index; bool: 0 or 1). Strings default to empty,
@@ -115,9 +117,9 @@ pub struct ParamDef {
     pub doc: &'static str,
 }
 
-#[allow(clippy::indexing_slicing)] // evaluated at compile time only
+#[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
 const fn p(
-    name: &'static str,
+    cname: &'static core::ffi::CStr,
     kind: Kind,
     default: u64,
     check: Check,
@@ -125,17 +127,42 @@ const fn p(
     since: Version,
     doc: &'static str,
 ) -> ParamDef {
-    let b = name.as_bytes();
+    let b = cname.to_bytes();
+    let name = match core::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(_) => panic!("parameter names are ASCII"),
+    };
     let unstable = b.len() > 2 && b[0] == b'x' && b[1] == b'-';
-    ParamDef { name, kind, default, check, check_order, since, removed: None, unstable, doc }
+    ParamDef {
+        name,
+        cname,
+        kind,
+        default,
+        check,
+        check_order,
+        since,
+        removed: None,
+        unstable,
+        doc,
+    }
 }
 
 const fn between(min: u64, max: u64) -> Check {
-    Check::Range { min, max, shown_min: min, words: RangeWords::ValueBetween }
+    Check::Range {
+        min,
+        max,
+        shown_min: min,
+        words: RangeWords::ValueBetween,
+    }
 }
 
 const fn in_range(min: u64, max: u64) -> Check {
-    Check::Range { min, max, shown_min: min, words: RangeWords::IntegerInRange }
+    Check::Range {
+        min,
+        max,
+        shown_min: min,
+        words: RangeWords::IntegerInRange,
+    }
 }
 
 /// Number of parameters.
@@ -155,71 +182,299 @@ use Kind as K;
 
 /// The schema, indexed by parameter id.
 pub static PARAMS: [ParamDef; PARAM_COUNT] = [
-    p("announce-initial", K::Size, 50, between(0, 100_000), 13, v(4, 0),
-      "Delay in ms before the first self-announce packet after incoming migration"),
-    p("announce-max", K::Size, 550, between(0, 100_000), 14, v(4, 0),
-      "Upper bound in ms for the delay between announce packets"),
-    p("announce-rounds", K::Size, 5, between(0, 1000), 15, v(4, 0),
-      "Number of self-announce packets sent after migration"),
-    p("announce-step", K::Size, 100,
-      C::Range { min: 1, max: 10_000, shown_min: 0, words: RangeWords::ValueBetween }, 16, v(4, 0),
-      "Increase in ms of the delay between consecutive announce packets"),
-    p("throttle-trigger-threshold", K::Uint(8), 50, in_range(1, 100), 1, v(5, 0),
-      "Percentage of dirtied to transferred bytes that triggers auto-converge throttling"),
-    p("cpu-throttle-initial", K::Uint(8), 20, in_range(1, 99), 2, v(2, 7),
-      "Initial percentage of vCPU time taken away by auto-converge"),
-    p("cpu-throttle-increment", K::Uint(8), 10, in_range(1, 99), 3, v(2, 7),
-      "Percentage added to the throttle when auto-converge sees no progress"),
-    p("cpu-throttle-tailslow", K::Bool, 0, C::None, 0, v(5, 1),
-      "Reduce the last throttle step to the ideal value computed from the dirty rate"),
-    p("tls-creds", K::Str, 0, C::None, 0, v(2, 7),
-      "ID of the tls-creds object; non-empty enables TLS"),
-    p("tls-hostname", K::Str, 0, C::None, 0, v(2, 7),
-      "Hostname checked against the peer's x509 certificate"),
-    p("tls-authz", K::Str, 0, C::None, 0, v(4, 0),
-      "ID of the authz object that checks the client certificate"),
-    p("max-bandwidth", K::Size, 134_217_728, C::None, 0, v(2, 8),
-      "Precopy rate limit in bytes per second"),
-    p("avail-switchover-bandwidth", K::Size, 0, C::None, 0, v(8, 2),
-      "Bandwidth in bytes per second assumed available at switchover (0: estimate)"),
-    p("downtime-limit", K::Uint(64), 300, C::Downtime, 6, v(2, 8),
-      "Maximum tolerated downtime in milliseconds"),
-    p("x-checkpoint-delay", K::Uint(32), 20_000, C::None, 0, v(2, 8),
-      "Interval in ms between COLO checkpoints in periodic mode"),
-    p("multifd-channels", K::Uint(8), 2, between(1, 255), 7, v(4, 0),
-      "Number of parallel multifd channels"),
-    p("xbzrle-cache-size", K::Size, 67_108_864, C::PowerOfTwoPage, 11, v(2, 11),
-      "XBZRLE cache size in bytes"),
-    p("max-postcopy-bandwidth", K::Size, 0, C::None, 0, v(3, 0),
-      "Postcopy background transfer rate in bytes per second (0: unlimited)"),
-    p("max-cpu-throttle", K::Uint(8), 99, C::MaxCpuThrottle, 12, v(3, 1),
-      "Upper bound of the auto-converge throttle percentage"),
-    p("multifd-compression", K::Enum(MULTIFD_COMPRESSION), 0, C::None, 0, v(5, 0),
-      "Compression method used by multifd"),
-    p("multifd-zlib-level", K::Uint(8), 1, between(0, 9), 8, v(5, 0),
-      "zlib compression level for multifd"),
-    p("multifd-qatzip-level", K::Uint(8), 1, between(1, 9), 9, v(9, 2),
-      "QATzip compression level for multifd"),
-    p("multifd-zstd-level", K::Uint(8), 1, between(0, 20), 10, v(5, 0),
-      "zstd compression level for multifd"),
-    p("block-bitmap-mapping", K::BitmapMapping, 0, C::BitmapMapping, 17, v(5, 2),
-      "Maps block node and bitmap names to aliases for dirty-bitmap migration"),
-    p("x-vcpu-dirty-limit-period", K::Uint(64), 1000, between(1, 1000), 20, v(8, 1),
-      "Period in ms of the dirty-limit throttling loop"),
-    p("vcpu-dirty-limit", K::Uint(64), 1, C::AtLeastOneMbps, 21, v(8, 1),
-      "Per-vCPU dirty rate limit in MB/s"),
-    p("mode", K::Enum(MIG_MODE), 0, C::None, 0, v(8, 2),
-      "Migration mode: normal live migration or a checkpoint-restart variant"),
-    p("zero-page-detection", K::Enum(ZERO_PAGE_DETECTION), 2, C::None, 0, v(9, 0),
-      "Where zero pages are detected"),
-    p("direct-io", K::Bool, 0, C::None, 0, v(9, 1),
-      "Open migration files with O_DIRECT when possible"),
-    p("x-rdma-chunk-size", K::Uint(64), 1_048_576, C::RdmaChunk, 23, v(11, 1),
-      "RDMA memory registration chunk size in bytes"),
-    p("cpr-exec-command", K::StrList, 0, C::None, 0, v(10, 2),
-      "argv the old QEMU execs to start the new one in cpr-exec mode"),
-    p("local", K::Bool, 0, C::None, 0, v(11, 2),
-      "Local (same-host) migration: backend state and fds pass over a UNIX socket"),
+    p(
+        c"announce-initial",
+        K::Size,
+        50,
+        between(0, 100_000),
+        13,
+        v(4, 0),
+        "Delay in ms before the first self-announce packet after incoming migration",
+    ),
+    p(
+        c"announce-max",
+        K::Size,
+        550,
+        between(0, 100_000),
+        14,
+        v(4, 0),
+        "Upper bound in ms for the delay between announce packets",
+    ),
+    p(
+        c"announce-rounds",
+        K::Size,
+        5,
+        between(0, 1000),
+        15,
+        v(4, 0),
+        "Number of self-announce packets sent after migration",
+    ),
+    p(
+        c"announce-step",
+        K::Size,
+        100,
+        C::Range {
+            min: 1,
+            max: 10_000,
+            shown_min: 0,
+            words: RangeWords::ValueBetween,
+        },
+        16,
+        v(4, 0),
+        "Increase in ms of the delay between consecutive announce packets",
+    ),
+    p(
+        c"throttle-trigger-threshold",
+        K::Uint(8),
+        50,
+        in_range(1, 100),
+        1,
+        v(5, 0),
+        "Percentage of dirtied to transferred bytes that triggers auto-converge throttling",
+    ),
+    p(
+        c"cpu-throttle-initial",
+        K::Uint(8),
+        20,
+        in_range(1, 99),
+        2,
+        v(2, 7),
+        "Initial percentage of vCPU time taken away by auto-converge",
+    ),
+    p(
+        c"cpu-throttle-increment",
+        K::Uint(8),
+        10,
+        in_range(1, 99),
+        3,
+        v(2, 7),
+        "Percentage added to the throttle when auto-converge sees no progress",
+    ),
+    p(
+        c"cpu-throttle-tailslow",
+        K::Bool,
+        0,
+        C::None,
+        0,
+        v(5, 1),
+        "Reduce the last throttle step to the ideal value computed from the dirty rate",
+    ),
+    p(
+        c"tls-creds",
+        K::Str,
+        0,
+        C::None,
+        0,
+        v(2, 7),
+        "ID of the tls-creds object; non-empty enables TLS",
+    ),
+    p(
+        c"tls-hostname",
+        K::Str,
+        0,
+        C::None,
+        0,
+        v(2, 7),
+        "Hostname checked against the peer's x509 certificate",
+    ),
+    p(
+        c"tls-authz",
+        K::Str,
+        0,
+        C::None,
+        0,
+        v(4, 0),
+        "ID of the authz object that checks the client certificate",
+    ),
+    p(
+        c"max-bandwidth",
+        K::Size,
+        134_217_728,
+        C::None,
+        0,
+        v(2, 8),
+        "Precopy rate limit in bytes per second",
+    ),
+    p(
+        c"avail-switchover-bandwidth",
+        K::Size,
+        0,
+        C::None,
+        0,
+        v(8, 2),
+        "Bandwidth in bytes per second assumed available at switchover (0: estimate)",
+    ),
+    p(
+        c"downtime-limit",
+        K::Uint(64),
+        300,
+        C::Downtime,
+        6,
+        v(2, 8),
+        "Maximum tolerated downtime in milliseconds",
+    ),
+    p(
+        c"x-checkpoint-delay",
+        K::Uint(32),
+        20_000,
+        C::None,
+        0,
+        v(2, 8),
+        "Interval in ms between COLO checkpoints in periodic mode",
+    ),
+    p(
+        c"multifd-channels",
+        K::Uint(8),
+        2,
+        between(1, 255),
+        7,
+        v(4, 0),
+        "Number of parallel multifd channels",
+    ),
+    p(
+        c"xbzrle-cache-size",
+        K::Size,
+        67_108_864,
+        C::PowerOfTwoPage,
+        11,
+        v(2, 11),
+        "XBZRLE cache size in bytes",
+    ),
+    p(
+        c"max-postcopy-bandwidth",
+        K::Size,
+        0,
+        C::None,
+        0,
+        v(3, 0),
+        "Postcopy background transfer rate in bytes per second (0: unlimited)",
+    ),
+    p(
+        c"max-cpu-throttle",
+        K::Uint(8),
+        99,
+        C::MaxCpuThrottle,
+        12,
+        v(3, 1),
+        "Upper bound of the auto-converge throttle percentage",
+    ),
+    p(
+        c"multifd-compression",
+        K::Enum(MULTIFD_COMPRESSION),
+        0,
+        C::None,
+        0,
+        v(5, 0),
+        "Compression method used by multifd",
+    ),
+    p(
+        c"multifd-zlib-level",
+        K::Uint(8),
+        1,
+        between(0, 9),
+        8,
+        v(5, 0),
+        "zlib compression level for multifd",
+    ),
+    p(
+        c"multifd-qatzip-level",
+        K::Uint(8),
+        1,
+        between(1, 9),
+        9,
+        v(9, 2),
+        "QATzip compression level for multifd",
+    ),
+    p(
+        c"multifd-zstd-level",
+        K::Uint(8),
+        1,
+        between(0, 20),
+        10,
+        v(5, 0),
+        "zstd compression level for multifd",
+    ),
+    p(
+        c"block-bitmap-mapping",
+        K::BitmapMapping,
+        0,
+        C::BitmapMapping,
+        17,
+        v(5, 2),
+        "Maps block node and bitmap names to aliases for dirty-bitmap migration",
+    ),
+    p(
+        c"x-vcpu-dirty-limit-period",
+        K::Uint(64),
+        1000,
+        between(1, 1000),
+        20,
+        v(8, 1),
+        "Period in ms of the dirty-limit throttling loop",
+    ),
+    p(
+        c"vcpu-dirty-limit",
+        K::Uint(64),
+        1,
+        C::AtLeastOneMbps,
+        21,
+        v(8, 1),
+        "Per-vCPU dirty rate limit in MB/s",
+    ),
+    p(
+        c"mode",
+        K::Enum(MIG_MODE),
+        0,
+        C::None,
+        0,
+        v(8, 2),
+        "Migration mode: normal live migration or a checkpoint-restart variant",
+    ),
+    p(
+        c"zero-page-detection",
+        K::Enum(ZERO_PAGE_DETECTION),
+        2,
+        C::None,
+        0,
+        v(9, 0),
+        "Where zero pages are detected",
+    ),
+    p(
+        c"direct-io",
+        K::Bool,
+        0,
+        C::None,
+        0,
+        v(9, 1),
+        "Open migration files with O_DIRECT when possible",
+    ),
+    p(
+        c"x-rdma-chunk-size",
+        K::Uint(64),
+        1_048_576,
+        C::RdmaChunk,
+        23,
+        v(11, 1),
+        "RDMA memory registration chunk size in bytes",
+    ),
+    p(
+        c"cpr-exec-command",
+        K::StrList,
+        0,
+        C::None,
+        0,
+        v(10, 2),
+        "argv the old QEMU execs to start the new one in cpr-exec mode",
+    ),
+    p(
+        c"local",
+        K::Bool,
+        0,
+        C::None,
+        0,
+        v(11, 2),
+        "Local (same-host) migration: backend state and fds pass over a UNIX socket",
+    ),
 ];
 
 /// Order in which QEMU visits the members (and reports their type errors): a list of ids.
@@ -257,7 +512,9 @@ pub static CHECK_ORDER: [u8; PARAM_COUNT] = {
 /// Look a parameter up by its exact QAPI name.
 pub fn lookup(name: &[u8]) -> Option<usize> {
     // Length first: most names differ in length, so few byte comparisons run.
-    PARAMS.iter().position(|d| d.name.len() == name.len() && d.name.as_bytes() == name)
+    PARAMS
+        .iter()
+        .position(|d| d.name.len() == name.len() && d.name.as_bytes() == name)
 }
 
 /// The definition of parameter `id`, if it exists.
@@ -266,7 +523,11 @@ pub fn def(id: usize) -> Option<&'static ParamDef> {
 }
 
 /// Id of a parameter by name, usable in constant context (for the named ids below).
-#[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
+#[allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)] // compile time only
 const fn id_of(name: &str) -> usize {
     let mut i = 0;
     while i < PARAM_COUNT {
@@ -315,13 +576,21 @@ mod tests {
         assert_eq!(lookup(b"multifd_channels"), None);
         assert!(PARAMS[14].unstable && PARAMS[24].unstable && PARAMS[29].unstable);
         assert!(!PARAMS[0].unstable);
-        let names: [&str; 5] = ["throttle-trigger-threshold", "cpu-throttle-initial",
-            "cpu-throttle-increment", "downtime-limit", "multifd-channels"];
+        let names: [&str; 5] = [
+            "throttle-trigger-threshold",
+            "cpu-throttle-initial",
+            "cpu-throttle-increment",
+            "downtime-limit",
+            "multifd-channels",
+        ];
         for (i, n) in names.iter().enumerate() {
             assert_eq!(PARAMS[CHECK_ORDER[i] as usize].name, *n);
         }
         let checked = PARAMS.iter().filter(|d| d.check_order != 0).count();
-        assert_eq!(CHECK_ORDER.iter().filter(|&&i| i != u8::MAX).count(), checked);
+        assert_eq!(
+            CHECK_ORDER.iter().filter(|&&i| i != u8::MAX).count(),
+            checked
+        );
     }
 
     #[test]
@@ -337,7 +606,12 @@ mod tests {
             let _ty = cols.next();
             let _dom = cols.next();
             let default = cols.next().unwrap();
-            let n: u64 = default.split(' ').next().unwrap().parse().unwrap_or(u64::MAX);
+            let n: u64 = default
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap_or(u64::MAX);
             if n != u64::MAX {
                 assert_eq!(n, d.default, "{}", d.name);
             }

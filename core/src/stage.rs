@@ -22,7 +22,10 @@ impl Span {
     pub fn between(start: usize, end: usize) -> Span {
         let off = u32::try_from(start).unwrap_or(u32::MAX);
         let end = u32::try_from(end).unwrap_or(u32::MAX);
-        Span { off, len: end.saturating_sub(off) }
+        Span {
+            off,
+            len: end.saturating_sub(off),
+        }
     }
 
     /// Offset of the first byte.
@@ -85,7 +88,10 @@ impl Raw {
     /// A value of kind `tok` at `span` (the length is clamped to [`TEXT_MAX`]).
     pub fn new(tok: Tok, span: Span) -> Raw {
         let len = span.len.min(TEXT_MAX as u32);
-        Raw { off: span.off, kind_len: (tok as u32) << 28 | len }
+        Raw {
+            off: span.off,
+            kind_len: (tok as u32) << 28 | len,
+        }
     }
 
     /// Kind of value.
@@ -95,7 +101,10 @@ impl Raw {
 
     /// Where it is.
     pub fn span(self) -> Span {
-        Span { off: self.off, len: self.kind_len & TEXT_MAX as u32 }
+        Span {
+            off: self.off,
+            len: self.kind_len & TEXT_MAX as u32,
+        }
     }
 
     /// Whether anything was recorded.
@@ -177,7 +186,11 @@ impl ExtraAt {
     fn rank(self) -> (u8, u8, u8) {
         // Within a node, its bitmaps finish before the node; within a bitmap, the
         // transform finishes before the bitmap.
-        let b = if self.bitmap == 0 { u8::MAX } else { self.bitmap };
+        let b = if self.bitmap == 0 {
+            u8::MAX
+        } else {
+            self.bitmap
+        };
         (self.node, b, 1u8.saturating_sub(self.transform))
     }
 }
@@ -258,7 +271,11 @@ impl Stage {
             Some(i) => i,
             None => {
                 let slot = self.bitmaps.get_mut(n)?;
-                *slot = Bitmap { node, index, ..Bitmap::default() };
+                *slot = Bitmap {
+                    node,
+                    index,
+                    ..Bitmap::default()
+                };
                 self.nbitmaps = self.nbitmaps.saturating_add(1);
                 n
             }

@@ -145,7 +145,10 @@ impl Params {
         if self.target == 0 {
             NEWEST
         } else {
-            Version { major: (self.target >> 8) as u8, minor: self.target as u8 }
+            Version {
+                major: (self.target >> 8) as u8,
+                minor: self.target as u8,
+            }
         }
     }
 
@@ -165,7 +168,10 @@ impl Params {
     pub(crate) fn arena_str(&self, p: Packed) -> &[u8] {
         let (off, len) = unpack(p);
         let used = (self.arena_len as usize).min(STRING_CAPACITY);
-        self.arena.get(..used).and_then(|a| a.get(off..off.saturating_add(len))).unwrap_or(&[])
+        self.arena
+            .get(..used)
+            .and_then(|a| a.get(off..off.saturating_add(len)))
+            .unwrap_or(&[])
     }
 
     /// A string parameter's effective value (empty by default); `None` for a bad id or a
@@ -187,7 +193,11 @@ impl Params {
         if !self.is_set(schema::CPR_EXEC_COMMAND) {
             return 0;
         }
-        let n = self.vals.get(schema::CPR_EXEC_COMMAND).copied().unwrap_or(0);
+        let n = self
+            .vals
+            .get(schema::CPR_EXEC_COMMAND)
+            .copied()
+            .unwrap_or(0);
         usize::try_from(n).unwrap_or(0).min(EXEC_COMMAND_CAPACITY)
     }
 
@@ -204,7 +214,11 @@ impl Params {
         if !self.is_set(schema::BLOCK_BITMAP_MAPPING) {
             return 0;
         }
-        let n = self.vals.get(schema::BLOCK_BITMAP_MAPPING).copied().unwrap_or(0);
+        let n = self
+            .vals
+            .get(schema::BLOCK_BITMAP_MAPPING)
+            .copied()
+            .unwrap_or(0);
         usize::try_from(n).unwrap_or(0).min(BITMAP_NODE_CAPACITY)
     }
 
@@ -214,11 +228,19 @@ impl Params {
             return None;
         }
         let [name, alias, n] = *self.nodes.get(i)?;
-        Some(NodeAlias { node_name: self.arena_str(name), alias: self.arena_str(alias), bitmaps: n as usize })
+        Some(NodeAlias {
+            node_name: self.arena_str(name),
+            alias: self.arena_str(alias),
+            bitmaps: n as usize,
+        })
     }
 
     fn bitmap_base(&self, node: usize) -> usize {
-        self.nodes.iter().take(node).map(|n| n[2] as usize).fold(0usize, usize::saturating_add)
+        self.nodes
+            .iter()
+            .take(node)
+            .map(|n| n[2] as usize)
+            .fold(0usize, usize::saturating_add)
     }
 
     /// Bitmap `j` of node `i`.
@@ -234,7 +256,17 @@ impl Params {
             3 => Some(Some(true)),
             _ => None,
         };
-        Some(BitmapAlias { name: self.arena_str(name), alias: self.arena_str(alias), persistent })
+        Some(BitmapAlias {
+            name: self.arena_str(name),
+            alias: self.arena_str(alias),
+            persistent,
+        })
+    }
+
+    /// Every byte of the table's arena in use, for tests of atomicity.
+    #[doc(hidden)]
+    pub fn tls_bytes(&self) -> &[u8] {
+        self.arena.get(..self.arena_len as usize).unwrap_or(&[])
     }
 
     /// Parameters set, as a bit set by id.
@@ -263,7 +295,8 @@ impl Params {
                         && (0..self.nodes_len()).all(|i| {
                             let a = self.node(i);
                             a == other.node(i)
-                                && (0..a.map_or(0, |n| n.bitmaps)).all(|j| self.bitmap(i, j) == other.bitmap(i, j))
+                                && (0..a.map_or(0, |n| n.bitmaps))
+                                    .all(|j| self.bitmap(i, j) == other.bitmap(i, j))
                         })
                 }
                 _ => self.scalar(id) == other.scalar(id),
@@ -275,6 +308,9 @@ impl Params {
         true
     }
 }
+
+/// Calls its argument once per string of a table being written, in canonical order.
+pub(crate) type EachString<'a> = dyn Fn(&mut dyn FnMut(Dst, Src<'a>)) + 'a;
 
 /// One string of a table being written: where it comes from.
 #[derive(Clone, Copy)]
@@ -318,7 +354,7 @@ impl Params {
 
     /// Lay out the strings `each` enumerates (in canonical order) into the arena, in place.
     /// The caller has checked that they fit.
-    pub(crate) fn relayout<'a>(&mut self, each: &dyn Fn(&mut dyn FnMut(Dst, Src<'a>))) {
+    pub(crate) fn relayout<'a>(&mut self, each: &EachString<'a>) {
         // New offsets follow canonical order. Survivors moving down are moved first, front
         // to back; those moving up, back to front; then the new strings are written into
         // the gaps. Canonical order is kept for survivors, so no move overwrites one not yet
@@ -333,7 +369,8 @@ impl Params {
             if let Src::Old(p) = src {
                 let (old, len) = unpack(p);
                 if old > off {
-                    self.arena.copy_within(old..old.saturating_add(len).min(STRING_CAPACITY), off);
+                    self.arena
+                        .copy_within(old..old.saturating_add(len).min(STRING_CAPACITY), off);
                 }
                 any_up |= old < off;
             }
@@ -365,7 +402,7 @@ impl Params {
     }
 
     /// Move survivors whose new place is above their old one, last first.
-    fn move_up<'a>(&mut self, each: &dyn Fn(&mut dyn FnMut(Dst, Src<'a>)), total: usize) {
+    fn move_up<'a>(&mut self, each: &EachString<'a>, total: usize) {
         // Walk the layout from the end: compute each survivor's destination by subtracting
         // lengths from the total, visiting entries in reverse by repeated passes over a
         // bounded count (at most 3 + 64 + 16 + 64 strings).
@@ -373,7 +410,7 @@ impl Params {
         each(&mut |_, _| count = count.saturating_add(1));
         let mut k = count;
         while k > 0 {
-            k -= 1;
+            k = k.saturating_sub(1);
             let mut idx = 0usize;
             let mut off = 0usize;
             let mut hit: Option<(usize, usize, usize)> = None;
@@ -395,7 +432,8 @@ impl Params {
             });
             if let Some((old, l, new)) = hit {
                 if new.saturating_add(l) <= total.min(STRING_CAPACITY) {
-                    self.arena.copy_within(old..old.saturating_add(l).min(STRING_CAPACITY), new);
+                    self.arena
+                        .copy_within(old..old.saturating_add(l).min(STRING_CAPACITY), new);
                 }
             }
         }

@@ -15,7 +15,13 @@ pub enum StrRef<'a> {
 impl<'a> StrRef<'a> {
     /// The decoded bytes, one at a time.
     pub fn bytes(self) -> Bytes<'a> {
-        Bytes { s: self, pos: 0, pending: [0; 4], npending: 0, ipending: 0 }
+        Bytes {
+            s: self,
+            pos: 0,
+            pending: [0; 4],
+            npending: 0,
+            ipending: 0,
+        }
     }
 
     /// Decoded length.
@@ -32,7 +38,7 @@ impl<'a> StrRef<'a> {
     }
 
     /// Decoded equality.
-    pub fn eq(self, other: StrRef<'_>) -> bool {
+    pub fn same(self, other: StrRef<'_>) -> bool {
         if let (StrRef::Plain(a), StrRef::Plain(b)) = (self, other) {
             return a == b;
         }
@@ -41,7 +47,7 @@ impl<'a> StrRef<'a> {
 
     /// Decoded equality with plain bytes.
     pub fn is(self, plain: &[u8]) -> bool {
-        self.eq(StrRef::Plain(plain))
+        self.same(StrRef::Plain(plain))
     }
 
     /// The bytes when no decoding is needed.
@@ -90,7 +96,11 @@ impl Iterator for Bytes<'_> {
             }
             StrRef::Keyval(b) => {
                 let c = b.get(self.pos).copied()?;
-                let step = if c == b',' && b.get(self.pos.saturating_add(1)) == Some(&b',') { 2 } else { 1 };
+                let step = if c == b',' && b.get(self.pos.saturating_add(1)) == Some(&b',') {
+                    2
+                } else {
+                    1
+                };
                 self.pos = self.pos.saturating_add(step);
                 Some(c)
             }
@@ -118,7 +128,8 @@ impl Iterator for Bytes<'_> {
                 self.pos = self.pos.saturating_add(4);
                 if (0xD800..0xDC00).contains(&cp) {
                     // A validated high surrogate is followed by `\u` and a low surrogate.
-                    let lo = hex4(b.get(self.pos.saturating_add(2)..).unwrap_or(&[])).unwrap_or(0xDC00);
+                    let lo =
+                        hex4(b.get(self.pos.saturating_add(2)..).unwrap_or(&[])).unwrap_or(0xDC00);
                     self.pos = self.pos.saturating_add(6);
                     cp = 0x10000u32
                         .saturating_add((cp.saturating_sub(0xD800)) << 10)
@@ -129,7 +140,10 @@ impl Iterator for Bytes<'_> {
                     // QEMU keeps U+0000 as the modified-UTF-8 pair C0 80.
                     &[0xC0, 0x80]
                 } else {
-                    char::from_u32(cp).unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes()
+                    char::from_u32(cp)
+                        .unwrap_or('\u{FFFD}')
+                        .encode_utf8(&mut buf)
+                        .as_bytes()
                 };
                 let mut it = enc.iter().copied();
                 let first = it.next();

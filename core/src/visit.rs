@@ -36,7 +36,11 @@ enum Part {
 
 impl Path {
     fn new(name: &'static str, syntax: Syntax) -> Path {
-        Path { parts: [Part::Name(name); 6], len: 1, json: syntax == Syntax::Json }
+        Path {
+            parts: [Part::Name(name); 6],
+            len: 1,
+            json: syntax == Syntax::Json,
+        }
     }
 
     fn with(mut self, p: Part) -> Path {
@@ -96,7 +100,13 @@ fn type_err(raw: Raw, path: &Path, expected: &str) -> Error {
 }
 
 fn nested_err(raw: Raw, path: &Path) -> Error {
-    err(Status::Unexpected, raw.span().start(), "Parameters '", path, ".*' are unexpected")
+    err(
+        Status::Unexpected,
+        raw.span().start(),
+        "Parameters '",
+        path,
+        ".*' are unexpected",
+    )
 }
 
 /// The string a staged value holds (for strings and enums).
@@ -111,7 +121,7 @@ pub fn str_of<'a>(text: &'a [u8], raw: Raw) -> StrRef<'a> {
 
 /// Short decoded copy of a value for number and word rules (they never hold a comma, so a
 /// value that needs decoding or is long simply fails them unless it is plain).
-fn plain<'a>(text: &'a [u8], raw: Raw) -> &'a [u8] {
+fn plain(text: &[u8], raw: Raw) -> &[u8] {
     match str_of(text, raw).as_plain() {
         Some(b) => b,
         None => b",",
@@ -137,7 +147,13 @@ impl Visitor<'_> {
                 Tok::JFalse => Ok(0),
                 Tok::KvStr => match value::parse_bool(plain(self.text, raw)) {
                     Some(b) => Ok(u64::from(b)),
-                    None => Err(err(Status::Value, at, "Parameter '", path, "' expects 'on' or 'off'")),
+                    None => Err(err(
+                        Status::Value,
+                        at,
+                        "Parameter '",
+                        path,
+                        "' expects 'on' or 'off'",
+                    )),
                 },
                 _ => Err(type_err(raw, path, "boolean")),
             },
@@ -147,21 +163,33 @@ impl Visitor<'_> {
                         Tok::JInt => json_int(raw.span().of(self.text)),
                         _ => None,
                     }
-                    .ok_or_else(|| err(Status::Value, at, "Parameter '", path, "' expects uint64"))?
+                    .ok_or_else(|| {
+                        err(Status::Value, at, "Parameter '", path, "' expects uint64")
+                    })?
                 } else if d.kind == Kind::Size {
-                    value::parse_size(plain(self.text, raw))
-                        .ok_or_else(|| err(Status::Value, at, "Parameter '", path, "' expects size"))?
+                    value::parse_size(plain(self.text, raw)).ok_or_else(|| {
+                        err(Status::Value, at, "Parameter '", path, "' expects size")
+                    })?
                 } else {
-                    value::parse_u64(plain(self.text, raw))
-                        .ok_or_else(|| err(Status::Value, at, "Parameter '", path, "' expects integer"))?
+                    value::parse_u64(plain(self.text, raw)).ok_or_else(|| {
+                        err(Status::Value, at, "Parameter '", path, "' expects integer")
+                    })?
                 };
                 match d.kind {
-                    Kind::Uint(8) if v > u64::from(u8::MAX) => {
-                        Err(err(Status::Value, at, "Parameter '", path, "' expects uint8_t"))
-                    }
-                    Kind::Uint(32) if v > u64::from(u32::MAX) => {
-                        Err(err(Status::Value, at, "Parameter '", path, "' expects uint32_t"))
-                    }
+                    Kind::Uint(8) if v > u64::from(u8::MAX) => Err(err(
+                        Status::Value,
+                        at,
+                        "Parameter '",
+                        path,
+                        "' expects uint8_t",
+                    )),
+                    Kind::Uint(32) if v > u64::from(u32::MAX) => Err(err(
+                        Status::Value,
+                        at,
+                        "Parameter '",
+                        path,
+                        "' expects uint32_t",
+                    )),
                     _ => Ok(v),
                 }
             }
@@ -197,7 +225,13 @@ impl Visitor<'_> {
     fn string(&self, raw: Raw, path: &Path, missing_at: usize) -> Result<(), Error> {
         match raw.tok() {
             Tok::KvStr | Tok::JStr => Ok(()),
-            Tok::Absent => Err(err(Status::Value, missing_at, "Parameter '", path, "' is missing")),
+            Tok::Absent => Err(err(
+                Status::Value,
+                missing_at,
+                "Parameter '",
+                path,
+                "' is missing",
+            )),
             Tok::KvDict => Err(nested_err(raw, path)),
             _ => Err(type_err(raw, path, "string")),
         }
@@ -219,7 +253,14 @@ impl Visitor<'_> {
                 m.push(b"Parameter '");
                 path.write(&mut m);
                 m.push(b".");
-                let r = Raw::new(if self.syntax == Syntax::Json { Tok::JStr } else { Tok::KvStr }, key);
+                let r = Raw::new(
+                    if self.syntax == Syntax::Json {
+                        Tok::JStr
+                    } else {
+                        Tok::KvStr
+                    },
+                    key,
+                );
                 for b in str_of(self.text, r).bytes() {
                     m.push_byte(b);
                 }
@@ -241,7 +282,12 @@ impl Visitor<'_> {
         Ok(u64::from(self.st.nexec))
     }
 
-    fn bbm(&self, raw: Raw, path: &Path, transform: &mut [u8; schema::BITMAP_CAPACITY]) -> Result<u64, Error> {
+    fn bbm(
+        &self,
+        raw: Raw,
+        path: &Path,
+        transform: &mut [u8; schema::BITMAP_CAPACITY],
+    ) -> Result<u64, Error> {
         let st = self.st;
         if !self.is_list(raw, st.nnodes) {
             return Err(type_err(raw, path, "array"));
@@ -249,11 +295,18 @@ impl Visitor<'_> {
         for n in 0..usize::from(st.nnodes) {
             let node = st.nodes.get(n).copied().unwrap_or_default();
             let np = path.idx(n);
-            let obj = matches!(node.this.tok(), Tok::JObject) || (node.this.tok() == Tok::KvDict && !node.list_like);
+            let obj = matches!(node.this.tok(), Tok::JObject)
+                || (node.this.tok() == Tok::KvDict && !node.list_like);
             if !obj {
                 let missing = node.this.tok() == Tok::Absent;
                 if missing {
-                    return Err(err(Status::Value, raw.span().start(), "Parameter '", &np, "' is missing"));
+                    return Err(err(
+                        Status::Value,
+                        raw.span().start(),
+                        "Parameter '",
+                        &np,
+                        "' is missing",
+                    ));
                 }
                 return Err(type_err(node.this, &np, "object"));
             }
@@ -277,10 +330,17 @@ impl Visitor<'_> {
                     .take(usize::from(st.nbitmaps))
                     .position(|x| x.node == nn && x.index == b);
                 let Some(si) = slot else {
-                    return Err(err(Status::Value, node.bitmaps.span().start(), "Parameter '", &bpp, "' is missing"));
+                    return Err(err(
+                        Status::Value,
+                        node.bitmaps.span().start(),
+                        "Parameter '",
+                        &bpp,
+                        "' is missing",
+                    ));
                 };
                 let bm = st.bitmaps.get(si).copied().unwrap_or_default();
-                let obj = matches!(bm.this.tok(), Tok::JObject) || (bm.this.tok() == Tok::KvDict && bm.list_like & 1 == 0);
+                let obj = matches!(bm.this.tok(), Tok::JObject)
+                    || (bm.this.tok() == Tok::KvDict && bm.list_like & 1 == 0);
                 if !obj {
                     return Err(type_err(bm.this, &bpp, "object"));
                 }
@@ -297,18 +357,42 @@ impl Visitor<'_> {
                     }
                     code = 1;
                     if bm.persistent.present() {
-                        let d = ParamDef { kind: Kind::Bool, ..schema::PARAMS[schema::LOCAL] };
+                        let d = ParamDef {
+                            kind: Kind::Bool,
+                            ..schema::PARAMS[schema::LOCAL]
+                        };
                         let v = self.scalar(&d, bm.persistent, &tp.member("persistent"))?;
                         code = if v == 1 { 3 } else { 2 };
                     }
-                    self.extra(ExtraAt { node: nn, bitmap: b.saturating_add(1), transform: 1 }, &tp)?;
+                    self.extra(
+                        ExtraAt {
+                            node: nn,
+                            bitmap: b.saturating_add(1),
+                            transform: 1,
+                        },
+                        &tp,
+                    )?;
                 }
                 if let Some(t) = transform.get_mut(si) {
                     *t = code;
                 }
-                self.extra(ExtraAt { node: nn, bitmap: b.saturating_add(1), transform: 0 }, &bpp)?;
+                self.extra(
+                    ExtraAt {
+                        node: nn,
+                        bitmap: b.saturating_add(1),
+                        transform: 0,
+                    },
+                    &bpp,
+                )?;
             }
-            self.extra(ExtraAt { node: nn, bitmap: 0, transform: 0 }, &np)?;
+            self.extra(
+                ExtraAt {
+                    node: nn,
+                    bitmap: 0,
+                    transform: 0,
+                },
+                &np,
+            )?;
         }
         Ok(u64::from(st.nnodes))
     }
@@ -326,7 +410,9 @@ fn json_int(tok: &[u8]) -> Option<u64> {
         if !d.is_ascii_digit() {
             return None;
         }
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+        v = v
+            .checked_mul(10)?
+            .checked_add(u64::from(d.wrapping_sub(b'0')))?;
     }
     if neg {
         if v > 1u64 << 63 {
@@ -342,11 +428,21 @@ fn json_int(tok: &[u8]) -> Option<u64> {
 /// any capacity overflow. `known` says whether a parameter exists for the caller (version
 /// targeting); one that does not is unexpected.
 pub fn visit(text: &[u8], st: &Stage) -> Result<Typed, Error> {
-    let v = Visitor { text, st, syntax: st.syntax };
-    let mut t = Typed { set: 0, vals: [0; PARAM_COUNT], transform: [0; schema::BITMAP_CAPACITY] };
+    let v = Visitor {
+        text,
+        st,
+        syntax: st.syntax,
+    };
+    let mut t = Typed {
+        set: 0,
+        vals: [0; PARAM_COUNT],
+        transform: [0; schema::BITMAP_CAPACITY],
+    };
     for &id in VISIT_ORDER.iter() {
         let id = usize::from(id);
-        let (Some(d), Some(raw)) = (schema::def(id), st.params.get(id).copied()) else { continue };
+        let (Some(d), Some(raw)) = (schema::def(id), st.params.get(id).copied()) else {
+            continue;
+        };
         if !raw.present() {
             continue;
         }
@@ -373,7 +469,11 @@ pub fn visit(text: &[u8], st: &Stage) -> Result<Typed, Error> {
     if let Some((id, at)) = st.overflow {
         let mut m = Message::new();
         m.push(b"Parameter '");
-        m.push(schema::def(usize::from(id)).map_or("", |d| d.name).as_bytes());
+        m.push(
+            schema::def(usize::from(id))
+                .map_or("", |d| d.name)
+                .as_bytes(),
+        );
         if usize::from(id) == schema::CPR_EXEC_COMMAND {
             m.push(b"' has more elements than migcfg holds (64)");
         } else {

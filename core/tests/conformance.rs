@@ -20,7 +20,11 @@ fn cases() -> Vec<Case> {
         if let Some(rest) = line.strip_prefix("IN:") {
             input = Some(rest.strip_prefix(' ').unwrap_or(rest).to_string());
         } else if let Some(rest) = line.strip_prefix("CHECK: ") {
-            out.push(Case { input: input.take().unwrap(), check: rest.to_string(), range: None });
+            out.push(Case {
+                input: input.take().unwrap(),
+                check: rest.to_string(),
+                range: None,
+            });
         } else if let Some(rest) = line.strip_prefix("RANGE: ERR-RANGE ") {
             out.last_mut().unwrap().range = Some(rest.to_string());
         }
@@ -36,7 +40,10 @@ fn master_wording(msg: &str) -> String {
         if tail.starts_with(" must be") {
             return format!("Parameter '{dashed}'{tail}");
         }
-        return format!("Option {dashed}{}", tail.replace("cpu_throttle_initial", "cpu-throttle-initial"));
+        return format!(
+            "Option {dashed}{}",
+            tail.replace("cpu_throttle_initial", "cpu-throttle-initial")
+        );
     }
     msg.to_string()
 }
@@ -45,9 +52,13 @@ fn expected(c: &Case) -> Result<serde_json::Value, String> {
     // The documented differences from QEMU 10.2.2.
     match c.input.as_str() {
         r#"{"tls-creds": null}"# => return Ok(serde_json::json!({"tls-creds": ""})),
-        "multifd-compression=qatzip" => return Ok(serde_json::json!({"multifd-compression": "qatzip"})),
+        "multifd-compression=qatzip" => {
+            return Ok(serde_json::json!({"multifd-compression": "qatzip"}))
+        }
         "multifd-compression=qpl" => return Ok(serde_json::json!({"multifd-compression": "qpl"})),
-        "multifd-compression=uadk" => return Ok(serde_json::json!({"multifd-compression": "uadk"})),
+        "multifd-compression=uadk" => {
+            return Ok(serde_json::json!({"multifd-compression": "uadk"}))
+        }
         "multifd-channels=4,foo.bar=1,baz=2" => return Err("Parameter 'foo' is unexpected".into()),
         _ => {}
     }
@@ -85,11 +96,19 @@ fn check_all(json: bool) {
         let want = expected(&c);
         let got = run(&c.input);
         if want != got {
-            failures.push(format!("IN {:?}\n  want {:?}\n  got  {:?}", c.input, want, got));
+            failures.push(format!(
+                "IN {:?}\n  want {:?}\n  got  {:?}",
+                c.input, want, got
+            ));
         }
     }
     assert!(n > 20, "too few cases: {n}");
-    assert!(failures.is_empty(), "{} of {n} cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -1,1 +1,654 @@
-//! migcfg C ABI
+//! The C ABI of migcfg: `#[repr(C)]` types and `extern "C"` functions over `migcfg-core`.
+//!
+//! Everything that decides anything lives in the core; this layer checks pointers and ids,
+//! turns C storage into core types and back, and owns the panic handler of the
+//! freestanding build. The header `include/migcfg.h` is generated from this file.
+//!
+//! General rules for every function: reentrant; works only on caller-owned storage; never
+//! allocates; never aborts. Text comes as pointer + length (no NUL needed; a NUL byte in
+//! the text is an error). A required pointer that is NULL gives `MIGCFG_ERR_NULL`. Ids and
+//! flags are `uint32_t` and are validated. Out-parameters are written only on success
+//! (a formatter returning `MIGCFG_ERR_NOSPACE` stores the size it needs). A `MigcfgError`,
+//! when given, is written only on failure. Functions on distinct tables may run
+//! concurrently; a table must not be written while it is read.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+use core::ffi::{c_char, CStr};
+use migcfg_core::error::{Error, Status, ERROR_MAX};
+use migcfg_core::format::{self, FormatFlags, Out};
+use migcfg_core::schema::{self, Kind, PARAM_COUNT};
+use migcfg_core::{Flags, Params};
+
+#[cfg(all(not(feature = "std"), not(test), not(feature = "panic-never")))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Nothing panics (the panic-never build proves it); should it ever, stop hard.
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+#[cfg(all(not(feature = "std"), not(test), feature = "panic-never"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    extern "C" {
+        /// Deliberately undefined: a link that needs it has a reachable panic.
+        fn migcfg_panic_is_reachable() -> !;
+    }
+    // SAFETY: never defined; the link fails if this call survives optimisation.
+    unsafe { migcfg_panic_is_reachable() }
+}
+
+/// Library major version.
+pub const MIGCFG_VERSION_MAJOR: u32 = 0;
+/// Library minor version.
+pub const MIGCFG_VERSION_MINOR: u32 = 1;
+/// Library patch version.
+pub const MIGCFG_VERSION_PATCH: u32 = 0;
+
+/// Success.
+pub const MIGCFG_OK: i32 = 0;
+/// Help was asked for (`config:help`); not an error.
+pub const MIGCFG_HELP: i32 = 1;
+/// A required pointer was NULL.
+pub const MIGCFG_ERR_NULL: i32 = -1;
+/// Bad id, unknown flag bit, or a getter of the wrong type for that id.
+pub const MIGCFG_ERR_INVALID_ARG: i32 = -2;
+/// Keyval or JSON syntax, or a NUL byte in the text.
+pub const MIGCFG_ERR_SYNTAX: i32 = -3;
+/// A value of the wrong type, out of its type's range, or an unknown enum value.
+pub const MIGCFG_ERR_VALUE: i32 = -4;
+/// Unknown parameter or member.
+pub const MIGCFG_ERR_UNEXPECTED: i32 = -5;
+/// A `migrate_params_check` or capability check failed.
+pub const MIGCFG_ERR_CHECK: i32 = -6;
+/// A fixed capacity was exceeded by input QEMU would accept.
+pub const MIGCFG_ERR_CAPACITY: i32 = -7;
+/// Output buffer too small (`*len` = bytes needed, NUL excluded).
+pub const MIGCFG_ERR_NOSPACE: i32 = -8;
+/// A bad `-incoming` channel, URI or combination; a second `config:`.
+pub const MIGCFG_ERR_CHANNEL: i32 = -9;
+/// The table has no keyval form (an empty list, an empty object).
+pub const MIGCFG_ERR_UNREPRESENTABLE: i32 = -10;
+
+/// Size of `MigcfgError.message`, NUL included.
+pub const MIGCFG_ERROR_MAX: usize = 512;
+/// Size of `MigcfgParams` in 64-bit words.
+pub const MIGCFG_PARAMS_WORDS: usize = 1153;
+/// Bytes of string data one table holds (all strings share them).
+pub const MIGCFG_STRING_CAPACITY: usize = 8192;
+/// Most elements `cpr-exec-command` holds.
+pub const MIGCFG_EXEC_COMMAND_CAPACITY: usize = 64;
+/// Most nodes `block-bitmap-mapping` holds.
+pub const MIGCFG_BITMAP_NODE_CAPACITY: usize = 8;
+/// Most bitmaps `block-bitmap-mapping` holds, over all its nodes.
+pub const MIGCFG_BITMAP_CAPACITY: usize = 32;
+/// Longest text accepted, in bytes.
+pub const MIGCFG_TEXT_MAX: usize = 268_435_455;
+/// Default target page size of a table (for the xbzrle-cache-size check).
+pub const MIGCFG_DEFAULT_PAGE_SIZE: u32 = 4096;
+
+/// `migcfg_format_json_ex`/`_keyval_ex` flag: every parameter with its effective value,
+/// defaults included.
+pub const MIGCFG_FORMAT_ALL: u32 = 1;
+
+const _: () = {
+    assert!(core::mem::size_of::<Params>() == MIGCFG_PARAMS_WORDS * 8);
+    assert!(core::mem::align_of::<Params>() <= 8);
+    assert!(MIGCFG_ERROR_MAX == ERROR_MAX);
+    assert!(MIGCFG_STRING_CAPACITY == schema::STRING_CAPACITY);
+    assert!(MIGCFG_EXEC_COMMAND_CAPACITY == schema::EXEC_COMMAND_CAPACITY);
+    assert!(MIGCFG_BITMAP_NODE_CAPACITY == schema::BITMAP_NODE_CAPACITY);
+    assert!(MIGCFG_BITMAP_CAPACITY == schema::BITMAP_CAPACITY);
+    assert!(MIGCFG_TEXT_MAX == migcfg_core::stage::TEXT_MAX);
+    assert!(MigcfgParam::MIGCFG_PARAM__COUNT as usize == PARAM_COUNT);
+    assert!(MIGCFG_OK == Status::Ok as i32 && MIGCFG_HELP == Status::Help as i32);
+    assert!(MIGCFG_ERR_NULL == Status::Null as i32);
+    assert!(MIGCFG_ERR_INVALID_ARG == Status::InvalidArg as i32);
+    assert!(MIGCFG_ERR_SYNTAX == Status::Syntax as i32);
+    assert!(MIGCFG_ERR_VALUE == Status::Value as i32);
+    assert!(MIGCFG_ERR_UNEXPECTED == Status::Unexpected as i32);
+    assert!(MIGCFG_ERR_CHECK == Status::Check as i32);
+    assert!(MIGCFG_ERR_CAPACITY == Status::Capacity as i32);
+    assert!(MIGCFG_ERR_NOSPACE == Status::NoSpace as i32);
+    assert!(MIGCFG_ERR_CHANNEL == Status::Channel as i32);
+    assert!(MIGCFG_ERR_UNREPRESENTABLE == Status::Unrepresentable as i32);
+    assert!(core::mem::size_of::<MigcfgError>() == 528);
+};
+
+/// Ids of the migration parameters (QEMU master's schema order, `local` last). Append-only.
+/// Functions take ids as `uint32_t` and check them.
+#[repr(C)]
+#[allow(missing_docs, non_camel_case_types)]
+pub enum MigcfgParam {
+    MIGCFG_PARAM_ANNOUNCE_INITIAL = 0,
+    MIGCFG_PARAM_ANNOUNCE_MAX = 1,
+    MIGCFG_PARAM_ANNOUNCE_ROUNDS = 2,
+    MIGCFG_PARAM_ANNOUNCE_STEP = 3,
+    MIGCFG_PARAM_THROTTLE_TRIGGER_THRESHOLD = 4,
+    MIGCFG_PARAM_CPU_THROTTLE_INITIAL = 5,
+    MIGCFG_PARAM_CPU_THROTTLE_INCREMENT = 6,
+    MIGCFG_PARAM_CPU_THROTTLE_TAILSLOW = 7,
+    MIGCFG_PARAM_TLS_CREDS = 8,
+    MIGCFG_PARAM_TLS_HOSTNAME = 9,
+    MIGCFG_PARAM_TLS_AUTHZ = 10,
+    MIGCFG_PARAM_MAX_BANDWIDTH = 11,
+    MIGCFG_PARAM_AVAIL_SWITCHOVER_BANDWIDTH = 12,
+    MIGCFG_PARAM_DOWNTIME_LIMIT = 13,
+    MIGCFG_PARAM_X_CHECKPOINT_DELAY = 14,
+    MIGCFG_PARAM_MULTIFD_CHANNELS = 15,
+    MIGCFG_PARAM_XBZRLE_CACHE_SIZE = 16,
+    MIGCFG_PARAM_MAX_POSTCOPY_BANDWIDTH = 17,
+    MIGCFG_PARAM_MAX_CPU_THROTTLE = 18,
+    MIGCFG_PARAM_MULTIFD_COMPRESSION = 19,
+    MIGCFG_PARAM_MULTIFD_ZLIB_LEVEL = 20,
+    MIGCFG_PARAM_MULTIFD_QATZIP_LEVEL = 21,
+    MIGCFG_PARAM_MULTIFD_ZSTD_LEVEL = 22,
+    MIGCFG_PARAM_BLOCK_BITMAP_MAPPING = 23,
+    MIGCFG_PARAM_X_VCPU_DIRTY_LIMIT_PERIOD = 24,
+    MIGCFG_PARAM_VCPU_DIRTY_LIMIT = 25,
+    MIGCFG_PARAM_MODE = 26,
+    MIGCFG_PARAM_ZERO_PAGE_DETECTION = 27,
+    MIGCFG_PARAM_DIRECT_IO = 28,
+    MIGCFG_PARAM_X_RDMA_CHUNK_SIZE = 29,
+    MIGCFG_PARAM_CPR_EXEC_COMMAND = 30,
+    MIGCFG_PARAM_LOCAL = 31,
+    /// Number of parameters.
+    MIGCFG_PARAM__COUNT = 32,
+}
+
+/// An error: status code (equal to the function's return value), byte offset into the
+/// text the function was given, and a NUL-terminated message in QEMU's words (cut at a
+/// UTF-8 boundary with `...` when longer than `MIGCFG_ERROR_MAX - 1` bytes; it may quote
+/// input bytes that are not UTF-8). Caller-owned; written only on failure.
+#[repr(C)]
+pub struct MigcfgError {
+    /// Status code.
+    pub code: i32,
+    /// Byte offset of the problem in the text.
+    pub offset: usize,
+    /// The message, NUL-terminated.
+    pub message: [c_char; MIGCFG_ERROR_MAX],
+}
+
+/// A table of migration parameters. Caller-owned, fixed size, no pointers inside: it may
+/// be static, on the stack, or copied with `memcpy`. All-zero is valid and equal to a
+/// freshly initialised table. Read it only through the functions.
+#[repr(C)]
+pub struct MigcfgParams {
+    /// Opaque storage.
+    pub opaque_: [u64; MIGCFG_PARAMS_WORDS],
+}
+
+/// A node of `block-bitmap-mapping`: strings point into the table and stay valid until it
+/// is next changed; they are not NUL-terminated.
+#[repr(C)]
+pub struct MigcfgBitmapNode {
+    /// Block node name.
+    pub node_name: *const c_char,
+    /// Its length.
+    pub node_name_len: usize,
+    /// Alias.
+    pub alias: *const c_char,
+    /// Its length.
+    pub alias_len: usize,
+    /// Number of bitmaps of this node.
+    pub bitmaps: usize,
+}
+
+/// A bitmap of a `block-bitmap-mapping` node (strings as in `MigcfgBitmapNode`).
+#[repr(C)]
+pub struct MigcfgBitmapAlias {
+    /// Bitmap name.
+    pub name: *const c_char,
+    /// Its length.
+    pub name_len: usize,
+    /// Alias.
+    pub alias: *const c_char,
+    /// Its length.
+    pub alias_len: usize,
+    /// -1: no `transform`; 0: `transform` without `persistent`; 1: `persistent` false;
+    /// 2: `persistent` true.
+    pub persistent: i32,
+}
+
+fn table<'a>(p: *const MigcfgParams) -> Option<&'a Params> {
+    // SAFETY: the caller passes NULL or a valid MigcfgParams; Params is repr(C), made of
+    // integers only (every bit pattern valid), the same size, and no more aligned
+    // (asserted above).
+    unsafe { p.cast::<Params>().as_ref() }
+}
+
+fn table_mut<'a>(p: *mut MigcfgParams) -> Option<&'a mut Params> {
+    // SAFETY: as for `table`; the caller gives exclusive access for the call.
+    unsafe { p.cast::<Params>().as_mut() }
+}
+
+fn bytes_of<'a>(ptr: *const c_char, len: usize) -> Option<&'a [u8]> {
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: the caller guarantees `len` readable bytes at a non-NULL `ptr`.
+    Some(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
+fn put<T>(out: *mut T, v: T) -> bool {
+    // SAFETY: a non-NULL out-pointer is valid for a write of T (caller's contract).
+    match unsafe { out.as_mut() } {
+        Some(o) => {
+            *o = v;
+            true
+        }
+        None => false,
+    }
+}
+
+fn report(err: *mut MigcfgError, e: &Error) -> i32 {
+    let code = e.status as i32;
+    // SAFETY: a non-NULL error pointer is valid for writes (caller's contract).
+    if let Some(out) = unsafe { err.as_mut() } {
+        out.code = code;
+        out.offset = e.offset;
+        let msg = e.message();
+        let n = msg.len().min(MIGCFG_ERROR_MAX - 1);
+        for (d, s) in out.message.iter_mut().zip(msg.iter().take(n)) {
+            *d = *s as c_char;
+        }
+        if let Some(nul) = out.message.get_mut(n) {
+            *nul = 0;
+        }
+    }
+    code
+}
+
+fn report_status(err: *mut MigcfgError, status: Status, text: &str) -> i32 {
+    report(err, &Error::fixed(status, 0, text))
+}
+
+/// Initialise `p`: defaults, nothing set, page size 4096, newest QEMU targeted. Cheap: the
+/// string arena is not cleared. NULL is ignored.
+#[no_mangle]
+pub extern "C" fn migcfg_params_init(p: *mut MigcfgParams) {
+    if let Some(t) = table_mut(p) {
+        t.init();
+    }
+}
+
+/// Parse config text (what follows `config:`) into `p`: JSON when it starts with `{`,
+/// keyval otherwise, exactly as QEMU. Merges: what the text sets replaces what was set
+/// before, and the checks see the merged values. On error `p` is unchanged and `err`
+/// (optional) says why. Returns `MIGCFG_OK` or a negative status.
+#[no_mangle]
+pub extern "C" fn migcfg_parse(
+    p: *mut MigcfgParams,
+    text: *const c_char,
+    len: usize,
+    err: *mut MigcfgError,
+) -> i32 {
+    migcfg_parse_ex(p, text, len, 0, err)
+}
+
+/// `migcfg_parse` with opt-in flags (`MIGCFG_PARSE_*`); 0 is exactly `migcfg_parse`. An
+/// unknown flag bit is `MIGCFG_ERR_INVALID_ARG`.
+#[no_mangle]
+pub extern "C" fn migcfg_parse_ex(
+    p: *mut MigcfgParams,
+    text: *const c_char,
+    len: usize,
+    flags: u32,
+    err: *mut MigcfgError,
+) -> i32 {
+    let (Some(t), Some(s)) = (table_mut(p), bytes_of(text, len)) else {
+        return report_status(err, Status::Null, "A required pointer is NULL");
+    };
+    if flags != 0 {
+        return report_status(err, Status::InvalidArg, "Unknown flag");
+    }
+    match t.parse_with(s, Flags::default()) {
+        Ok(st) => st as i32,
+        Err(e) => report(err, &e),
+    }
+}
+
+/// Whether parameter `id` was set. False for NULL or a bad id.
+#[no_mangle]
+pub extern "C" fn migcfg_is_set(p: *const MigcfgParams, id: u32) -> bool {
+    table(p).is_some_and(|t| t.is_set(id as usize))
+}
+
+fn getter<T>(
+    p: *const MigcfgParams,
+    id: u32,
+    out: *mut T,
+    f: impl FnOnce(&Params, usize) -> Option<T>,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    if out.is_null() {
+        return MIGCFG_ERR_NULL;
+    }
+    match f(t, id as usize) {
+        Some(v) => {
+            put(out, v);
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_INVALID_ARG,
+    }
+}
+
+/// Effective value (set, or the default) of an integer or size parameter.
+/// `MIGCFG_ERR_INVALID_ARG` for a bad id or another type.
+#[no_mangle]
+pub extern "C" fn migcfg_get_u64(p: *const MigcfgParams, id: u32, out: *mut u64) -> i32 {
+    getter(p, id, out, |t, id| match schema::def(id)?.kind {
+        Kind::Uint(_) | Kind::Size => t.scalar(id),
+        _ => None,
+    })
+}
+
+/// Effective value of a bool parameter.
+#[no_mangle]
+pub extern "C" fn migcfg_get_bool(p: *const MigcfgParams, id: u32, out: *mut bool) -> i32 {
+    getter(p, id, out, |t, id| match schema::def(id)?.kind {
+        Kind::Bool => t.scalar(id).map(|v| v != 0),
+        _ => None,
+    })
+}
+
+/// Effective value of a string or enum parameter (an enum gives its value's name):
+/// pointer and length, not NUL-terminated, valid until `p` is next changed.
+#[no_mangle]
+pub extern "C" fn migcfg_get_str(
+    p: *const MigcfgParams,
+    id: u32,
+    s: *mut *const c_char,
+    len: *mut usize,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    if s.is_null() || len.is_null() {
+        return MIGCFG_ERR_NULL;
+    }
+    let id = id as usize;
+    let v: Option<&[u8]> = match schema::def(id).map(|d| d.kind) {
+        Some(Kind::Str) => t.string(id),
+        Some(Kind::Enum(vals)) => t
+            .scalar(id)
+            .and_then(|i| vals.get(i as usize))
+            .map(|v| v.as_bytes()),
+        _ => None,
+    };
+    match v {
+        Some(b) => {
+            put(s, b.as_ptr().cast::<c_char>());
+            put(len, b.len());
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_INVALID_ARG,
+    }
+}
+
+/// Number of elements of a list parameter: `cpr-exec-command` (0 when unset) or
+/// `block-bitmap-mapping` (its nodes).
+#[no_mangle]
+pub extern "C" fn migcfg_get_list_len(p: *const MigcfgParams, id: u32, n: *mut usize) -> i32 {
+    getter(p, id, n, |t, id| match schema::def(id)?.kind {
+        Kind::StrList => Some(t.exec_len()),
+        Kind::BitmapMapping => Some(t.nodes_len()),
+        _ => None,
+    })
+}
+
+/// Element `index` of a string list (`cpr-exec-command`), as `migcfg_get_str`.
+#[no_mangle]
+pub extern "C" fn migcfg_get_list_str(
+    p: *const MigcfgParams,
+    id: u32,
+    index: usize,
+    s: *mut *const c_char,
+    len: *mut usize,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    if s.is_null() || len.is_null() {
+        return MIGCFG_ERR_NULL;
+    }
+    if schema::def(id as usize).map(|d| d.kind) != Some(Kind::StrList) {
+        return MIGCFG_ERR_INVALID_ARG;
+    }
+    match t.exec(index) {
+        Some(b) => {
+            put(s, b.as_ptr().cast::<c_char>());
+            put(len, b.len());
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_INVALID_ARG,
+    }
+}
+
+/// Node `index` of `block-bitmap-mapping`.
+#[no_mangle]
+pub extern "C" fn migcfg_get_bitmap_node(
+    p: *const MigcfgParams,
+    index: usize,
+    out: *mut MigcfgBitmapNode,
+) -> i32 {
+    getter(p, 0, out, |t, _| {
+        let n = t.node(index)?;
+        Some(MigcfgBitmapNode {
+            node_name: n.node_name.as_ptr().cast(),
+            node_name_len: n.node_name.len(),
+            alias: n.alias.as_ptr().cast(),
+            alias_len: n.alias.len(),
+            bitmaps: n.bitmaps,
+        })
+    })
+}
+
+/// Bitmap `bitmap` of node `node` of `block-bitmap-mapping`.
+#[no_mangle]
+pub extern "C" fn migcfg_get_bitmap(
+    p: *const MigcfgParams,
+    node: usize,
+    bitmap: usize,
+    out: *mut MigcfgBitmapAlias,
+) -> i32 {
+    getter(p, 0, out, |t, _| {
+        let b = t.bitmap(node, bitmap)?;
+        Some(MigcfgBitmapAlias {
+            name: b.name.as_ptr().cast(),
+            name_len: b.name.len(),
+            alias: b.alias.as_ptr().cast(),
+            alias_len: b.alias.len(),
+            persistent: match b.persistent {
+                None => -1,
+                Some(None) => 0,
+                Some(Some(false)) => 1,
+                Some(Some(true)) => 2,
+            },
+        })
+    })
+}
+
+/// Set the target page size the xbzrle-cache-size check uses (0: the default, 4096).
+#[no_mangle]
+pub extern "C" fn migcfg_params_set_page_size(p: *mut MigcfgParams, size: u32) -> i32 {
+    match table_mut(p) {
+        Some(t) => {
+            t.set_page_size(size);
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_NULL,
+    }
+}
+
+/// The target page size of `p` (0 for NULL).
+#[no_mangle]
+pub extern "C" fn migcfg_params_page_size(p: *const MigcfgParams) -> u32 {
+    table(p).map_or(0, |t| t.page_size())
+}
+
+/// Id of the parameter called `name` (exact QAPI name, `len` bytes).
+/// `MIGCFG_ERR_INVALID_ARG` when there is none.
+#[no_mangle]
+pub extern "C" fn migcfg_param_lookup(name: *const c_char, len: usize, id: *mut u32) -> i32 {
+    let Some(n) = bytes_of(name, len) else {
+        return MIGCFG_ERR_NULL;
+    };
+    if id.is_null() {
+        return MIGCFG_ERR_NULL;
+    }
+    match schema::lookup(n) {
+        Some(i) => {
+            put(id, i as u32);
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_INVALID_ARG,
+    }
+}
+
+/// Name of parameter `id`, NUL-terminated and static; NULL for a bad id.
+#[no_mangle]
+pub extern "C" fn migcfg_param_name(id: u32) -> *const c_char {
+    schema::def(id as usize).map_or(core::ptr::null(), |d| d.cname.as_ptr())
+}
+
+/// Name of a status code (`"MIGCFG_OK"`, ...), static; NULL for an unknown code.
+#[no_mangle]
+pub extern "C" fn migcfg_status_name(code: i32) -> *const c_char {
+    let name: Option<&'static CStr> = Status::from_code(code).map(|s| match s {
+        Status::Ok => c"MIGCFG_OK",
+        Status::Help => c"MIGCFG_HELP",
+        Status::Null => c"MIGCFG_ERR_NULL",
+        Status::InvalidArg => c"MIGCFG_ERR_INVALID_ARG",
+        Status::Syntax => c"MIGCFG_ERR_SYNTAX",
+        Status::Value => c"MIGCFG_ERR_VALUE",
+        Status::Unexpected => c"MIGCFG_ERR_UNEXPECTED",
+        Status::Check => c"MIGCFG_ERR_CHECK",
+        Status::Capacity => c"MIGCFG_ERR_CAPACITY",
+        Status::NoSpace => c"MIGCFG_ERR_NOSPACE",
+        Status::Channel => c"MIGCFG_ERR_CHANNEL",
+        Status::Unrepresentable => c"MIGCFG_ERR_UNREPRESENTABLE",
+    });
+    name.map_or(core::ptr::null(), CStr::as_ptr)
+}
+
+/// The library version, `"X.Y.Z"`, static.
+#[no_mangle]
+pub extern "C" fn migcfg_version() -> *const c_char {
+    const V: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    V.as_ptr().cast()
+}
+
+fn emit(
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+    f: impl Fn(&mut Out<'_>) -> Result<(), Status>,
+) -> i32 {
+    if len.is_null() || (buf.is_null() && cap != 0) {
+        return MIGCFG_ERR_NULL;
+    }
+    // Measure first so the buffer is written only when everything fits.
+    let mut probe = Out::new(&mut []);
+    if let Err(s) = f(&mut probe) {
+        return s as i32;
+    }
+    let need = probe.len();
+    if need >= cap {
+        put(len, need);
+        return MIGCFG_ERR_NOSPACE;
+    }
+    // SAFETY: `buf` is non-NULL (cap > need >= 0) and valid for `cap` bytes (caller's
+    // contract).
+    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) };
+    let (body, _) = out.split_at_mut(need);
+    let mut o = Out::new(body);
+    let r = f(&mut o);
+    if let Some(nul) = out.get_mut(need) {
+        *nul = 0;
+    }
+    put(len, need);
+    r.map_or_else(|s| s as i32, |()| MIGCFG_OK)
+}
+
+fn format_flags(flags: u32) -> Option<FormatFlags> {
+    if flags & !MIGCFG_FORMAT_ALL != 0 {
+        return None;
+    }
+    Some(FormatFlags {
+        all: flags & MIGCFG_FORMAT_ALL != 0,
+    })
+}
+
+/// Write the parameters that were set as JSON in QEMU's style (`{"a": 1, "b": "x"}`,
+/// schema order), which QEMU's `migrate-set-parameters` accepts as arguments. Writes at
+/// most `cap` bytes, NUL-terminated; `*len` = length without the NUL. `buf` NULL with
+/// `cap` 0 asks for the size. Too small: `MIGCFG_ERR_NOSPACE`, `*len` = size needed.
+#[no_mangle]
+pub extern "C" fn migcfg_format_json(
+    p: *const MigcfgParams,
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> i32 {
+    migcfg_format_json_ex(p, 0, buf, cap, len)
+}
+
+/// `migcfg_format_json` with flags (`MIGCFG_FORMAT_ALL`: every parameter's effective
+/// value, defaults included).
+#[no_mangle]
+pub extern "C" fn migcfg_format_json_ex(
+    p: *const MigcfgParams,
+    flags: u32,
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    let Some(ff) = format_flags(flags) else {
+        return MIGCFG_ERR_INVALID_ARG;
+    };
+    emit(buf, cap, len, |o| {
+        format::json(t, ff, o);
+        Ok(())
+    })
+}
+
+/// Write the parameters that were set as keyval (`name=value` joined by `,`, bools
+/// `on`/`off`, commas in values doubled, lists as `name.N=`), with the buffer rules of
+/// `migcfg_format_json`. `MIGCFG_ERR_UNREPRESENTABLE` when a value has no keyval form (an
+/// empty list, an empty object).
+#[no_mangle]
+pub extern "C" fn migcfg_format_keyval(
+    p: *const MigcfgParams,
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> i32 {
+    migcfg_format_keyval_ex(p, 0, buf, cap, len)
+}
+
+/// `migcfg_format_keyval` with flags (`MIGCFG_FORMAT_ALL`).
+#[no_mangle]
+pub extern "C" fn migcfg_format_keyval_ex(
+    p: *const MigcfgParams,
+    flags: u32,
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    let Some(ff) = format_flags(flags) else {
+        return MIGCFG_ERR_INVALID_ARG;
+    };
+    emit(buf, cap, len, |o| format::keyval(t, ff, o))
+}

@@ -1,0 +1,880 @@
+//! QEMU's keyval behaviour (`qemu-spec.md` a.1-a.3 and b), input by input: exact values,
+//! exact messages, exact offsets.
+
+use migcfg_core::format::{self, FormatFlags, Out};
+use migcfg_core::{Params, Status};
+
+fn json_of(p: &Params) -> String {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut out = Out::new(&mut buf);
+    format::json(p, FormatFlags::default(), &mut out);
+    let n = out.len();
+    String::from_utf8(buf[..n].to_vec()).unwrap()
+}
+
+/// Parse into a fresh table: `Ok(json)` or `Err((status, offset, message))`.
+fn parse(text: &str) -> Result<String, (Status, usize, String)> {
+    let mut p = Params::new();
+    match p.parse(text.as_bytes()) {
+        Ok(()) => Ok(json_of(&p)),
+        Err(e) => Err((e.status, e.offset, e.to_string())),
+    }
+}
+
+fn ok(text: &str, json: &str) {
+    assert_eq!(parse(text), Ok(json.to_string()), "input {text:?}");
+}
+
+fn err(text: &str, status: Status, offset: usize, msg: &str) {
+    assert_eq!(
+        parse(text),
+        Err((status, offset, msg.to_string())),
+        "input {text:?}"
+    );
+}
+
+use Status::{Capacity, Check, Syntax, Unexpected, Value};
+
+#[test]
+fn grammar_basics() {
+    ok("", "{}");
+    err("=val", Syntax, 0, "Invalid parameter ''");
+    err(".", Syntax, 0, "Invalid parameter '.'");
+    err("key.", Syntax, 0, "Invalid parameter 'key.'");
+    err("7up=val", Syntax, 0, "Invalid parameter '7up'");
+    err("key[0]=val", Syntax, 0, "Invalid parameter 'key[0]'");
+    err(",", Syntax, 0, "Invalid parameter ''");
+    ok("tls-creds=y,", r#"{"tls-creds": "y"}"#);
+    err(
+        "multifd-channels=4,,",
+        Value,
+        17,
+        "Parameter 'multifd-channels' expects integer",
+    );
+    err(
+        "tls-creds=a,b",
+        Syntax,
+        12,
+        "Expected '=' after parameter 'b'",
+    );
+    err(
+        "multifd-channels",
+        Syntax,
+        0,
+        "Expected '=' after parameter 'multifd-channels'",
+    );
+    err("a.b", Syntax, 0, "Expected '=' after parameter 'a.b'");
+    err(
+        "an,noaus,noaus=",
+        Syntax,
+        0,
+        "Expected '=' after parameter 'an'",
+    );
+    err("no", Syntax, 0, "Expected '=' after parameter 'no'");
+}
+
+#[test]
+fn commas_and_repeats() {
+    ok(
+        "tls-creds=1,tls-hostname=2,,x,tls-creds=3",
+        r#"{"tls-creds": "3", "tls-hostname": "2,x"}"#,
+    );
+    ok("tls-creds=foo,tls-creds=bar", r#"{"tls-creds": "bar"}"#);
+    ok("tls-creds=,,id=bar", r#"{"tls-creds": ",id=bar"}"#);
+    ok("tls-creds=x,,", r#"{"tls-creds": "x,"}"#);
+    ok("tls-creds=x,,,", r#"{"tls-creds": "x,"}"#);
+    ok("tls-creds= a b ", r#"{"tls-creds": " a b "}"#);
+    ok(
+        "multifd-channels=abc,multifd-channels=4",
+        r#"{"multifd-channels": 4}"#,
+    );
+    err(
+        "multifd-channels=4,multifd-channels=abc",
+        Value,
+        36,
+        "Parameter 'multifd-channels' expects integer",
+    );
+}
+
+#[test]
+fn key_lengths() {
+    let k127 = "a".repeat(127);
+    let k128 = "a".repeat(128);
+    err(
+        &format!("{k127}=1"),
+        Unexpected,
+        0,
+        &format!("Parameter '{k127}' is unexpected"),
+    );
+    err(
+        &format!("{k128}=1"),
+        Syntax,
+        0,
+        &format!("Parameter '{k128}' is too long"),
+    );
+    err(
+        &format!("{k128}.b=1"),
+        Syntax,
+        0,
+        &format!("Parameter fragment '{k128}' is too long"),
+    );
+    err(
+        &format!("b.{k128}=1"),
+        Syntax,
+        2,
+        &format!("Parameter fragment '{k128}' is too long"),
+    );
+    err(
+        &format!("{k128}!=1"),
+        Syntax,
+        0,
+        &format!("Invalid parameter '{k128}!'"),
+    );
+    let z127 = "0".repeat(127);
+    let z128 = "0".repeat(128);
+    ok(
+        &format!("cpr-exec-command.{z127}=a"),
+        r#"{"cpr-exec-command": ["a"]}"#,
+    );
+    err(
+        &format!("cpr-exec-command.{z128}=a"),
+        Syntax,
+        17,
+        &format!("Parameter fragment '{z128}' is too long"),
+    );
+    err(
+        &format!("b.{}=x", "1".repeat(127)),
+        Syntax,
+        0,
+        "Parameter 'b.0' missing",
+    );
+}
+
+#[test]
+fn names() {
+    err("___x=1", Unexpected, 0, "Parameter '___x' is unexpected");
+    err("__1_x=1", Unexpected, 0, "Parameter '__1_x' is unexpected");
+    err(
+        "__com.redhat_foo=1",
+        Unexpected,
+        0,
+        "Parameter '__com.redhat_foo' is unexpected",
+    );
+    err("__=1", Syntax, 0, "Invalid parameter '__'");
+    err("__a.b_=1", Syntax, 0, "Invalid parameter '__a.b_'");
+    err("_x=1", Syntax, 0, "Invalid parameter '_x'");
+    err("aé=1", Syntax, 0, "Invalid parameter 'aé'");
+    err(
+        " multifd-channels=1",
+        Syntax,
+        0,
+        "Invalid parameter ' multifd-channels'",
+    );
+    err(
+        "multifd-channels =1",
+        Syntax,
+        0,
+        "Invalid parameter 'multifd-channels '",
+    );
+    err(
+        "multifd_channels=4",
+        Unexpected,
+        0,
+        "Parameter 'multifd_channels' is unexpected",
+    );
+    err(
+        "cpr-exec-command.-1=a",
+        Syntax,
+        0,
+        "Invalid parameter 'cpr-exec-command.-1'",
+    );
+    err(
+        "cpr-exec-command.0x=a",
+        Syntax,
+        0,
+        "Invalid parameter 'cpr-exec-command.0x'",
+    );
+    err(
+        "cpr-exec-command.1a=a",
+        Syntax,
+        0,
+        "Invalid parameter 'cpr-exec-command.1a'",
+    );
+    err("0=1", Syntax, 0, "Invalid parameter '0'");
+}
+
+#[test]
+fn nesting_conflicts() {
+    err(
+        "a.b=1,a=2",
+        Syntax,
+        6,
+        "Parameters 'a.*' used inconsistently",
+    );
+    err(
+        "a.b=1,a.b.c=2",
+        Syntax,
+        6,
+        "Parameters 'a.b.*' used inconsistently",
+    );
+    err(
+        "a.b.c=1,a.b=2",
+        Syntax,
+        8,
+        "Parameters 'a.b.*' used inconsistently",
+    );
+    err(
+        "a.0.c=1,a.b.c=2",
+        Syntax,
+        0,
+        "Parameters 'a.*' used inconsistently",
+    );
+    err(
+        "announce-initial=1,announce-initial.x=2",
+        Syntax,
+        19,
+        "Parameters 'announce-initial.*' used inconsistently",
+    );
+    err(
+        "multifd-channels=1,multifd-channels.x",
+        Syntax,
+        19,
+        "Parameters 'multifd-channels.*' used inconsistently",
+    );
+    err(
+        "multifd-channels=1,multifd-channels.b!=2",
+        Syntax,
+        19,
+        "Invalid parameter 'multifd-channels.b!'",
+    );
+    err("c!=3,a.b=1,a=2", Syntax, 0, "Invalid parameter 'c!'");
+    err(
+        "a.b=1,a=2,c!=3",
+        Syntax,
+        6,
+        "Parameters 'a.*' used inconsistently",
+    );
+    err(
+        "a.b.c=1,a.b.0=2",
+        Syntax,
+        0,
+        "Parameters 'a.b.*' used inconsistently",
+    );
+    err(
+        "multifd-channels.x=4",
+        Unexpected,
+        0,
+        "Parameters 'multifd-channels.*' are unexpected",
+    );
+    err(
+        "tls-creds.0=a",
+        Unexpected,
+        0,
+        "Parameters 'tls-creds.*' are unexpected",
+    );
+    err(
+        "tls-creds.1=a",
+        Syntax,
+        0,
+        "Parameter 'tls-creds.0' missing",
+    );
+    err(
+        "tls-creds.x=1",
+        Unexpected,
+        0,
+        "Parameters 'tls-creds.*' are unexpected",
+    );
+    err(
+        "multifd-channels.1=x",
+        Syntax,
+        0,
+        "Parameter 'multifd-channels.0' missing",
+    );
+    err(
+        "direct-io.0=on",
+        Unexpected,
+        0,
+        "Parameters 'direct-io.*' are unexpected",
+    );
+}
+
+#[test]
+fn help() {
+    for h in [
+        "help",
+        "?",
+        "multifd-channels=4,help",
+        "help,multifd-channels=x",
+        "help,cpr-exec-command.1=a",
+    ] {
+        let r = parse(h);
+        assert_eq!(
+            r.map_err(|e| e.2),
+            Err("Help is not available for this option".into()),
+            "{h}"
+        );
+    }
+    err("help=on", Unexpected, 0, "Parameter 'help' is unexpected");
+    err("help=", Unexpected, 0, "Parameter 'help' is unexpected");
+    err("?=on", Syntax, 0, "Invalid parameter '?'");
+    err("HELP", Syntax, 0, "Expected '=' after parameter 'HELP'");
+    err(
+        "help.abc",
+        Syntax,
+        0,
+        "Expected '=' after parameter 'help.abc'",
+    );
+    err("help?", Syntax, 0, "Invalid parameter 'help?'");
+    err("help,,", Syntax, 5, "Invalid parameter ''");
+    err("help,foo", Syntax, 5, "Expected '=' after parameter 'foo'");
+}
+
+#[test]
+fn lists() {
+    ok("cpr-exec-command.1=goner,cpr-exec-command.0=null,cpr-exec-command.01=eins,cpr-exec-command.2=zwei",
+       r#"{"cpr-exec-command": ["null", "eins", "zwei"]}"#);
+    err(
+        "cpr-exec-command.1=lonely",
+        Syntax,
+        0,
+        "Parameter 'cpr-exec-command.0' missing",
+    );
+    err(
+        "cpr-exec-command.0=null,cpr-exec-command.2=eins,cpr-exec-command.02=zwei",
+        Syntax,
+        0,
+        "Parameter 'cpr-exec-command.1' missing",
+    );
+    err(
+        "cpr-exec-command.5=a",
+        Syntax,
+        0,
+        "Parameter 'cpr-exec-command.0' missing",
+    );
+    err(
+        "cpr-exec-command.0=a,cpr-exec-command.99999999999=b",
+        Syntax,
+        0,
+        "Parameter 'cpr-exec-command.1' missing",
+    );
+    err(
+        "cpr-exec-command.0=a,cpr-exec-command.x=b",
+        Syntax,
+        0,
+        "Parameters 'cpr-exec-command.*' used inconsistently",
+    );
+    err(
+        "cpr-exec-command.x=b,cpr-exec-command.0=a",
+        Syntax,
+        0,
+        "Parameters 'cpr-exec-command.*' used inconsistently",
+    );
+    ok(
+        "cpr-exec-command.0=,cpr-exec-command.1=I",
+        r#"{"cpr-exec-command": ["", "I"]}"#,
+    );
+    err(
+        "cpr-exec-command.0.0=a",
+        Unexpected,
+        0,
+        "Parameters 'cpr-exec-command.0.*' are unexpected",
+    );
+    err(
+        "cpr-exec-command.0.1=a",
+        Syntax,
+        0,
+        "Parameter 'cpr-exec-command.0.0' missing",
+    );
+    err(
+        "cpr-exec-command=",
+        Value,
+        17,
+        "Invalid parameter type for 'cpr-exec-command', expected: array",
+    );
+    err(
+        "cpr-exec-command.x=a",
+        Value,
+        0,
+        "Invalid parameter type for 'cpr-exec-command', expected: array",
+    );
+    err("foo.1=x", Syntax, 0, "Parameter 'foo.0' missing");
+    // Hash order decides which list error comes first.
+    err(
+        "cpr-exec-command.1=a,block-bitmap-mapping.1.node-name=x",
+        Syntax,
+        21,
+        "Parameter 'block-bitmap-mapping.0' missing",
+    );
+    err(
+        "block-bitmap-mapping.0.bitmaps.1.name=x,block-bitmap-mapping.2.alias=y",
+        Syntax,
+        0,
+        "Parameter 'block-bitmap-mapping.0.bitmaps.0' missing",
+    );
+}
+
+const BBM: &str = "block-bitmap-mapping.0.node-name=a,block-bitmap-mapping.0.alias=b";
+
+#[test]
+fn bitmap_mapping_shapes() {
+    err(
+        "block-bitmap-mapping.0=x",
+        Value,
+        23,
+        "Invalid parameter type for 'block-bitmap-mapping.0', expected: object",
+    );
+    err(
+        "block-bitmap-mapping.0.0=x",
+        Value,
+        0,
+        "Invalid parameter type for 'block-bitmap-mapping.0', expected: object",
+    );
+    err(
+        &format!("{BBM},block-bitmap-mapping.0.bitmaps.0=x"),
+        Value,
+        99,
+        "Invalid parameter type for 'block-bitmap-mapping.0.bitmaps.0', expected: object",
+    );
+    err(
+        &format!("{BBM},block-bitmap-mapping.0.bitmaps="),
+        Value,
+        97,
+        "Invalid parameter type for 'block-bitmap-mapping.0.bitmaps', expected: array",
+    );
+    err(
+        &format!("{BBM},block-bitmap-mapping.0.bitmaps.x=1"),
+        Value,
+        66,
+        "Invalid parameter type for 'block-bitmap-mapping.0.bitmaps', expected: array",
+    );
+    err(
+        &format!("{BBM},block-bitmap-mapping.0.foo=1"),
+        Value,
+        0,
+        "Parameter 'block-bitmap-mapping.0.bitmaps' is missing",
+    );
+    err(
+        "block-bitmap-mapping.0.node-name.x=a",
+        Unexpected,
+        0,
+        "Parameters 'block-bitmap-mapping.0.node-name.*' are unexpected",
+    );
+    err(
+        "block-bitmap-mapping.x=1",
+        Value,
+        0,
+        "Invalid parameter type for 'block-bitmap-mapping', expected: array",
+    );
+    err(
+        "block-bitmap-mapping.0.alias=b,block-bitmap-mapping.0.bitmaps.0.alias=m",
+        Value,
+        0,
+        "Parameter 'block-bitmap-mapping.0.node-name' is missing",
+    );
+    let bm = format!(
+        "{BBM},block-bitmap-mapping.0.bitmaps.0.name=n,block-bitmap-mapping.0.bitmaps.0.alias=m"
+    );
+    ok(
+        &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform.persistent=on"),
+        r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": [{"name": "n", "alias": "m", "transform": {"persistent": true}}]}]}"#,
+    );
+    err(
+        &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform="),
+        Value,
+        190,
+        "Invalid parameter type for 'block-bitmap-mapping.0.bitmaps.0.transform', expected: object",
+    );
+    err(
+        &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform.x=1"),
+        Unexpected,
+        190,
+        "Parameter 'block-bitmap-mapping.0.bitmaps.0.transform.x' is unexpected",
+    );
+    err(
+        &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform.persistent.x=1"),
+        Unexpected,
+        136,
+        "Parameters 'block-bitmap-mapping.0.bitmaps.0.transform.persistent.*' are unexpected",
+    );
+    err(
+        &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform.persistent=maybe"),
+        Value,
+        206,
+        "Parameter 'block-bitmap-mapping.0.bitmaps.0.transform.persistent' expects 'on' or 'off'",
+    );
+}
+
+#[test]
+fn value_rules() {
+    for (v, n) in [
+        ("0x2a", 42u64),
+        ("052", 42),
+        (" 42", 42),
+        ("+42", 42),
+        ("-18446744073709551615", 1),
+    ] {
+        ok(
+            &format!("downtime-limit={v}"),
+            &format!("{{\"downtime-limit\": {n}}}"),
+        );
+    }
+    for v in [
+        "3.14",
+        "08",
+        "18446744073709551616",
+        "-18446744073709551616",
+        "42 ",
+        "",
+        "0x",
+        "1K",
+    ] {
+        err(
+            &format!("downtime-limit={v}"),
+            Value,
+            15,
+            "Parameter 'downtime-limit' expects integer",
+        );
+    }
+    err(
+        "multifd-channels=256",
+        Value,
+        17,
+        "Parameter 'multifd-channels' expects uint8_t",
+    );
+    err(
+        "multifd-channels=-1",
+        Value,
+        17,
+        "Parameter 'multifd-channels' expects uint8_t",
+    );
+    ok(
+        "multifd-channels=-18446744073709551615",
+        r#"{"multifd-channels": 1}"#,
+    );
+    ok("multifd-channels=0377", r#"{"multifd-channels": 255}"#);
+    err(
+        "x-checkpoint-delay=4294967296",
+        Value,
+        19,
+        "Parameter 'x-checkpoint-delay' expects uint32_t",
+    );
+    for (v, n) in [
+        ("8b", 8u64),
+        ("1.5k", 1536),
+        ("2M", 2097152),
+        ("0.1G", 107374182),
+        ("16777215T", 18446742974197923840),
+        ("0x1b", 27),
+    ] {
+        ok(
+            &format!("max-bandwidth={v}"),
+            &format!("{{\"max-bandwidth\": {n}}}"),
+        );
+    }
+    for v in [
+        "-1",
+        "18446744073709551616",
+        "16777216T",
+        "0Z",
+        "16Gi",
+        "1.5",
+        "1 K",
+        "-0",
+    ] {
+        err(
+            &format!("max-bandwidth={v}"),
+            Value,
+            14,
+            "Parameter 'max-bandwidth' expects size",
+        );
+    }
+    for v in ["On", "Y", "True", "1", "0", "", " on", "offer"] {
+        err(
+            &format!("direct-io={v}"),
+            Value,
+            10,
+            "Parameter 'direct-io' expects 'on' or 'off'",
+        );
+    }
+    for (v, b) in [
+        ("on", true),
+        ("yes", true),
+        ("true", true),
+        ("y", true),
+        ("off", false),
+        ("no", false),
+        ("false", false),
+        ("n", false),
+    ] {
+        ok(
+            &format!("direct-io={v}"),
+            &format!("{{\"direct-io\": {b}}}"),
+        );
+    }
+    for v in [" normal", "normal ", "", "Normal", "cpr_exec"] {
+        err(
+            &format!("mode={v}"),
+            Value,
+            5,
+            &format!("Parameter 'mode' does not accept value '{v}'"),
+        );
+    }
+    err(
+        "mode=a,,b",
+        Value,
+        5,
+        "Parameter 'mode' does not accept value 'a,b'",
+    );
+    err(
+        "multifd-channels=abc,announce-initial=x",
+        Value,
+        38,
+        "Parameter 'announce-initial' expects size",
+    );
+    err(
+        "foo=1,multifd-channels=abc",
+        Value,
+        23,
+        "Parameter 'multifd-channels' expects integer",
+    );
+}
+
+#[test]
+fn checks_over_merged_values() {
+    err(
+        "multifd-channels=0",
+        Check,
+        17,
+        "Option multifd-channels expects a value between 1 and 255",
+    );
+    err(
+        "announce-step=0",
+        Check,
+        14,
+        "Option announce-step expects a value between 0 and 10000",
+    );
+    err(
+        "max-cpu-throttle=19",
+        Check,
+        17,
+        "Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99",
+    );
+    ok("max-cpu-throttle=20", r#"{"max-cpu-throttle": 20}"#);
+    err(
+        "cpu-throttle-initial=100",
+        Check,
+        21,
+        "Option cpu-throttle-initial expects an integer in the range of 1 to 99",
+    );
+    ok(
+        "cpu-throttle-initial=50,max-cpu-throttle=60",
+        r#"{"cpu-throttle-initial": 50, "max-cpu-throttle": 60}"#,
+    );
+    err(
+        "downtime-limit=2000001",
+        Check,
+        15,
+        "Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms",
+    );
+    ok("downtime-limit=2000000", r#"{"downtime-limit": 2000000}"#);
+    for v in ["0", "2048", "4095", "6144", "18446744073709551615"] {
+        err(
+            &format!("xbzrle-cache-size={v}"),
+            Check,
+            18,
+            "Option xbzrle-cache-size expects a power of two no less than the target page size",
+        );
+    }
+    err(
+        "x-rdma-chunk-size=1024",
+        Check,
+        18,
+        "Option x_rdma_chunk_size expects a power of 2 in the range 1MiB to 1024MiB",
+    );
+    ok(
+        "x-rdma-chunk-size=1073741824",
+        r#"{"x-rdma-chunk-size": 1073741824}"#,
+    );
+    err(
+        "x-rdma-chunk-size=1G",
+        Value,
+        18,
+        "Parameter 'x-rdma-chunk-size' expects integer",
+    );
+    err(
+        "vcpu-dirty-limit=0",
+        Check,
+        17,
+        "Parameter 'vcpu-dirty-limit' must be greater than 1 MB/s",
+    );
+    // First failing check in migrate_params_check order, whatever the input order.
+    err(
+        "multifd-channels=0,throttle-trigger-threshold=0",
+        Check,
+        46,
+        "Option throttle-trigger-threshold expects an integer in the range of 1 to 100",
+    );
+}
+
+#[test]
+fn bitmap_mapping_checks() {
+    let node = |n: usize, name: &str, alias: &str| {
+        format!("block-bitmap-mapping.{n}.node-name={name},block-bitmap-mapping.{n}.alias={alias}")
+    };
+    let bm = |n: usize, b: usize, name: &str, alias: &str| {
+        format!("block-bitmap-mapping.{n}.bitmaps.{b}.name={name},block-bitmap-mapping.{n}.bitmaps.{b}.alias={alias}")
+    };
+    let pre = "Invalid mapping given for block-bitmap-mapping: ";
+    let e = |s: &str| parse(s).map_err(|e| (e.0, e.2));
+    let c = |m: &str| Err((Check, format!("{pre}{m}")));
+    assert_eq!(
+        e(&format!(
+            "{},{}",
+            node(0, "drive0", "1x"),
+            bm(0, 0, "b", "c")
+        )),
+        c("The node alias '1x' is not well-formed")
+    );
+    assert_eq!(
+        e(&format!("{},{}", node(0, "drive0", ""), bm(0, 0, "b", "c"))),
+        c("The node alias '' is not well-formed")
+    );
+    let long = "n".repeat(32);
+    assert_eq!(
+        e(&format!("{},{}", node(0, &long, "a"), bm(0, 0, "b", "c"))),
+        c(&format!("The node name '{long}' is longer than 31 bytes"))
+    );
+    assert_eq!(
+        e(&format!(
+            "{},{},{},{}",
+            node(0, "d", "a"),
+            bm(0, 0, "b", "c"),
+            node(1, "d", "a2"),
+            bm(1, 0, "b", "c")
+        )),
+        c("The node name 'd' is mapped twice")
+    );
+    assert_eq!(
+        e(&format!(
+            "{},{},{}",
+            node(0, "d", "a"),
+            bm(0, 0, "b", "c"),
+            bm(0, 1, "b", "c2")
+        )),
+        c("The bitmap 'd'/'b' is mapped twice")
+    );
+    assert_eq!(
+        e(&format!(
+            "{},{},{},{}",
+            node(0, "d", "a"),
+            bm(0, 0, "b", "c"),
+            node(1, "d2", "a"),
+            bm(1, 0, "b", "c")
+        )),
+        c("The node alias 'a' is used twice")
+    );
+    assert_eq!(
+        e(&format!(
+            "{},{},{}",
+            node(0, "d", "a"),
+            bm(0, 0, "b", "c"),
+            bm(0, 1, "b2", "c")
+        )),
+        c("The bitmap alias 'a'/'c' is used twice")
+    );
+}
+
+#[test]
+fn atomic_and_merging() {
+    let mut p = Params::new();
+    p.parse(b"multifd-channels=4,tls-creds=abc,cpr-exec-command.0=x,cpr-exec-command.1=y")
+        .unwrap();
+    let before = p.clone();
+    for bad in [
+        "multifd-channels=0",
+        "tls-creds=zzz,foo=1",
+        "a.b=1,a=2",
+        "help",
+        "mode=bogus,tls-creds=q",
+    ] {
+        assert!(p.parse(bad.as_bytes()).is_err());
+        assert!(p.same_as(&before), "{bad} changed the table");
+        let bytes_eq = {
+            let a: &Params = &p;
+            let b: &Params = &before;
+            a.tls_bytes() == b.tls_bytes()
+        };
+        assert!(bytes_eq);
+    }
+    // A second parse merges: what it sets replaces, the rest stays.
+    p.parse(b"tls-creds=longer-than-before,tls-hostname=h")
+        .unwrap();
+    assert_eq!(
+        json_of(&p),
+        r#"{"tls-creds": "longer-than-before", "tls-hostname": "h", "multifd-channels": 4, "cpr-exec-command": ["x", "y"]}"#
+    );
+    p.parse(b"cpr-exec-command.0=only").unwrap();
+    assert_eq!(
+        json_of(&p),
+        r#"{"tls-creds": "longer-than-before", "tls-hostname": "h", "multifd-channels": 4, "cpr-exec-command": ["only"]}"#
+    );
+    p.parse(b"tls-creds=").unwrap();
+    assert_eq!(
+        json_of(&p),
+        r#"{"tls-creds": "", "tls-hostname": "h", "multifd-channels": 4, "cpr-exec-command": ["only"]}"#
+    );
+    // The merged check sees earlier values.
+    p.parse(b"cpu-throttle-initial=50,max-cpu-throttle=60")
+        .unwrap();
+    assert!(p.parse(b"max-cpu-throttle=40").is_err());
+    assert!(p.parse(b"cpu-throttle-initial=70").is_err());
+}
+
+#[test]
+fn capacities() {
+    let mut list = String::new();
+    for i in 0..64 {
+        list.push_str(&format!("cpr-exec-command.{i}=a,"));
+    }
+    let mut p = Params::new();
+    p.parse(list.as_bytes()).unwrap();
+    assert_eq!(p.exec_len(), 64);
+    let over = format!("{list}cpr-exec-command.64=a");
+    let e = Params::new().parse(over.as_bytes()).unwrap_err();
+    assert_eq!(e.status, Capacity);
+    assert_eq!(
+        e.to_string(),
+        "Parameter 'cpr-exec-command' has more elements than migcfg holds (64)"
+    );
+    // A gap below the capacity is QEMU's error, found first.
+    let gap = list.replace("cpr-exec-command.3=a,", "") + "cpr-exec-command.70=a";
+    assert_eq!(
+        Params::new().parse(gap.as_bytes()).unwrap_err().to_string(),
+        "Parameter 'cpr-exec-command.3' missing"
+    );
+    // Strings share 8192 bytes.
+    let big = "x".repeat(8000);
+    let mut p = Params::new();
+    p.parse(format!("tls-creds={big}").as_bytes()).unwrap();
+    let e = p
+        .parse(format!("tls-hostname={}", "y".repeat(300)).as_bytes())
+        .unwrap_err();
+    assert_eq!((e.status, e.offset), (Capacity, 13));
+    assert_eq!(
+        e.to_string(),
+        "Parameter 'tls-hostname' does not fit: the strings of a table share 8192 bytes"
+    );
+    // Replacing the big string frees its room.
+    p.parse(format!("tls-creds=,tls-hostname={}", "y".repeat(8192)).as_bytes())
+        .unwrap();
+    assert_eq!(p.string(9).unwrap().len(), 8192);
+}
+
+#[test]
+fn nul_and_non_utf8() {
+    let e = Params::new().parse(b"tls-creds=a\0b").unwrap_err();
+    assert_eq!((e.status, e.offset), (Syntax, 11));
+    let mut p = Params::new();
+    p.parse(b"tls-creds=\xff\xfe").unwrap();
+    assert_eq!(p.string(8).unwrap(), b"\xff\xfe");
+}
