@@ -516,10 +516,9 @@ impl Parser<'_, '_> {
     /// The prefix ending at fragment `f` (at position `pos`) becomes a dictionary.
     fn put_dict(&mut self, pos: Pos, key: Span, f: Frag) -> Result<(), Error> {
         let upto = f.start.saturating_add(f.len);
-        let err = self.inconsistent(key, upto);
         if let Some(slot) = self.slot(pos) {
             match slot.tok() {
-                Tok::KvStr => return Err(err),
+                Tok::KvStr => return Err(self.inconsistent(key, upto)),
                 Tok::KvDict => {}
                 _ => *slot = Raw::new(Tok::KvDict, key),
             }
@@ -583,9 +582,8 @@ impl Parser<'_, '_> {
             Pos::Overflow => Ok(()),
             Pos::Odd => self.put_odd(key, known),
             _ => {
-                let err = self.inconsistent(key, key.end());
                 match self.slot(pos) {
-                    Some(slot) if slot.tok() == Tok::KvDict => Err(err),
+                    Some(slot) if slot.tok() == Tok::KvDict => Err(self.inconsistent(key, key.end())),
                     Some(slot) => {
                         *slot = Raw::new(Tok::KvStr, val);
                         self.count(pos);

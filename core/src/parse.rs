@@ -224,7 +224,33 @@ pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error>
     Ok(Status::Ok)
 }
 
+/// Ids of the parameters whose values live in the string arena.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+const STRING_IDS: u64 = {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        if matches!(schema::PARAMS[i].kind, Kind::Str | Kind::StrList | Kind::BitmapMapping) {
+            m |= 1 << i;
+        }
+        i += 1;
+    }
+    m
+};
+
 fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(), Error> {
+    if (typed.set | p.set) & STRING_IDS == 0 {
+        // No string anywhere: scalars only.
+        for id in 0..PARAM_COUNT {
+            if typed.set & (1u64 << id) != 0 {
+                if let Some(v) = p.vals.get_mut(id) {
+                    *v = typed.vals.get(id).copied().unwrap_or(0);
+                }
+            }
+        }
+        p.set |= typed.set;
+        return Ok(());
+    }
     // Settle the arena's capacity before writing anything.
     let mut total = 0usize;
     let mut over: Option<usize> = None;

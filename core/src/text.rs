@@ -39,7 +39,7 @@ impl<'a> StrRef<'a> {
 
     /// Decoded equality.
     pub fn same(self, other: StrRef<'_>) -> bool {
-        if let (StrRef::Plain(a), StrRef::Plain(b)) = (self, other) {
+        if let (Some(a), Some(b)) = (self.as_plain(), other.as_plain()) {
             return a == b;
         }
         self.bytes().eq(other.bytes())
@@ -54,7 +54,7 @@ impl<'a> StrRef<'a> {
     pub fn as_plain(self) -> Option<&'a [u8]> {
         match self {
             StrRef::Plain(b) => Some(b),
-            StrRef::Keyval(b) if !b.windows(2).any(|w| w == b",,") => Some(b),
+            StrRef::Keyval(b) if !b.contains(&b',') => Some(b),
             StrRef::Json(b) if !b.contains(&b'\\') => Some(b),
             _ => None,
         }

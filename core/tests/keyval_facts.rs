@@ -493,13 +493,13 @@ fn bitmap_mapping_shapes() {
     err(
         &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform.persistent.x=1"),
         Unexpected,
-        136,
+        147,
         "Parameters 'block-bitmap-mapping.0.bitmaps.0.transform.persistent.*' are unexpected",
     );
     err(
         &format!("{bm},block-bitmap-mapping.0.bitmaps.0.transform.persistent=maybe"),
         Value,
-        206,
+        201,
         "Parameter 'block-bitmap-mapping.0.bitmaps.0.transform.persistent' expects 'on' or 'off'",
     );
 }
