@@ -15,9 +15,12 @@
 //! assert_eq!(e.to_string(), "Option multifd-channels expects a value between 1 and 255");
 //! ```
 
+pub mod channel;
 pub mod check;
 pub mod error;
 pub mod format;
+pub mod help;
+pub mod incoming;
 /// JSON front end (stub until the real one lands).
 pub mod json {
     use crate::error::{Error, Status};

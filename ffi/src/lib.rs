@@ -14,6 +14,8 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod incoming;
+
 use core::ffi::{c_char, CStr};
 use migcfg_core::error::{Error, Status, ERROR_MAX};
 use migcfg_core::format::{self, FormatFlags, Out};

@@ -1,0 +1,1 @@
+//! The `-incoming` family of the C ABI.
