@@ -76,6 +76,116 @@
 // Default target page size of a table (for the xbzrle-cache-size check).
 #define MIGCFG_DEFAULT_PAGE_SIZE 4096
 
+// `migcfg_parse_ex` flag: capabilities are accepted as bools in the config
+// (`multifd=on`), an extension; without it a capability name is unexpected, as in QEMU.
+#define MIGCFG_PARSE_CAPABILITIES 1
+
+// `migcfg_parse_ex` flag: members marked unstable (`x-...`) are refused, as with QEMU's
+// `-compat unstable-input=reject`.
+#define MIGCFG_PARSE_REJECT_UNSTABLE 2
+
+// Number of capabilities.
+#define MIGCFG_CAP_COUNT 22
+
+// The apply walk reports capability `bit` with id `MIGCFG_CAP_ID_BASE + bit`.
+#define MIGCFG_CAP_ID_BASE 256
+
+// Capability bit of `xbzrle`.
+#define MIGCFG_CAP_XBZRLE 1
+
+// Capability bit of `rdma-pin-all`.
+#define MIGCFG_CAP_RDMA_PIN_ALL 2
+
+// Capability bit of `auto-converge`.
+#define MIGCFG_CAP_AUTO_CONVERGE 4
+
+// Capability bit of `zero-blocks`.
+#define MIGCFG_CAP_ZERO_BLOCKS 8
+
+// Capability bit of `events`.
+#define MIGCFG_CAP_EVENTS 16
+
+// Capability bit of `postcopy-ram`.
+#define MIGCFG_CAP_POSTCOPY_RAM 32
+
+// Capability bit of `x-colo`.
+#define MIGCFG_CAP_X_COLO 64
+
+// Capability bit of `release-ram`.
+#define MIGCFG_CAP_RELEASE_RAM 128
+
+// Capability bit of `return-path`.
+#define MIGCFG_CAP_RETURN_PATH 256
+
+// Capability bit of `pause-before-switchover`.
+#define MIGCFG_CAP_PAUSE_BEFORE_SWITCHOVER 512
+
+// Capability bit of `multifd`.
+#define MIGCFG_CAP_MULTIFD 1024
+
+// Capability bit of `dirty-bitmaps`.
+#define MIGCFG_CAP_DIRTY_BITMAPS 2048
+
+// Capability bit of `postcopy-blocktime`.
+#define MIGCFG_CAP_POSTCOPY_BLOCKTIME 4096
+
+// Capability bit of `late-block-activate`.
+#define MIGCFG_CAP_LATE_BLOCK_ACTIVATE 8192
+
+// Capability bit of `x-ignore-shared`.
+#define MIGCFG_CAP_X_IGNORE_SHARED 16384
+
+// Capability bit of `validate-uuid`.
+#define MIGCFG_CAP_VALIDATE_UUID 32768
+
+// Capability bit of `background-snapshot`.
+#define MIGCFG_CAP_BACKGROUND_SNAPSHOT 65536
+
+// Capability bit of `zero-copy-send`.
+#define MIGCFG_CAP_ZERO_COPY_SEND 131072
+
+// Capability bit of `postcopy-preempt`.
+#define MIGCFG_CAP_POSTCOPY_PREEMPT 262144
+
+// Capability bit of `switchover-ack`.
+#define MIGCFG_CAP_SWITCHOVER_ACK 524288
+
+// Capability bit of `dirty-limit`.
+#define MIGCFG_CAP_DIRTY_LIMIT 1048576
+
+// Capability bit of `mapped-ram`.
+#define MIGCFG_CAP_MAPPED_RAM 2097152
+
+// `MigcfgValue.type`: bool parameter (`b`).
+#define MIGCFG_TYPE_BOOL 0
+
+// `MigcfgValue.type`: uint8 parameter (`u`).
+#define MIGCFG_TYPE_UINT8 1
+
+// `MigcfgValue.type`: uint32 parameter (`u`).
+#define MIGCFG_TYPE_UINT32 2
+
+// `MigcfgValue.type`: uint64 parameter (`u`).
+#define MIGCFG_TYPE_UINT64 3
+
+// `MigcfgValue.type`: size parameter in bytes (`u`).
+#define MIGCFG_TYPE_SIZE 4
+
+// `MigcfgValue.type`: string parameter (`s`, `len`).
+#define MIGCFG_TYPE_STR 5
+
+// `MigcfgValue.type`: enum parameter (`u` = index, `s`/`len` = name).
+#define MIGCFG_TYPE_ENUM 6
+
+// `MigcfgValue.type`: string list (`items`, `count`).
+#define MIGCFG_TYPE_STR_LIST 7
+
+// `MigcfgValue.type`: `block-bitmap-mapping` (`nodes`, `count`; `bitmaps`, `nbitmaps`).
+#define MIGCFG_TYPE_BITMAP_MAPPING 8
+
+// `MigcfgValue.type`: a capability (`b`).
+#define MIGCFG_TYPE_CAPABILITY 9
+
 // `migcfg_format_json_ex`/`_keyval_ex` flag: every parameter with its effective value,
 // defaults included.
 #define MIGCFG_FORMAT_ALL 1
@@ -169,6 +279,47 @@ typedef struct MigcfgBitmapAlias {
   // 2: `persistent` true.
   int32_t persistent;
 } MigcfgBitmapAlias;
+
+// A string: pointer and length, not NUL-terminated.
+typedef struct MigcfgStr {
+  // First byte.
+  const char *s;
+  // Length in bytes.
+  size_t len;
+} MigcfgStr;
+
+// A typed value handed to the apply walk. `type` (`MIGCFG_TYPE_*`) says which fields
+// hold it; pointers point into the table or into the walk's own storage and are valid only
+// during the callback.
+typedef struct MigcfgValue {
+  // `MIGCFG_TYPE_*`.
+  uint32_t type;
+  // Bool parameters and capabilities.
+  bool b;
+  // Integers and sizes; an enum's index.
+  uint64_t u;
+  // Strings; an enum's name.
+  const char *s;
+  // Length of `s`.
+  size_t len;
+  // String list elements (`count` of them).
+  const struct MigcfgStr *items;
+  // Bitmap-mapping nodes (`count` of them).
+  const struct MigcfgBitmapNode *nodes;
+  // Elements of a list.
+  size_t count;
+  // Bitmaps of all nodes, in node order (`nbitmaps` of them; node `i` has
+  // `nodes[i].bitmaps`).
+  const struct MigcfgBitmapAlias *bitmaps;
+  // Number of bitmaps.
+  size_t nbitmaps;
+} MigcfgValue;
+
+// Callback of `migcfg_params_foreach_set`: `id` is a `MigcfgParam`, or
+// `MIGCFG_CAP_ID_BASE` + a capability bit. Return 0 to go on; anything else stops the
+// walk and is returned by it (return positive values so they cannot be mistaken for a
+// migcfg status).
+typedef int32_t (*MigcfgVisitFn)(void *opaque, uint32_t id, const struct MigcfgValue *value);
 
 #ifdef __cplusplus
 extern "C" {
@@ -273,6 +424,60 @@ int32_t migcfg_format_keyval_ex(const struct MigcfgParams *p,
                                 char *buf,
                                 size_t cap,
                                 size_t *len);
+
+// The apply walk: call `fn` once per parameter that was set, in schema order, then once
+// per capability that was set, with a typed value. A non-zero return stops the walk and is
+// returned as is. Returns `MIGCFG_OK` when the walk completes.
+int32_t migcfg_params_foreach_set(const struct MigcfgParams *p, MigcfgVisitFn f, void *opaque);
+
+// Run every check (`migrate_params_check`, and the capability checks) on `p` over
+// `defaults`, the VMM's effective defaults as a table (machine compat, `-global`
+// values): what `p` sets wins, the rest comes from `defaults` (set or built in). NULL
+// `defaults` means the built-in defaults. Offsets in `err` are 0.
+int32_t migcfg_params_check(const struct MigcfgParams *p,
+                            const struct MigcfgParams *defaults,
+                            struct MigcfgError *err);
+
+// Target QEMU release `major.minor` for later parses of `p`: parameters and capabilities
+// that release does not have are unexpected, as that QEMU would say (`local` and
+// `x-rdma-chunk-size` for 10.2; `zero-blocks` exists up to 10.2). Default: the newest
+// the schema knows.
+int32_t migcfg_params_target(struct MigcfgParams *p, uint32_t major, uint32_t minor);
+
+// Set an integer or size parameter (for building a defaults table; no checks run: see
+// `migcfg_params_check`). A value too wide for the parameter is `MIGCFG_ERR_VALUE`.
+int32_t migcfg_set_u64(struct MigcfgParams *p,
+                       uint32_t id,
+                       uint64_t value,
+                       struct MigcfgError *err);
+
+// Set a bool parameter.
+int32_t migcfg_set_bool(struct MigcfgParams *p, uint32_t id, bool value, struct MigcfgError *err);
+
+// Set a string parameter (any bytes), or an enum parameter by its value's name.
+int32_t migcfg_set_str(struct MigcfgParams *p,
+                       uint32_t id,
+                       const char *s,
+                       size_t len,
+                       struct MigcfgError *err);
+
+// Set capability `bit` on or off.
+int32_t migcfg_set_cap(struct MigcfgParams *p, uint32_t bit, bool on);
+
+// Capabilities of `p`: `*on` the ones that are on, `*set` the ones that were set (either
+// may be NULL), as `MIGCFG_CAP_*` bits.
+int32_t migcfg_get_caps(const struct MigcfgParams *p, uint64_t *on, uint64_t *set);
+
+// Name of capability `bit`, NUL-terminated and static; NULL for a bad bit.
+const char *migcfg_cap_name(uint32_t bit);
+
+// Bit of the capability called `name`; `MIGCFG_ERR_INVALID_ARG` when there is none.
+int32_t migcfg_cap_lookup(const char *name, size_t len, uint32_t *bit);
+
+// Write the capabilities that were set as the arguments of QEMU's
+// `migrate-set-capabilities` (`{"capabilities": [{"capability": "multifd", "state":
+// true}]}`), with the buffer rules of `migcfg_format_json`.
+int32_t migcfg_format_caps_json(const struct MigcfgParams *p, char *buf, size_t cap, size_t *len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -17,8 +17,16 @@ pub trait Values {
     fn bitmap(&self, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>);
     /// Target page size.
     fn page_size(&self) -> u64;
-    /// Offset to report for a failed check of `id`.
+    /// Offset to report for a failed check of `id` (a slot: capabilities from
+    /// `PARAM_COUNT` on).
     fn offset(&self, id: usize) -> usize;
+    /// Effective capabilities (bits by `schema::CAPS` position).
+    fn caps(&self) -> u64;
+    /// Whether the effective `tls-creds` is empty (TLS off).
+    fn tls_empty(&self) -> bool;
+    /// Whether compression or TLS was on before this update (QEMU's mapped-ram check reads
+    /// the current values, not the new ones).
+    fn current_compressed_or_tls(&self) -> bool;
 }
 
 fn push_dec(m: &mut Message, v: u64) {
@@ -127,6 +135,159 @@ pub fn check(v: &dyn Values) -> Result<(), Error> {
         };
         if !ok {
             return Err(Error::new(Status::Check, v.offset(id), m));
+        }
+        if id == schema::BLOCK_BITMAP_MAPPING {
+            // QEMU checks the capability-dependent rules right after the bitmap mapping.
+            caps_vs_params(v)?;
+        }
+    }
+    caps_check(v)
+}
+
+fn cap_offset(v: &dyn Values, bit: u64) -> usize {
+    v.offset(schema::PARAM_COUNT.saturating_add(bit.trailing_zeros() as usize))
+}
+
+fn fail(v: &dyn Values, slot: usize, text: &str) -> Result<(), Error> {
+    Err(Error::fixed(Status::Check, v.offset(slot), text))
+}
+
+/// `migrate_params_check`'s rules that involve capabilities (Linux build).
+fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
+    use schema::cap::*;
+    let caps = v.caps();
+    let compressed = v.scalar(schema::MULTIFD_COMPRESSION_ID) != 0;
+    let tls = !v.tls_empty();
+    if caps & ZERO_COPY_SEND != 0 && (compressed || tls) {
+        let at = cap_offset(v, ZERO_COPY_SEND);
+        return Err(Error::fixed(
+            Status::Check,
+            at,
+            "Zero copy only available for non-compressed non-TLS multifd migration",
+        ));
+    }
+    if caps & MAPPED_RAM != 0 && v.current_compressed_or_tls() {
+        let at = cap_offset(v, MAPPED_RAM);
+        return Err(Error::fixed(
+            Status::Check,
+            at,
+            "Mapped-ram only available for non-compressed non-TLS multifd migration",
+        ));
+    }
+    Ok(())
+}
+
+/// The checks of `migrate_caps_check` that need neither host nor running VM, in QEMU's
+/// order. Left to the VMM: host support for postcopy (userfaultfd) and background
+/// snapshots, guest memory configuration, KVM's dirty ring for dirty-limit, whether the
+/// build has COLO replication (assumed), incoming already started, RDMA transport rules.
+pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
+    use schema::cap::*;
+    let c = v.caps();
+    let on = |b: u64| c & b != 0;
+    let slot = |b: u64| schema::PARAM_COUNT.saturating_add(b.trailing_zeros() as usize);
+    if on(X_COLO) && !on(RETURN_PATH) {
+        return fail(
+            v,
+            slot(X_COLO),
+            "Capability 'x-colo' requires capability 'return-path'",
+        );
+    }
+    if on(POSTCOPY_RAM) && on(X_IGNORE_SHARED) {
+        return fail(
+            v,
+            slot(POSTCOPY_RAM),
+            "Postcopy is not compatible with ignore-shared",
+        );
+    }
+    if on(BACKGROUND_SNAPSHOT) {
+        const INCOMPATIBLE: [u64; 14] = [
+            POSTCOPY_RAM,
+            DIRTY_BITMAPS,
+            POSTCOPY_BLOCKTIME,
+            LATE_BLOCK_ACTIVATE,
+            RETURN_PATH,
+            MULTIFD,
+            PAUSE_BEFORE_SWITCHOVER,
+            AUTO_CONVERGE,
+            RELEASE_RAM,
+            RDMA_PIN_ALL,
+            XBZRLE,
+            X_COLO,
+            VALIDATE_UUID,
+            ZERO_COPY_SEND,
+        ];
+        if let Some(&b) = INCOMPATIBLE.iter().find(|&&b| on(b)) {
+            let mut m = Message::new();
+            m.push(b"Background-snapshot is not compatible with ");
+            let name = schema::CAPS
+                .get(b.trailing_zeros() as usize)
+                .map_or("", |d| d.name);
+            m.push(name.as_bytes());
+            return Err(Error::new(
+                Status::Check,
+                v.offset(slot(BACKGROUND_SNAPSHOT)),
+                m,
+            ));
+        }
+    }
+    if on(ZERO_COPY_SEND)
+        && (!on(MULTIFD)
+            || on(XBZRLE)
+            || v.scalar(schema::MULTIFD_COMPRESSION_ID) != 0
+            || !v.tls_empty())
+    {
+        return fail(
+            v,
+            slot(ZERO_COPY_SEND),
+            "Zero copy only available for non-compressed non-TLS multifd migration",
+        );
+    }
+    if on(POSTCOPY_PREEMPT) && !on(POSTCOPY_RAM) {
+        return fail(
+            v,
+            slot(POSTCOPY_PREEMPT),
+            "Postcopy preempt requires postcopy-ram",
+        );
+    }
+    if on(SWITCHOVER_ACK) && !on(RETURN_PATH) {
+        return fail(
+            v,
+            slot(SWITCHOVER_ACK),
+            "Capability 'switchover-ack' requires capability 'return-path'",
+        );
+    }
+    if on(DIRTY_LIMIT) && on(AUTO_CONVERGE) {
+        return fail(
+            v,
+            slot(DIRTY_LIMIT),
+            "dirty-limit conflicts with auto-converge either of then available currently",
+        );
+    }
+    if on(MULTIFD) && on(XBZRLE) {
+        return fail(v, slot(MULTIFD), "Multifd is not compatible with xbzrle");
+    }
+    if on(MAPPED_RAM) && on(XBZRLE) {
+        return fail(
+            v,
+            slot(MAPPED_RAM),
+            "Mapped-ram migration is incompatible with xbzrle",
+        );
+    }
+    if on(MAPPED_RAM) && on(POSTCOPY_RAM) {
+        if on(MULTIFD) {
+            return fail(
+                v,
+                slot(MULTIFD),
+                "Multifd is not supported with fast snapshot load",
+            );
+        }
+        if on(POSTCOPY_PREEMPT) {
+            return fail(
+                v,
+                slot(POSTCOPY_PREEMPT),
+                "Postcopy Preempt is incompatible with fast snapshot load",
+            );
         }
     }
     Ok(())

@@ -2,7 +2,7 @@
 //! as keyval. Both write the parameters that were set, in schema order.
 
 use crate::error::Status;
-use crate::schema::{self, Kind, PARAMS};
+use crate::schema::{self, Kind, CAPS, PARAMS};
 use crate::table::Params;
 
 /// Where formatted bytes go: counts everything, stores what fits.
@@ -222,7 +222,40 @@ pub fn json(p: &Params, flags: FormatFlags, out: &mut Out<'_>) {
             }
         }
     }
+    for (bit, c) in CAPS.iter().enumerate() {
+        if let Some(on) = p.cap(bit) {
+            if !first {
+                out.push(b", ");
+            }
+            first = false;
+            json_str(out, c.name.as_bytes());
+            out.push(if on { b": true" } else { b": false" });
+        }
+    }
     out.push(b"}");
+}
+
+/// Write the capabilities that were set as the arguments of QEMU's
+/// `migrate-set-capabilities`: `{"capabilities": [{"capability": "multifd", "state": true}]}`.
+pub fn caps_json(p: &Params, out: &mut Out<'_>) {
+    out.push(b"{\"capabilities\": [");
+    let mut first = true;
+    for (bit, c) in CAPS.iter().enumerate() {
+        if let Some(on) = p.cap(bit) {
+            if !first {
+                out.push(b", ");
+            }
+            first = false;
+            out.push(b"{\"capability\": ");
+            json_str(out, c.name.as_bytes());
+            out.push(if on {
+                b", \"state\": true}"
+            } else {
+                b", \"state\": false}"
+            });
+        }
+    }
+    out.push(b"]}");
 }
 
 /// Write `p` as keyval; `Err(Status::Unrepresentable)` when a set value has no keyval form
@@ -335,6 +368,13 @@ pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), S
                     }
                 }
             }
+        }
+    }
+    for (bit, c) in CAPS.iter().enumerate() {
+        if let Some(on) = p.cap(bit) {
+            sep(out);
+            out.push(c.name.as_bytes());
+            out.push(if on { b"=on" } else { b"=off" });
         }
     }
     let _ = schema::PARAM_COUNT;

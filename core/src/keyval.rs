@@ -356,7 +356,7 @@ impl Parser<'_, '_> {
         let name = frag_bytes(self.text, f);
         let idx = f.index.map(|i| i as usize);
         match pos {
-            Pos::Top => match schema::lookup(name) {
+            Pos::Top => match self.stage.lookup(name) {
                 Some(id) => {
                     if id == CPR_EXEC_COMMAND || id == BLOCK_BITMAP_MAPPING {
                         let slot = usize::from(id == BLOCK_BITMAP_MAPPING);
@@ -581,17 +581,15 @@ impl Parser<'_, '_> {
         match pos {
             Pos::Overflow => Ok(()),
             Pos::Odd => self.put_odd(key, known),
-            _ => {
-                match self.slot(pos) {
-                    Some(slot) if slot.tok() == Tok::KvDict => Err(self.inconsistent(key, key.end())),
-                    Some(slot) => {
-                        *slot = Raw::new(Tok::KvStr, val);
-                        self.count(pos);
-                        Ok(())
-                    }
-                    None => Ok(()),
+            _ => match self.slot(pos) {
+                Some(slot) if slot.tok() == Tok::KvDict => Err(self.inconsistent(key, key.end())),
+                Some(slot) => {
+                    *slot = Raw::new(Tok::KvStr, val);
+                    self.count(pos);
+                    Ok(())
                 }
-            }
+                None => Ok(()),
+            },
         }
     }
 
@@ -863,11 +861,14 @@ impl Parser<'_, '_> {
             if raw.tok() != Tok::KvDict {
                 continue;
             }
-            let Some(d) = schema::def(id) else { continue };
+            let Some(name) = schema::slot_name(id) else {
+                continue;
+            };
+            let kind = schema::def(id).map_or(Kind::Bool, |d| d.kind);
             let mut path = PathBuf::default();
-            path.push(PathFrag::Name(d.name));
+            path.push(PathFrag::Name(name));
             let mut c = Children::default();
-            let off = match d.kind {
+            let off = match kind {
                 Kind::StrList => {
                     for (i, e) in st.exec.iter().enumerate() {
                         if e.present() {

@@ -15,6 +15,7 @@
 //! assert_eq!(e.to_string(), "Option multifd-channels expects a value between 1 and 255");
 //! ```
 
+pub mod apply;
 pub mod channel;
 pub mod check;
 pub mod error;

@@ -16,6 +16,30 @@ pub struct Flags {
     /// A `help`/`?` item gives `Status::Help` (the `-incoming` family) instead of QEMU's
     /// "Help is not available" error.
     pub help: bool,
+    /// Capabilities are accepted as bools beside the parameters (an extension).
+    pub capabilities: bool,
+    /// Members marked unstable are refused (QEMU's `-compat unstable-input=reject`).
+    pub reject_unstable: bool,
+}
+
+/// Slots the input may name: the members of the table's target release, and the
+/// capabilities when asked for.
+fn known_slots(p: &Params, flags: Flags) -> u64 {
+    let target = p.target();
+    let mut known = 0u64;
+    for (id, d) in schema::PARAMS.iter().enumerate() {
+        if schema::exists_in(d.since, d.removed, target) {
+            known |= 1u64 << id;
+        }
+    }
+    if flags.capabilities {
+        for (i, c) in schema::CAPS.iter().enumerate() {
+            if schema::exists_in(c.since, c.removed, target) {
+                known |= 1u64 << (PARAM_COUNT.saturating_add(i));
+            }
+        }
+    }
+    known
 }
 
 /// Staged values over a table over the defaults.
@@ -88,6 +112,48 @@ impl Values for Merged<'_> {
 
     fn page_size(&self) -> u64 {
         u64::from(self.table.page_size())
+    }
+
+    fn tls_empty(&self) -> bool {
+        if self.staged(schema::TLS_CREDS) {
+            let raw = self
+                .stage
+                .params
+                .get(schema::TLS_CREDS)
+                .copied()
+                .unwrap_or_default();
+            str_of(self.text, raw).is_empty()
+        } else {
+            self.table
+                .string(schema::TLS_CREDS)
+                .is_none_or(|s| s.is_empty())
+        }
+    }
+
+    fn current_compressed_or_tls(&self) -> bool {
+        self.table
+            .scalar(schema::MULTIFD_COMPRESSION_ID)
+            .unwrap_or(0)
+            != 0
+            || !self
+                .table
+                .string(schema::TLS_CREDS)
+                .is_none_or(|s| s.is_empty())
+    }
+
+    fn caps(&self) -> u64 {
+        let staged = self.typed.set >> PARAM_COUNT;
+        let mut on = 0u64;
+        for i in 0..schema::CAP_COUNT {
+            if staged & (1u64 << i) != 0 {
+                if self.typed.vals.get(PARAM_COUNT.saturating_add(i)).copied() == Some(1) {
+                    on |= 1u64 << i;
+                }
+            } else {
+                on |= self.table.caps & (1u64 << i);
+            }
+        }
+        on
     }
 
     fn offset(&self, id: usize) -> usize {
@@ -204,6 +270,7 @@ pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error>
     }
     let json = text.first() == Some(&b'{');
     let mut stage = Stage::new(if json { Syntax::Json } else { Syntax::Keyval });
+    stage.known = known_slots(p, flags);
     let front = if json {
         json::parse(text, &mut stage)
     } else {
@@ -213,14 +280,14 @@ pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error>
         Err(e) if e.status == Status::Help => return Ok(Status::Help),
         r => r?,
     }
-    let typed = visit::visit(text, &stage)?;
+    let typed = visit::visit(text, &stage, flags.reject_unstable)?;
     check::check(&Merged {
         text,
         stage: &stage,
         typed: &typed,
         table: p,
     })?;
-    commit(p, text, &stage, &typed)?;
+    commit_staged(p, text, &stage, &typed)?;
     Ok(Status::Ok)
 }
 
@@ -230,7 +297,10 @@ const STRING_IDS: u64 = {
     let mut m = 0u64;
     let mut i = 0;
     while i < PARAM_COUNT {
-        if matches!(schema::PARAMS[i].kind, Kind::Str | Kind::StrList | Kind::BitmapMapping) {
+        if matches!(
+            schema::PARAMS[i].kind,
+            Kind::Str | Kind::StrList | Kind::BitmapMapping
+        ) {
             m |= 1 << i;
         }
         i += 1;
@@ -238,8 +308,27 @@ const STRING_IDS: u64 = {
     m
 };
 
-fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(), Error> {
-    if (typed.set | p.set) & STRING_IDS == 0 {
+/// Write what `stage`/`typed` set into `p` (strings from `text`); fails only on the string
+/// capacity, before writing anything.
+pub(crate) fn commit_staged(
+    p: &mut Params,
+    text: &[u8],
+    stage: &Stage,
+    typed: &Typed,
+) -> Result<(), Error> {
+    let cap_set = typed.set >> PARAM_COUNT;
+    if cap_set != 0 {
+        let mut on = 0u64;
+        for i in 0..schema::CAP_COUNT {
+            if typed.vals.get(PARAM_COUNT.saturating_add(i)).copied() == Some(1) {
+                on |= 1u64 << i;
+            }
+        }
+        p.caps = (p.caps & !cap_set) | (on & cap_set);
+        p.caps_set |= cap_set;
+    }
+    let typed_params = typed.set & crate::stage::ALL_PARAMS;
+    if (typed_params | p.set) & STRING_IDS == 0 {
         // No string anywhere: scalars only.
         for id in 0..PARAM_COUNT {
             if typed.set & (1u64 << id) != 0 {
@@ -248,7 +337,7 @@ fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(
                 }
             }
         }
-        p.set |= typed.set;
+        p.set |= typed_params;
         return Ok(());
     }
     // Settle the arena's capacity before writing anything.
@@ -320,7 +409,7 @@ fn commit(p: &mut Params, text: &[u8], stage: &Stage, typed: &Typed) -> Result<(
     // The strings, laid out in place. The enumeration reads the table's old spans, which
     // relayout rewrites as it goes: take a copy of the set mask and spans it needs first.
     let old = OldSpans::from(p);
-    p.set |= typed.set;
+    p.set |= typed_params;
     p.relayout(&|f| strings_old(text, stage, typed, &old, f));
     Ok(())
 }

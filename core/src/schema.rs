@@ -509,6 +509,243 @@ pub static CHECK_ORDER: [u8; PARAM_COUNT] = {
     o
 };
 
+/// A migration capability (`MigrationCapability`), accepted in a config as a bool when the
+/// caller opts in.
+#[derive(Clone, Copy, Debug)]
+pub struct CapDef {
+    /// QAPI name.
+    pub name: &'static str,
+    /// The same name, NUL-terminated.
+    pub cname: &'static core::ffi::CStr,
+    /// First QEMU release with it.
+    pub since: Version,
+    /// First release without it.
+    pub removed: Option<Version>,
+    /// Marked unstable in QAPI.
+    pub unstable: bool,
+    /// One-line description.
+    pub doc: &'static str,
+}
+
+#[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
+const fn cap(cname: &'static core::ffi::CStr, since: Version, doc: &'static str) -> CapDef {
+    let b = cname.to_bytes();
+    let name = match core::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(_) => panic!("capability names are ASCII"),
+    };
+    let unstable = b.len() > 2 && b[0] == b'x' && b[1] == b'-';
+    CapDef {
+        name,
+        cname,
+        since,
+        removed: None,
+        unstable,
+        doc,
+    }
+}
+
+/// Number of capabilities.
+pub const CAP_COUNT: usize = 22;
+
+/// The capabilities, in QEMU's `MigrationCapability` order (10.2, which still had
+/// `zero-blocks`); a capability's position is its bit in `MIGCFG_CAP_*`. Append-only.
+pub static CAPS: [CapDef; CAP_COUNT] = [
+    cap(
+        c"xbzrle",
+        v(1, 2),
+        "Delta-encode re-sent pages against a cache (XBZRLE)",
+    ),
+    cap(
+        c"rdma-pin-all",
+        v(2, 0),
+        "Pin all guest RAM up front for RDMA migration",
+    ),
+    cap(
+        c"auto-converge",
+        v(1, 6),
+        "Throttle vCPUs when the dirty rate prevents convergence",
+    ),
+    CapDef {
+        removed: Some(v(11, 0)),
+        ..cap(
+            c"zero-blocks",
+            v(1, 6),
+            "Skip zero blocks of block migration (removed in 11.0)",
+        )
+    },
+    cap(
+        c"events",
+        v(2, 4),
+        "Emit the MIGRATION event on every state change",
+    ),
+    cap(c"postcopy-ram", v(2, 6), "Allow switching to post-copy"),
+    cap(c"x-colo", v(2, 8), "COLO fault-tolerance mode"),
+    cap(
+        c"release-ram",
+        v(2, 9),
+        "Source discards RAM pages once sent during postcopy",
+    ),
+    cap(
+        c"return-path",
+        v(2, 10),
+        "Open a destination-to-source return channel",
+    ),
+    cap(
+        c"pause-before-switchover",
+        v(2, 11),
+        "Pause before device state is sent, until migrate-continue",
+    ),
+    cap(
+        c"multifd",
+        v(4, 0),
+        "Send RAM over several parallel channels",
+    ),
+    cap(c"dirty-bitmaps", v(2, 12), "Migrate block dirty bitmaps"),
+    cap(
+        c"postcopy-blocktime",
+        v(3, 0),
+        "Measure vCPU blocking time caused by postcopy faults",
+    ),
+    cap(
+        c"late-block-activate",
+        v(3, 0),
+        "Delay block activation on the destination until 'cont'",
+    ),
+    cap(
+        c"x-ignore-shared",
+        v(4, 0),
+        "Do not migrate RAM blocks backed by shared memory",
+    ),
+    cap(
+        c"validate-uuid",
+        v(4, 2),
+        "Destination checks the source's VM UUID",
+    ),
+    cap(
+        c"background-snapshot",
+        v(6, 0),
+        "Live snapshot with userfaultfd write protection",
+    ),
+    cap(
+        c"zero-copy-send",
+        v(7, 1),
+        "Send multifd pages with zero copy (Linux)",
+    ),
+    cap(
+        c"postcopy-preempt",
+        v(7, 1),
+        "Separate channel for postcopy page requests",
+    ),
+    cap(
+        c"switchover-ack",
+        v(8, 1),
+        "Wait for the destination's ack before switchover",
+    ),
+    cap(
+        c"dirty-limit",
+        v(8, 1),
+        "Throttle vCPUs with the dirty-limit mechanism",
+    ),
+    cap(
+        c"mapped-ram",
+        v(9, 0),
+        "RAM pages at fixed offsets in the migration file",
+    ),
+];
+
+/// Stage slots: the parameters (by id), then the capabilities (`PARAM_COUNT + bit`).
+pub const SLOT_COUNT: usize = PARAM_COUNT + CAP_COUNT;
+
+/// Slot of capability `name`, if any.
+pub fn cap_lookup(name: &[u8]) -> Option<usize> {
+    CAPS.iter()
+        .position(|c| c.name.len() == name.len() && c.name.as_bytes() == name)
+}
+
+/// Bit of a capability by name, usable in constant context.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)] // compile time only
+const fn cap_bit(name: &str) -> u64 {
+    let mut i = 0;
+    while i < CAP_COUNT {
+        let a = CAPS[i].name.as_bytes();
+        let b = name.as_bytes();
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return 1 << i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such capability")
+}
+
+/// Capability bits the checks name.
+pub mod cap {
+    use super::cap_bit;
+    /// `xbzrle`
+    pub const XBZRLE: u64 = cap_bit("xbzrle");
+    /// `rdma-pin-all`
+    pub const RDMA_PIN_ALL: u64 = cap_bit("rdma-pin-all");
+    /// `auto-converge`
+    pub const AUTO_CONVERGE: u64 = cap_bit("auto-converge");
+    /// `postcopy-ram`
+    pub const POSTCOPY_RAM: u64 = cap_bit("postcopy-ram");
+    /// `x-colo`
+    pub const X_COLO: u64 = cap_bit("x-colo");
+    /// `release-ram`
+    pub const RELEASE_RAM: u64 = cap_bit("release-ram");
+    /// `return-path`
+    pub const RETURN_PATH: u64 = cap_bit("return-path");
+    /// `pause-before-switchover`
+    pub const PAUSE_BEFORE_SWITCHOVER: u64 = cap_bit("pause-before-switchover");
+    /// `multifd`
+    pub const MULTIFD: u64 = cap_bit("multifd");
+    /// `dirty-bitmaps`
+    pub const DIRTY_BITMAPS: u64 = cap_bit("dirty-bitmaps");
+    /// `postcopy-blocktime`
+    pub const POSTCOPY_BLOCKTIME: u64 = cap_bit("postcopy-blocktime");
+    /// `late-block-activate`
+    pub const LATE_BLOCK_ACTIVATE: u64 = cap_bit("late-block-activate");
+    /// `x-ignore-shared`
+    pub const X_IGNORE_SHARED: u64 = cap_bit("x-ignore-shared");
+    /// `validate-uuid`
+    pub const VALIDATE_UUID: u64 = cap_bit("validate-uuid");
+    /// `background-snapshot`
+    pub const BACKGROUND_SNAPSHOT: u64 = cap_bit("background-snapshot");
+    /// `zero-copy-send`
+    pub const ZERO_COPY_SEND: u64 = cap_bit("zero-copy-send");
+    /// `postcopy-preempt`
+    pub const POSTCOPY_PREEMPT: u64 = cap_bit("postcopy-preempt");
+    /// `switchover-ack`
+    pub const SWITCHOVER_ACK: u64 = cap_bit("switchover-ack");
+    /// `dirty-limit`
+    pub const DIRTY_LIMIT: u64 = cap_bit("dirty-limit");
+    /// `mapped-ram`
+    pub const MAPPED_RAM: u64 = cap_bit("mapped-ram");
+}
+
+/// Name of stage slot `slot` (a parameter or a capability).
+pub fn slot_name(slot: usize) -> Option<&'static str> {
+    match def(slot) {
+        Some(d) => Some(d.name),
+        None => CAPS.get(slot.checked_sub(PARAM_COUNT)?).map(|c| c.name),
+    }
+}
+
+/// Whether a member with these versions exists in release `target`.
+pub fn exists_in(since: Version, removed: Option<Version>, target: Version) -> bool {
+    since <= target && removed.is_none_or(|r| target < r)
+}
+
 /// Look a parameter up by its exact QAPI name.
 pub fn lookup(name: &[u8]) -> Option<usize> {
     // Length first: most names differ in length, so few byte comparisons run.

@@ -6,7 +6,9 @@
 //! so a repeated key is judged by its last value only and the error QEMU would report first
 //! is the one reported. Nothing here owns text: spans point into the caller's input.
 
-use crate::schema::{BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY, PARAM_COUNT};
+use crate::schema::{
+    self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY, SLOT_COUNT,
+};
 
 /// A byte range of the input.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -71,6 +73,8 @@ pub enum Tok {
     JArray,
     /// JSON object; span = the `{` token.
     JObject,
+    /// Plain bytes given through a setter (no escapes).
+    Plain,
 }
 
 /// Longest text accepted, in bytes (`MIGCFG_TEXT_MAX`): spans pack kind and length in 32 bits.
@@ -115,7 +119,7 @@ impl Raw {
 
 impl Tok {
     fn from_bits(b: u32) -> Tok {
-        const ALL: [Tok; 11] = [
+        const ALL: [Tok; 12] = [
             Tok::Absent,
             Tok::KvStr,
             Tok::KvDict,
@@ -127,6 +131,7 @@ impl Tok {
             Tok::JNull,
             Tok::JArray,
             Tok::JObject,
+            Tok::Plain,
         ];
         ALL.get(b as usize).copied().unwrap_or(Tok::Absent)
     }
@@ -195,6 +200,9 @@ impl ExtraAt {
     }
 }
 
+/// Every parameter slot, no capability.
+pub const ALL_PARAMS: u64 = (1u64 << schema::PARAM_COUNT) - 1;
+
 /// Which syntax the input was in: decides type rules and how strings decode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
@@ -208,8 +216,11 @@ pub enum Syntax {
 pub struct Stage {
     /// Syntax of the input.
     pub syntax: Syntax,
-    /// Per parameter: its last value.
-    pub params: [Raw; PARAM_COUNT],
+    /// Per slot (parameter id, then `PARAM_COUNT` + capability bit): its last value.
+    pub params: [Raw; SLOT_COUNT],
+    /// Slots whose names the input may use (the target release's members; capabilities
+    /// only when asked for).
+    pub known: u64,
     /// `cpr-exec-command` elements (keyval: by index; JSON: in order).
     pub exec: [Raw; EXEC_COMMAND_CAPACITY],
     /// Number of `cpr-exec-command` elements (JSON) or highest index + 1 (keyval).
@@ -237,7 +248,8 @@ impl Stage {
     pub fn new(syntax: Syntax) -> Self {
         Stage {
             syntax,
-            params: [Raw::default(); PARAM_COUNT],
+            params: [Raw::default(); SLOT_COUNT],
+            known: ALL_PARAMS,
             exec: [Raw::default(); EXEC_COMMAND_CAPACITY],
             nexec: 0,
             nodes: [Node::default(); BITMAP_NODE_CAPACITY],
@@ -249,6 +261,16 @@ impl Stage {
             list_key_off: [0; 2],
             overflow: None,
         }
+    }
+
+    /// Slot of a top-level name the input may use: a parameter (or, when enabled, a
+    /// capability) of the target release.
+    pub fn lookup(&self, name: &[u8]) -> Option<usize> {
+        let slot = match schema::lookup(name) {
+            Some(id) => id,
+            None => schema::cap_lookup(name)?.checked_add(schema::PARAM_COUNT)?,
+        };
+        (self.known & (1u64 << slot) != 0).then_some(slot)
     }
 
     /// Record an unexpected bitmap-mapping member; keeps the one reported first.

@@ -4,20 +4,31 @@
 
 use crate::error::{Error, Message, Status};
 use crate::keyval::fmt_u32;
-use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, VISIT_ORDER};
+use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
 use crate::stage::{ExtraAt, Raw, Stage, Syntax, Tok};
 use crate::text::StrRef;
 use crate::value;
 
 /// Typed values of the parameters an input sets.
 pub struct Typed {
-    /// Bit `id`: the input sets parameter `id`.
+    /// Bit `slot`: the input sets that parameter (or, from `PARAM_COUNT` on, capability).
     pub set: u64,
     /// Scalars (bool 0/1, enum index, integers); for lists, the element count.
-    pub vals: [u64; PARAM_COUNT],
+    pub vals: [u64; SLOT_COUNT],
     /// Per bitmap slot of the stage: 0 no transform, 1 transform without `persistent`,
     /// 2 `persistent` false, 3 `persistent` true.
     pub transform: [u8; schema::BITMAP_CAPACITY],
+}
+
+impl Typed {
+    /// Nothing set.
+    pub fn empty() -> Self {
+        Typed {
+            set: 0,
+            vals: [0; SLOT_COUNT],
+            transform: [0; schema::BITMAP_CAPACITY],
+        }
+    }
 }
 
 /// A member path as QEMU names it in messages: `a.0.b` in keyval, `a[0].b` in JSON.
@@ -115,6 +126,7 @@ pub fn str_of<'a>(text: &'a [u8], raw: Raw) -> StrRef<'a> {
     match raw.tok() {
         Tok::KvStr => StrRef::Keyval(b),
         Tok::JStr => StrRef::Json(b),
+        Tok::Plain => StrRef::Plain(b),
         _ => StrRef::Plain(&[]),
     }
 }
@@ -398,6 +410,10 @@ impl Visitor<'_> {
     }
 }
 
+/// A stand-in definition for bool members outside the parameter list (capabilities,
+/// `transform.persistent`).
+static BOOL: ParamDef = schema::PARAMS[schema::LOCAL];
+
 /// A JSON integer token as QEMU's visitor takes it for an unsigned member: non-negative up
 /// to 2^64-1, or negative within int64 and reinterpreted modulo 2^64.
 fn json_int(tok: &[u8]) -> Option<u64> {
@@ -424,38 +440,49 @@ fn json_int(tok: &[u8]) -> Option<u64> {
     }
 }
 
-/// Visit every staged parameter in QEMU's order, then report the first unexpected key and
-/// any capacity overflow. `known` says whether a parameter exists for the caller (version
-/// targeting); one that does not is unexpected.
-pub fn visit(text: &[u8], st: &Stage) -> Result<Typed, Error> {
+/// Visit every staged parameter in QEMU's order (then the capabilities), then report the
+/// first unexpected key and any capacity overflow. `reject_unstable`: members marked
+/// unstable are refused, as with QEMU's `-compat unstable-input=reject`.
+pub fn visit(text: &[u8], st: &Stage, reject_unstable: bool) -> Result<Typed, Error> {
     let v = Visitor {
         text,
         st,
         syntax: st.syntax,
     };
-    let mut t = Typed {
-        set: 0,
-        vals: [0; PARAM_COUNT],
-        transform: [0; schema::BITMAP_CAPACITY],
-    };
-    for &id in VISIT_ORDER.iter() {
-        let id = usize::from(id);
-        let (Some(d), Some(raw)) = (schema::def(id), st.params.get(id).copied()) else {
+    let mut t = Typed::empty();
+    let caps = (PARAM_COUNT..SLOT_COUNT).map(|s| s as u8);
+    for slot in VISIT_ORDER.iter().copied().chain(caps) {
+        let slot = usize::from(slot);
+        let Some(raw) = st.params.get(slot).copied() else {
             continue;
         };
         if !raw.present() {
             continue;
         }
-        let path = Path::new(d.name, st.syntax);
+        let (d, name, unstable) = match schema::def(slot) {
+            Some(d) => (d, d.name, d.unstable),
+            None => match schema::CAPS.get(slot.saturating_sub(PARAM_COUNT)) {
+                Some(c) => (&BOOL, c.name, c.unstable),
+                None => continue,
+            },
+        };
+        if reject_unstable && unstable {
+            let mut m = Message::new();
+            m.push(b"Unstable parameter ");
+            m.push(name.as_bytes());
+            m.push(b" disabled by policy");
+            return Err(Error::new(Status::Unexpected, raw.span().start(), m));
+        }
+        let path = Path::new(name, st.syntax);
         let val = match d.kind {
             Kind::StrList => v.exec(raw, &path)?,
             Kind::BitmapMapping => v.bbm(raw, &path, &mut t.transform)?,
             _ => v.scalar(d, raw, &path)?,
         };
-        if let Some(slot) = t.vals.get_mut(id) {
-            *slot = val;
+        if let Some(out) = t.vals.get_mut(slot) {
+            *out = val;
         }
-        t.set |= 1u64 << id;
+        t.set |= 1u64 << slot;
     }
     if st.unknown.present() {
         let mut m = Message::new();

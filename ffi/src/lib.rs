@@ -91,6 +91,82 @@ pub const MIGCFG_TEXT_MAX: usize = 268_435_455;
 /// Default target page size of a table (for the xbzrle-cache-size check).
 pub const MIGCFG_DEFAULT_PAGE_SIZE: u32 = 4096;
 
+/// `migcfg_parse_ex` flag: capabilities are accepted as bools in the config
+/// (`multifd=on`), an extension; without it a capability name is unexpected, as in QEMU.
+pub const MIGCFG_PARSE_CAPABILITIES: u32 = 1;
+/// `migcfg_parse_ex` flag: members marked unstable (`x-...`) are refused, as with QEMU's
+/// `-compat unstable-input=reject`.
+pub const MIGCFG_PARSE_REJECT_UNSTABLE: u32 = 2;
+/// Number of capabilities.
+pub const MIGCFG_CAP_COUNT: u32 = 22;
+/// The apply walk reports capability `bit` with id `MIGCFG_CAP_ID_BASE + bit`.
+pub const MIGCFG_CAP_ID_BASE: u32 = 256;
+/// Capability bit of `xbzrle`.
+pub const MIGCFG_CAP_XBZRLE: u64 = 1;
+/// Capability bit of `rdma-pin-all`.
+pub const MIGCFG_CAP_RDMA_PIN_ALL: u64 = 2;
+/// Capability bit of `auto-converge`.
+pub const MIGCFG_CAP_AUTO_CONVERGE: u64 = 4;
+/// Capability bit of `zero-blocks`.
+pub const MIGCFG_CAP_ZERO_BLOCKS: u64 = 8;
+/// Capability bit of `events`.
+pub const MIGCFG_CAP_EVENTS: u64 = 16;
+/// Capability bit of `postcopy-ram`.
+pub const MIGCFG_CAP_POSTCOPY_RAM: u64 = 32;
+/// Capability bit of `x-colo`.
+pub const MIGCFG_CAP_X_COLO: u64 = 64;
+/// Capability bit of `release-ram`.
+pub const MIGCFG_CAP_RELEASE_RAM: u64 = 128;
+/// Capability bit of `return-path`.
+pub const MIGCFG_CAP_RETURN_PATH: u64 = 256;
+/// Capability bit of `pause-before-switchover`.
+pub const MIGCFG_CAP_PAUSE_BEFORE_SWITCHOVER: u64 = 512;
+/// Capability bit of `multifd`.
+pub const MIGCFG_CAP_MULTIFD: u64 = 1024;
+/// Capability bit of `dirty-bitmaps`.
+pub const MIGCFG_CAP_DIRTY_BITMAPS: u64 = 2048;
+/// Capability bit of `postcopy-blocktime`.
+pub const MIGCFG_CAP_POSTCOPY_BLOCKTIME: u64 = 4096;
+/// Capability bit of `late-block-activate`.
+pub const MIGCFG_CAP_LATE_BLOCK_ACTIVATE: u64 = 8192;
+/// Capability bit of `x-ignore-shared`.
+pub const MIGCFG_CAP_X_IGNORE_SHARED: u64 = 16384;
+/// Capability bit of `validate-uuid`.
+pub const MIGCFG_CAP_VALIDATE_UUID: u64 = 32768;
+/// Capability bit of `background-snapshot`.
+pub const MIGCFG_CAP_BACKGROUND_SNAPSHOT: u64 = 65536;
+/// Capability bit of `zero-copy-send`.
+pub const MIGCFG_CAP_ZERO_COPY_SEND: u64 = 131072;
+/// Capability bit of `postcopy-preempt`.
+pub const MIGCFG_CAP_POSTCOPY_PREEMPT: u64 = 262144;
+/// Capability bit of `switchover-ack`.
+pub const MIGCFG_CAP_SWITCHOVER_ACK: u64 = 524288;
+/// Capability bit of `dirty-limit`.
+pub const MIGCFG_CAP_DIRTY_LIMIT: u64 = 1048576;
+/// Capability bit of `mapped-ram`.
+pub const MIGCFG_CAP_MAPPED_RAM: u64 = 2097152;
+
+/// `MigcfgValue.type`: bool parameter (`b`).
+pub const MIGCFG_TYPE_BOOL: u32 = 0;
+/// `MigcfgValue.type`: uint8 parameter (`u`).
+pub const MIGCFG_TYPE_UINT8: u32 = 1;
+/// `MigcfgValue.type`: uint32 parameter (`u`).
+pub const MIGCFG_TYPE_UINT32: u32 = 2;
+/// `MigcfgValue.type`: uint64 parameter (`u`).
+pub const MIGCFG_TYPE_UINT64: u32 = 3;
+/// `MigcfgValue.type`: size parameter in bytes (`u`).
+pub const MIGCFG_TYPE_SIZE: u32 = 4;
+/// `MigcfgValue.type`: string parameter (`s`, `len`).
+pub const MIGCFG_TYPE_STR: u32 = 5;
+/// `MigcfgValue.type`: enum parameter (`u` = index, `s`/`len` = name).
+pub const MIGCFG_TYPE_ENUM: u32 = 6;
+/// `MigcfgValue.type`: string list (`items`, `count`).
+pub const MIGCFG_TYPE_STR_LIST: u32 = 7;
+/// `MigcfgValue.type`: `block-bitmap-mapping` (`nodes`, `count`; `bitmaps`, `nbitmaps`).
+pub const MIGCFG_TYPE_BITMAP_MAPPING: u32 = 8;
+/// `MigcfgValue.type`: a capability (`b`).
+pub const MIGCFG_TYPE_CAPABILITY: u32 = 9;
+
 /// `migcfg_format_json_ex`/`_keyval_ex` flag: every parameter with its effective value,
 /// defaults included.
 pub const MIGCFG_FORMAT_ALL: u32 = 1;
@@ -117,6 +193,9 @@ const _: () = {
     assert!(MIGCFG_ERR_CHANNEL == Status::Channel as i32);
     assert!(MIGCFG_ERR_UNREPRESENTABLE == Status::Unrepresentable as i32);
     assert!(core::mem::size_of::<MigcfgError>() == 528);
+    assert!(MIGCFG_CAP_COUNT as usize == schema::CAP_COUNT);
+    assert!(MIGCFG_CAP_MAPPED_RAM == schema::cap::MAPPED_RAM);
+    assert!(MIGCFG_CAP_XBZRLE == schema::cap::XBZRLE);
 };
 
 /// Ids of the migration parameters (QEMU master's schema order, `local` last). Append-only.
@@ -304,13 +383,24 @@ pub extern "C" fn migcfg_parse_ex(
     let (Some(t), Some(s)) = (table_mut(p), bytes_of(text, len)) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
-    if flags != 0 {
+    let Some(f) = parse_flags(flags) else {
         return report_status(err, Status::InvalidArg, "Unknown flag");
-    }
-    match t.parse_with(s, Flags::default()) {
+    };
+    match t.parse_with(s, f) {
         Ok(st) => st as i32,
         Err(e) => report(err, &e),
     }
+}
+
+fn parse_flags(flags: u32) -> Option<Flags> {
+    if flags & !(MIGCFG_PARSE_CAPABILITIES | MIGCFG_PARSE_REJECT_UNSTABLE) != 0 {
+        return None;
+    }
+    Some(Flags {
+        help: false,
+        capabilities: flags & MIGCFG_PARSE_CAPABILITIES != 0,
+        reject_unstable: flags & MIGCFG_PARSE_REJECT_UNSTABLE != 0,
+    })
 }
 
 /// Whether parameter `id` was set. False for NULL or a bad id.
@@ -653,4 +743,364 @@ pub extern "C" fn migcfg_format_keyval_ex(
         return MIGCFG_ERR_INVALID_ARG;
     };
     emit(buf, cap, len, |o| format::keyval(t, ff, o))
+}
+
+/// A string: pointer and length, not NUL-terminated.
+#[repr(C)]
+pub struct MigcfgStr {
+    /// First byte.
+    pub s: *const c_char,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+/// A typed value handed to the apply walk. `type` (`MIGCFG_TYPE_*`) says which fields
+/// hold it; pointers point into the table or into the walk's own storage and are valid only
+/// during the callback.
+#[repr(C)]
+pub struct MigcfgValue {
+    /// `MIGCFG_TYPE_*`.
+    pub r#type: u32,
+    /// Bool parameters and capabilities.
+    pub b: bool,
+    /// Integers and sizes; an enum's index.
+    pub u: u64,
+    /// Strings; an enum's name.
+    pub s: *const c_char,
+    /// Length of `s`.
+    pub len: usize,
+    /// String list elements (`count` of them).
+    pub items: *const MigcfgStr,
+    /// Bitmap-mapping nodes (`count` of them).
+    pub nodes: *const MigcfgBitmapNode,
+    /// Elements of a list.
+    pub count: usize,
+    /// Bitmaps of all nodes, in node order (`nbitmaps` of them; node `i` has
+    /// `nodes[i].bitmaps`).
+    pub bitmaps: *const MigcfgBitmapAlias,
+    /// Number of bitmaps.
+    pub nbitmaps: usize,
+}
+
+/// Callback of `migcfg_params_foreach_set`: `id` is a `MigcfgParam`, or
+/// `MIGCFG_CAP_ID_BASE` + a capability bit. Return 0 to go on; anything else stops the
+/// walk and is returned by it (return positive values so they cannot be mistaken for a
+/// migcfg status).
+pub type MigcfgVisitFn = Option<
+    extern "C" fn(opaque: *mut core::ffi::c_void, id: u32, value: *const MigcfgValue) -> i32,
+>;
+
+fn blank_value(t: u32) -> MigcfgValue {
+    MigcfgValue {
+        r#type: t,
+        b: false,
+        u: 0,
+        s: core::ptr::null(),
+        len: 0,
+        items: core::ptr::null(),
+        nodes: core::ptr::null(),
+        count: 0,
+        bitmaps: core::ptr::null(),
+        nbitmaps: 0,
+    }
+}
+
+fn node_of(n: migcfg_core::table::NodeAlias<'_>) -> MigcfgBitmapNode {
+    MigcfgBitmapNode {
+        node_name: n.node_name.as_ptr().cast(),
+        node_name_len: n.node_name.len(),
+        alias: n.alias.as_ptr().cast(),
+        alias_len: n.alias.len(),
+        bitmaps: n.bitmaps,
+    }
+}
+
+fn bitmap_of(b: migcfg_core::table::BitmapAlias<'_>) -> MigcfgBitmapAlias {
+    MigcfgBitmapAlias {
+        name: b.name.as_ptr().cast(),
+        name_len: b.name.len(),
+        alias: b.alias.as_ptr().cast(),
+        alias_len: b.alias.len(),
+        persistent: match b.persistent {
+            None => -1,
+            Some(None) => 0,
+            Some(Some(false)) => 1,
+            Some(Some(true)) => 2,
+        },
+    }
+}
+
+/// The apply walk: call `fn` once per parameter that was set, in schema order, then once
+/// per capability that was set, with a typed value. A non-zero return stops the walk and is
+/// returned as is. Returns `MIGCFG_OK` when the walk completes.
+#[no_mangle]
+pub extern "C" fn migcfg_params_foreach_set(
+    p: *const MigcfgParams,
+    f: MigcfgVisitFn,
+    opaque: *mut core::ffi::c_void,
+) -> i32 {
+    use migcfg_core::apply::{Item, Value};
+    let (Some(t), Some(f)) = (table(p), f) else {
+        return MIGCFG_ERR_NULL;
+    };
+    for (item, value) in t.iter_set() {
+        let id = match item {
+            Item::Param(id) => id as u32,
+            Item::Cap(bit) => MIGCFG_CAP_ID_BASE.saturating_add(bit as u32),
+        };
+        let mut items = [const {
+            MigcfgStr {
+                s: core::ptr::null(),
+                len: 0,
+            }
+        }; MIGCFG_EXEC_COMMAND_CAPACITY];
+        let mut nodes = [const {
+            MigcfgBitmapNode {
+                node_name: core::ptr::null(),
+                node_name_len: 0,
+                alias: core::ptr::null(),
+                alias_len: 0,
+                bitmaps: 0,
+            }
+        }; MIGCFG_BITMAP_NODE_CAPACITY];
+        let mut bitmaps = [const {
+            MigcfgBitmapAlias {
+                name: core::ptr::null(),
+                name_len: 0,
+                alias: core::ptr::null(),
+                alias_len: 0,
+                persistent: -1,
+            }
+        }; MIGCFG_BITMAP_CAPACITY];
+        let v = match value {
+            Value::Bool(b) => MigcfgValue {
+                b,
+                ..blank_value(MIGCFG_TYPE_BOOL)
+            },
+            Value::Cap(b) => MigcfgValue {
+                b,
+                ..blank_value(MIGCFG_TYPE_CAPABILITY)
+            },
+            Value::Uint(u, w) => {
+                let ty = match w {
+                    8 => MIGCFG_TYPE_UINT8,
+                    32 => MIGCFG_TYPE_UINT32,
+                    _ => MIGCFG_TYPE_UINT64,
+                };
+                MigcfgValue {
+                    u,
+                    ..blank_value(ty)
+                }
+            }
+            Value::Size(u) => MigcfgValue {
+                u,
+                ..blank_value(MIGCFG_TYPE_SIZE)
+            },
+            Value::Str(s) => MigcfgValue {
+                s: s.as_ptr().cast(),
+                len: s.len(),
+                ..blank_value(MIGCFG_TYPE_STR)
+            },
+            Value::Enum(i, name) => MigcfgValue {
+                u: u64::from(i),
+                s: name.as_ptr().cast(),
+                len: name.len(),
+                ..blank_value(MIGCFG_TYPE_ENUM)
+            },
+            Value::StrList(n) => {
+                for (i, slot) in items.iter_mut().enumerate().take(n) {
+                    let e = t.exec(i).unwrap_or(&[]);
+                    *slot = MigcfgStr {
+                        s: e.as_ptr().cast(),
+                        len: e.len(),
+                    };
+                }
+                MigcfgValue {
+                    items: items.as_ptr(),
+                    count: n,
+                    ..blank_value(MIGCFG_TYPE_STR_LIST)
+                }
+            }
+            Value::BitmapMapping(n) => {
+                let mut k = 0usize;
+                for (i, slot) in nodes.iter_mut().enumerate().take(n) {
+                    let Some(node) = t.node(i) else { break };
+                    *slot = node_of(node);
+                    for j in 0..node.bitmaps {
+                        if let (Some(b), Some(dst)) = (t.bitmap(i, j), bitmaps.get_mut(k)) {
+                            *dst = bitmap_of(b);
+                            k = k.saturating_add(1);
+                        }
+                    }
+                }
+                MigcfgValue {
+                    nodes: nodes.as_ptr(),
+                    count: n,
+                    bitmaps: bitmaps.as_ptr(),
+                    nbitmaps: k,
+                    ..blank_value(MIGCFG_TYPE_BITMAP_MAPPING)
+                }
+            }
+        };
+        let r = f(opaque, id, &v);
+        if r != 0 {
+            return r;
+        }
+    }
+    MIGCFG_OK
+}
+
+/// Run every check (`migrate_params_check`, and the capability checks) on `p` over
+/// `defaults`, the VMM's effective defaults as a table (machine compat, `-global`
+/// values): what `p` sets wins, the rest comes from `defaults` (set or built in). NULL
+/// `defaults` means the built-in defaults. Offsets in `err` are 0.
+#[no_mangle]
+pub extern "C" fn migcfg_params_check(
+    p: *const MigcfgParams,
+    defaults: *const MigcfgParams,
+    err: *mut MigcfgError,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return report_status(err, Status::Null, "A required pointer is NULL");
+    };
+    let builtin = Params::new();
+    let d = table(defaults).unwrap_or(&builtin);
+    match t.check_over(d) {
+        Ok(()) => MIGCFG_OK,
+        Err(e) => report(err, &e),
+    }
+}
+
+/// Target QEMU release `major.minor` for later parses of `p`: parameters and capabilities
+/// that release does not have are unexpected, as that QEMU would say (`local` and
+/// `x-rdma-chunk-size` for 10.2; `zero-blocks` exists up to 10.2). Default: the newest
+/// the schema knows.
+#[no_mangle]
+pub extern "C" fn migcfg_params_target(p: *mut MigcfgParams, major: u32, minor: u32) -> i32 {
+    match table_mut(p) {
+        Some(t) => t
+            .set_target(major, minor)
+            .map_or_else(|s| s as i32, |()| MIGCFG_OK),
+        None => MIGCFG_ERR_NULL,
+    }
+}
+
+fn setter(
+    p: *mut MigcfgParams,
+    err: *mut MigcfgError,
+    f: impl FnOnce(&mut Params) -> Result<(), Error>,
+) -> i32 {
+    let Some(t) = table_mut(p) else {
+        return report_status(err, Status::Null, "A required pointer is NULL");
+    };
+    match f(t) {
+        Ok(()) => MIGCFG_OK,
+        Err(e) => report(err, &e),
+    }
+}
+
+/// Set an integer or size parameter (for building a defaults table; no checks run: see
+/// `migcfg_params_check`). A value too wide for the parameter is `MIGCFG_ERR_VALUE`.
+#[no_mangle]
+pub extern "C" fn migcfg_set_u64(
+    p: *mut MigcfgParams,
+    id: u32,
+    value: u64,
+    err: *mut MigcfgError,
+) -> i32 {
+    setter(p, err, |t| t.set_u64(id as usize, value))
+}
+
+/// Set a bool parameter.
+#[no_mangle]
+pub extern "C" fn migcfg_set_bool(
+    p: *mut MigcfgParams,
+    id: u32,
+    value: bool,
+    err: *mut MigcfgError,
+) -> i32 {
+    setter(p, err, |t| t.set_bool(id as usize, value))
+}
+
+/// Set a string parameter (any bytes), or an enum parameter by its value's name.
+#[no_mangle]
+pub extern "C" fn migcfg_set_str(
+    p: *mut MigcfgParams,
+    id: u32,
+    s: *const c_char,
+    len: usize,
+    err: *mut MigcfgError,
+) -> i32 {
+    let Some(b) = bytes_of(s, len) else {
+        return report_status(err, Status::Null, "A required pointer is NULL");
+    };
+    setter(p, err, |t| t.set_str(id as usize, b))
+}
+
+/// Set capability `bit` on or off.
+#[no_mangle]
+pub extern "C" fn migcfg_set_cap(p: *mut MigcfgParams, bit: u32, on: bool) -> i32 {
+    match table_mut(p) {
+        Some(t) => t
+            .set_cap(bit as usize, on)
+            .map_or_else(|s| s as i32, |()| MIGCFG_OK),
+        None => MIGCFG_ERR_NULL,
+    }
+}
+
+/// Capabilities of `p`: `*on` the ones that are on, `*set` the ones that were set (either
+/// may be NULL), as `MIGCFG_CAP_*` bits.
+#[no_mangle]
+pub extern "C" fn migcfg_get_caps(p: *const MigcfgParams, on: *mut u64, set: *mut u64) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    put(on, t.caps());
+    put(set, t.caps_set());
+    MIGCFG_OK
+}
+
+/// Name of capability `bit`, NUL-terminated and static; NULL for a bad bit.
+#[no_mangle]
+pub extern "C" fn migcfg_cap_name(bit: u32) -> *const c_char {
+    schema::CAPS
+        .get(bit as usize)
+        .map_or(core::ptr::null(), |c| c.cname.as_ptr())
+}
+
+/// Bit of the capability called `name`; `MIGCFG_ERR_INVALID_ARG` when there is none.
+#[no_mangle]
+pub extern "C" fn migcfg_cap_lookup(name: *const c_char, len: usize, bit: *mut u32) -> i32 {
+    let Some(n) = bytes_of(name, len) else {
+        return MIGCFG_ERR_NULL;
+    };
+    if bit.is_null() {
+        return MIGCFG_ERR_NULL;
+    }
+    match schema::cap_lookup(n) {
+        Some(i) => {
+            put(bit, i as u32);
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_INVALID_ARG,
+    }
+}
+
+/// Write the capabilities that were set as the arguments of QEMU's
+/// `migrate-set-capabilities` (`{"capabilities": [{"capability": "multifd", "state":
+/// true}]}`), with the buffer rules of `migcfg_format_json`.
+#[no_mangle]
+pub extern "C" fn migcfg_format_caps_json(
+    p: *const MigcfgParams,
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    emit(buf, cap, len, |o| {
+        format::caps_json(t, o);
+        Ok(())
+    })
 }

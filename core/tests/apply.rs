@@ -1,0 +1,297 @@
+//! Apply and re-check at migration-object time, capabilities, release targeting, and the
+//! unstable-input policy.
+
+use migcfg_core::apply::{Item, Value};
+use migcfg_core::format::{self, FormatFlags, Out};
+use migcfg_core::schema::{self, cap, lookup};
+use migcfg_core::{Flags, Params, Status};
+
+const CAPS: Flags = Flags {
+    help: false,
+    capabilities: true,
+    reject_unstable: false,
+};
+
+fn id(name: &str) -> usize {
+    lookup(name.as_bytes()).unwrap()
+}
+
+fn msg(p: &mut Params, text: &str, flags: Flags) -> String {
+    p.parse_with(text.as_bytes(), flags)
+        .unwrap_err()
+        .to_string()
+}
+
+fn json(p: &Params) -> String {
+    let mut buf = vec![0u8; 4096];
+    let mut o = Out::new(&mut buf);
+    format::json(p, FormatFlags::default(), &mut o);
+    let n = o.len();
+    String::from_utf8(buf[..n].to_vec()).unwrap()
+}
+
+#[test]
+fn capabilities_are_opt_in() {
+    let mut p = Params::new();
+    assert_eq!(
+        msg(&mut p, "multifd=on", Flags::default()),
+        "Parameter 'multifd' is unexpected"
+    );
+    assert_eq!(
+        p.parse_with(b"multifd=on,postcopy-ram=on,multifd-channels=4", CAPS)
+            .unwrap(),
+        Status::Ok
+    );
+    assert_eq!(p.caps(), cap::MULTIFD | cap::POSTCOPY_RAM);
+    assert_eq!(p.cap(10), Some(true));
+    assert_eq!(p.cap(0), None);
+    p.parse_with(b"{\"multifd\": false, \"xbzrle\": true}", CAPS)
+        .ok();
+    let mut q = Params::new();
+    q.parse_with(b"multifd=off,events=on", CAPS).unwrap();
+    assert_eq!(q.caps(), cap_bit("events"));
+    assert_eq!(q.caps_set(), cap::MULTIFD | cap_bit("events"));
+    assert_eq!(json(&q), r#"{"events": true, "multifd": false}"#);
+    let mut buf = vec![0u8; 256];
+    let mut o = Out::new(&mut buf);
+    format::caps_json(&q, &mut o);
+    let n = o.len();
+    assert_eq!(
+        std::str::from_utf8(&buf[..n]).unwrap(),
+        r#"{"capabilities": [{"capability": "events", "state": true}, {"capability": "multifd", "state": false}]}"#
+    );
+    assert_eq!(
+        msg(&mut q, "multifd=maybe", CAPS),
+        "Parameter 'multifd' expects 'on' or 'off'"
+    );
+}
+
+fn cap_bit(name: &str) -> u64 {
+    1 << schema::cap_lookup(name.as_bytes()).unwrap()
+}
+
+#[test]
+fn capability_checks() {
+    let cases = [
+        (
+            "x-colo=on",
+            "Capability 'x-colo' requires capability 'return-path'",
+        ),
+        (
+            "postcopy-ram=on,x-ignore-shared=on",
+            "Postcopy is not compatible with ignore-shared",
+        ),
+        (
+            "background-snapshot=on,xbzrle=on",
+            "Background-snapshot is not compatible with xbzrle",
+        ),
+        (
+            "background-snapshot=on,multifd=on,postcopy-ram=on",
+            "Background-snapshot is not compatible with postcopy-ram",
+        ),
+        (
+            "zero-copy-send=on",
+            "Zero copy only available for non-compressed non-TLS multifd migration",
+        ),
+        (
+            "zero-copy-send=on,multifd=on,multifd-compression=zlib",
+            "Zero copy only available for non-compressed non-TLS multifd migration",
+        ),
+        (
+            "postcopy-preempt=on",
+            "Postcopy preempt requires postcopy-ram",
+        ),
+        (
+            "switchover-ack=on",
+            "Capability 'switchover-ack' requires capability 'return-path'",
+        ),
+        (
+            "dirty-limit=on,auto-converge=on",
+            "dirty-limit conflicts with auto-converge either of then available currently",
+        ),
+        (
+            "multifd=on,xbzrle=on",
+            "Multifd is not compatible with xbzrle",
+        ),
+        (
+            "mapped-ram=on,xbzrle=on",
+            "Mapped-ram migration is incompatible with xbzrle",
+        ),
+        (
+            "mapped-ram=on,postcopy-ram=on,multifd=on",
+            "Multifd is not supported with fast snapshot load",
+        ),
+        (
+            "mapped-ram=on,postcopy-ram=on,postcopy-preempt=on",
+            "Postcopy Preempt is incompatible with fast snapshot load",
+        ),
+    ];
+    for (text, want) in cases {
+        let mut p = Params::new();
+        let e = p.parse_with(text.as_bytes(), CAPS).unwrap_err();
+        assert_eq!(
+            (e.status, e.to_string().as_str()),
+            (Status::Check, want),
+            "{text}"
+        );
+    }
+    let mut p = Params::new();
+    p.parse_with(
+        b"zero-copy-send=on,multifd=on,x-colo=on,return-path=on,switchover-ack=on",
+        CAPS,
+    )
+    .unwrap();
+    // Parameter checks run first, then capability checks, all on merged values.
+    assert_eq!(
+        msg(&mut p, "tls-creds=t", CAPS),
+        "Zero copy only available for non-compressed non-TLS multifd migration"
+    );
+    assert_eq!(
+        msg(&mut p, "return-path=off", CAPS),
+        "Capability 'x-colo' requires capability 'return-path'"
+    );
+    // Mapped-ram looks at the values before the update (QEMU's quirk).
+    let mut m = Params::new();
+    m.parse_with(b"multifd-compression=zlib", CAPS).unwrap();
+    assert_eq!(
+        msg(&mut m, "mapped-ram=on,multifd-compression=none", CAPS),
+        "Mapped-ram only available for non-compressed non-TLS multifd migration"
+    );
+    let mut m = Params::new();
+    m.parse_with(b"mapped-ram=on,multifd-compression=zlib", CAPS)
+        .unwrap();
+}
+
+#[test]
+fn release_targeting() {
+    let mut p = Params::new();
+    p.set_target(10, 2).unwrap();
+    assert_eq!(
+        msg(&mut p, "local=on", Flags::default()),
+        "Parameter 'local' is unexpected"
+    );
+    assert_eq!(
+        msg(&mut p, "{\"x-rdma-chunk-size\": 1048576}", Flags::default()),
+        "Parameter 'x-rdma-chunk-size' is unexpected"
+    );
+    p.parse_with(b"zero-blocks=on", CAPS).unwrap();
+    assert_eq!(p.caps(), cap_bit("zero-blocks"));
+    let mut q = Params::new();
+    q.set_target(11, 0).unwrap();
+    assert_eq!(
+        msg(&mut q, "zero-blocks=on", CAPS),
+        "Parameter 'zero-blocks' is unexpected"
+    );
+    q.parse(b"x-rdma-chunk-size=2097152").unwrap_err();
+    let mut n = Params::new();
+    assert_eq!(
+        msg(&mut n, "zero-blocks=on", CAPS),
+        "Parameter 'zero-blocks' is unexpected"
+    );
+    n.parse(b"local=on,x-rdma-chunk-size=2097152").unwrap();
+    let mut old = Params::new();
+    old.set_target(8, 0).unwrap();
+    assert_eq!(
+        msg(&mut old, "mode=normal", Flags::default()),
+        "Parameter 'mode' is unexpected"
+    );
+    assert_eq!(Params::new().set_target(0, 9), Err(Status::InvalidArg));
+    assert_eq!(Params::new().set_target(256, 0), Err(Status::InvalidArg));
+}
+
+#[test]
+fn unstable_policy() {
+    let reject = Flags {
+        reject_unstable: true,
+        ..CAPS
+    };
+    let mut p = Params::new();
+    assert_eq!(
+        msg(&mut p, "x-checkpoint-delay=1", reject),
+        "Unstable parameter x-checkpoint-delay disabled by policy"
+    );
+    assert_eq!(
+        msg(&mut p, "x-colo=on", reject),
+        "Unstable parameter x-colo disabled by policy"
+    );
+    // Visit order decides: announce-initial comes before x-checkpoint-delay.
+    assert_eq!(
+        msg(&mut p, "x-checkpoint-delay=1,announce-initial=x", reject),
+        "Parameter 'announce-initial' expects size"
+    );
+    p.parse_with(b"multifd-channels=3", reject).unwrap();
+    p.parse(b"x-checkpoint-delay=1").unwrap();
+}
+
+#[test]
+fn walk_in_schema_order() {
+    let mut p = Params::new();
+    p.parse_with(b"mode=cpr-exec,multifd=on,cpr-exec-command.0=qemu,tls-creds=t,multifd-channels=4,max-bandwidth=1K,direct-io=on", CAPS)
+        .unwrap();
+    let got: Vec<(Item, Value<'_>)> = p.iter_set().collect();
+    assert_eq!(
+        got,
+        vec![
+            (Item::Param(id("tls-creds")), Value::Str(b"t")),
+            (Item::Param(id("max-bandwidth")), Value::Size(1024)),
+            (Item::Param(id("multifd-channels")), Value::Uint(4, 8)),
+            (Item::Param(id("mode")), Value::Enum(3, "cpr-exec")),
+            (Item::Param(id("direct-io")), Value::Bool(true)),
+            (Item::Param(id("cpr-exec-command")), Value::StrList(1)),
+            (Item::Cap(10), Value::Cap(true)),
+        ]
+    );
+}
+
+#[test]
+fn check_over_vmm_defaults() {
+    // -global migration.multifd-channels=2 and a machine compat that sets legacy zero pages.
+    let mut defaults = Params::new();
+    defaults.set_u64(id("multifd-channels"), 2).unwrap();
+    defaults
+        .set_str(id("zero-page-detection"), b"legacy")
+        .unwrap();
+    defaults.set_u64(id("cpu-throttle-initial"), 60).unwrap();
+    let mut p = Params::new();
+    p.parse(b"multifd-channels=4,max-cpu-throttle=50").unwrap();
+    // 50 passes over the built-in initial (20) but not over the VMM's (60).
+    let e = p.check_over(&defaults).unwrap_err();
+    assert_eq!((e.status, e.offset), (Status::Check, 0));
+    assert_eq!(
+        e.to_string(),
+        "Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99"
+    );
+    p.check_over(&Params::new()).unwrap();
+    p.parse(b"max-cpu-throttle=70").unwrap();
+    p.check_over(&defaults).unwrap();
+    // Setters refuse what QEMU's types refuse.
+    assert_eq!(
+        defaults
+            .set_u64(id("multifd-channels"), 256)
+            .unwrap_err()
+            .to_string(),
+        "Parameter 'multifd-channels' expects uint8_t"
+    );
+    assert_eq!(
+        defaults
+            .set_str(id("mode"), b"bogus")
+            .unwrap_err()
+            .to_string(),
+        "Parameter 'mode' does not accept value 'bogus'"
+    );
+    assert_eq!(
+        defaults.set_bool(id("mode"), true).unwrap_err().status,
+        Status::InvalidArg
+    );
+    defaults.set_str(id("tls-creds"), b"a,b").unwrap();
+    assert_eq!(defaults.string(id("tls-creds")), Some(&b"a,b"[..]));
+    defaults.set_str(id("tls-creds"), b"").unwrap();
+    assert_eq!(defaults.string(id("tls-creds")), Some(&b""[..]));
+    // A defaults table that breaks a rule is caught too.
+    let mut bad = Params::new();
+    bad.set_u64(id("multifd-channels"), 0).unwrap();
+    assert_eq!(
+        Params::new().check_over(&bad).unwrap_err().to_string(),
+        "Option multifd-channels expects a value between 1 and 255"
+    );
+}
