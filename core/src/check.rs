@@ -57,83 +57,7 @@ pub fn check(v: &dyn Values) -> Result<(), Error> {
     for &id in CHECK_ORDER.iter() {
         let id = usize::from(id);
         let Some(d) = schema::def(id) else { break };
-        let mut m = Message::new();
-        let ok = match d.check {
-            Check::None => true,
-            Check::Range {
-                min,
-                max,
-                shown_min,
-                words,
-            } => {
-                let x = v.scalar(id);
-                if x < min || x > max {
-                    m.push(b"Option ");
-                    m.push(d.name.as_bytes());
-                    m.push(match words {
-                        RangeWords::IntegerInRange => {
-                            b" expects an integer in the range of ".as_slice()
-                        }
-                        RangeWords::ValueBetween => b" expects a value between ".as_slice(),
-                    });
-                    push_dec(&mut m, shown_min);
-                    m.push(match words {
-                        RangeWords::IntegerInRange => b" to ".as_slice(),
-                        RangeWords::ValueBetween => b" and ".as_slice(),
-                    });
-                    push_dec(&mut m, max);
-                    false
-                } else {
-                    true
-                }
-            }
-            Check::Downtime => {
-                let ok = v.scalar(id) <= 2_000_000;
-                if !ok {
-                    m.push(b"Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms");
-                }
-                ok
-            }
-            Check::PowerOfTwoPage => {
-                let x = v.scalar(id);
-                let ok = x >= v.page_size() && x.is_power_of_two();
-                if !ok {
-                    m.push(b"Option xbzrle-cache-size expects a power of two no less than the target page size");
-                }
-                ok
-            }
-            Check::MaxCpuThrottle => {
-                let x = v.scalar(id);
-                let ok = x >= v.scalar(schema::CPU_THROTTLE_INITIAL) && x <= 99;
-                if !ok {
-                    m.push(b"Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99");
-                }
-                ok
-            }
-            Check::AtLeastOneMbps => {
-                let ok = v.scalar(id) >= 1;
-                if !ok {
-                    m.push(b"Parameter 'vcpu-dirty-limit' must be greater than 1 MB/s");
-                }
-                ok
-            }
-            Check::RdmaChunk => {
-                let x = v.scalar(id);
-                let ok = x.is_power_of_two() && (1 << 20..=1 << 30).contains(&x);
-                if !ok {
-                    m.push(b"Option x_rdma_chunk_size expects a power of 2 in the range 1MiB to 1024MiB");
-                }
-                ok
-            }
-            Check::BitmapMapping => match bitmap_mapping(v) {
-                Some(detail) => {
-                    m = detail;
-                    false
-                }
-                None => true,
-            },
-        };
-        if !ok {
+        if let Some(m) = violation(v, id, d) {
             return Err(Error::new(Status::Check, v.offset(id), m));
         }
         if id == schema::BLOCK_BITMAP_MAPPING {
@@ -142,6 +66,65 @@ pub fn check(v: &dyn Values) -> Result<(), Error> {
         }
     }
     caps_check(v)
+}
+
+fn fixed(text: &str) -> Option<Message> {
+    let mut m = Message::new();
+    m.push(text.as_bytes());
+    Some(m)
+}
+
+/// The message of parameter `id`'s rule if its effective value breaks it. The message is
+/// built only then: this runs on every parse.
+fn violation(v: &dyn Values, id: usize, d: &schema::ParamDef) -> Option<Message> {
+    match d.check {
+        Check::None => None,
+        Check::Range { min, max, shown_min, words } => {
+            let x = v.scalar(id);
+            if (min..=max).contains(&x) {
+                return None;
+            }
+            let (pre, mid) = match words {
+                RangeWords::IntegerInRange => (" expects an integer in the range of ", " to "),
+                RangeWords::ValueBetween => (" expects a value between ", " and "),
+            };
+            let mut m = Message::new();
+            m.push(b"Option ");
+            m.push(d.name.as_bytes());
+            m.push(pre.as_bytes());
+            push_dec(&mut m, shown_min);
+            m.push(mid.as_bytes());
+            push_dec(&mut m, max);
+            Some(m)
+        }
+        Check::Downtime => (v.scalar(id) > 2_000_000)
+            .then(|| fixed("Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms"))
+            .flatten(),
+        Check::PowerOfTwoPage => {
+            let x = v.scalar(id);
+            (x < v.page_size() || !x.is_power_of_two())
+                .then(|| fixed("Option xbzrle-cache-size expects a power of two no less than the target page size"))
+                .flatten()
+        }
+        Check::MaxCpuThrottle => {
+            let x = v.scalar(id);
+            (x < v.scalar(schema::CPU_THROTTLE_INITIAL) || x > 99)
+                .then(|| {
+                    fixed("Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99")
+                })
+                .flatten()
+        }
+        Check::AtLeastOneMbps => (v.scalar(id) < 1)
+            .then(|| fixed("Parameter 'vcpu-dirty-limit' must be greater than 1 MB/s"))
+            .flatten(),
+        Check::RdmaChunk => {
+            let x = v.scalar(id);
+            (!x.is_power_of_two() || !(1 << 20..=1 << 30).contains(&x))
+                .then(|| fixed("Option x_rdma_chunk_size expects a power of 2 in the range 1MiB to 1024MiB"))
+                .flatten()
+        }
+        Check::BitmapMapping => bitmap_mapping(v),
+    }
 }
 
 fn cap_offset(v: &dyn Values, bit: u64) -> usize {

@@ -232,7 +232,63 @@ impl Parser<'_, '_> {
     }
 
     /// One item starting at `start`; returns where the next begins.
+    /// The common case, fast: `name=value` where `name` is one plain QAPI name (letters,
+    /// digits, `-`, starting with a letter, shorter than 128 bytes) of a scalar member.
+    /// Anything else takes the general path, which gives the same answers.
+    fn fast_item(&mut self, start: usize) -> Option<usize> {
+        let rest = self.text.get(start..)?;
+        if !rest.first()?.is_ascii_alphabetic() {
+            return None;
+        }
+        let klen = rest
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'-'))?;
+        if rest.get(klen) != Some(&b'=') || klen >= FRAGMENT_MAX {
+            return None;
+        }
+        let slot = self.stage.lookup(rest.get(..klen)?)?;
+        if slot == CPR_EXEC_COMMAND || slot == BLOCK_BITMAP_MAPPING {
+            return None;
+        }
+        let raw = self.stage.params.get_mut(slot)?;
+        if raw.tok() == Tok::KvDict {
+            return None;
+        }
+        let vstart = start.saturating_add(klen).saturating_add(1);
+        let vrest = self.text.get(vstart..)?;
+        let mut e = 0usize;
+        loop {
+            match vrest
+                .get(e..)
+                .and_then(|r| r.iter().position(|&c| c == b','))
+            {
+                None => {
+                    e = vrest.len();
+                    break;
+                }
+                Some(i) => {
+                    e = e.saturating_add(i);
+                    if vrest.get(e.saturating_add(1)) == Some(&b',') {
+                        e = e.saturating_add(2);
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }
+        let vend = vstart.saturating_add(e);
+        *raw = Raw::new(Tok::KvStr, Span::between(vstart, vend));
+        Some(if vend < self.text.len() {
+            vend.saturating_add(1)
+        } else {
+            vend
+        })
+    }
+
     fn item(&mut self, start: usize) -> Result<usize, Error> {
+        if let Some(next) = self.fast_item(start) {
+            return Ok(next);
+        }
         let text = self.text;
         let rest = text.get(start..).unwrap_or(&[]);
         let klen = rest

@@ -181,6 +181,7 @@ use Check as C;
 use Kind as K;
 
 /// The schema, indexed by parameter id.
+#[rustfmt::skip]
 pub static PARAMS: [ParamDef; PARAM_COUNT] = [
     p(
         c"announce-initial",
@@ -748,11 +749,51 @@ pub fn exists_in(since: Version, removed: Option<Version>, target: Version) -> b
 
 /// Look a parameter up by its exact QAPI name.
 pub fn lookup(name: &[u8]) -> Option<usize> {
-    // Length first: most names differ in length, so few byte comparisons run.
-    PARAMS
-        .iter()
-        .position(|d| d.name.len() == name.len() && d.name.as_bytes() == name)
+    let i = *NAME_HASH.get(name_hash(name))?;
+    let d = PARAMS.get(usize::from(i))?;
+    (d.name.as_bytes() == name).then_some(usize::from(i))
 }
+
+/// Size of the name hash table (a power of two).
+const HASH_SIZE: usize = 128;
+
+/// Hash of a name for [`NAME_HASH`]: length and a few bytes, enough to tell every
+/// parameter apart (checked when the table is built).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // bounds checked first
+const fn name_hash(n: &[u8]) -> usize {
+    let len = n.len();
+    if len == 0 {
+        return 0;
+    }
+    let h = (len as u32)
+        .wrapping_mul(0x9E37)
+        .wrapping_add((n[0] as u32).wrapping_mul(31))
+        .wrapping_add((n[len - 1] as u32).wrapping_mul(5))
+        .wrapping_add((n[len / 2] as u32).wrapping_mul(3))
+        .wrapping_add(n[len * 3 / 4] as u32);
+    (h as usize) & (HASH_SIZE - 1)
+}
+
+/// Parameter id by name hash; `u8::MAX` for none. Built at compile time, which fails if two
+/// names collide.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)] // compile time only
+static NAME_HASH: [u8; HASH_SIZE] = {
+    let mut t = [u8::MAX; HASH_SIZE];
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        let h = name_hash(PARAMS[i].name.as_bytes());
+        if t[h] != u8::MAX {
+            panic!("parameter name hash collision: change name_hash");
+        }
+        t[h] = i as u8;
+        i += 1;
+    }
+    t
+};
 
 /// The definition of parameter `id`, if it exists.
 pub fn def(id: usize) -> Option<&'static ParamDef> {

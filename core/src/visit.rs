@@ -210,7 +210,11 @@ impl Visitor<'_> {
                     return Err(type_err(raw, path, "string"));
                 }
                 let s = str_of(self.text, raw);
-                match values.iter().position(|v| s.is(v.as_bytes())) {
+                let found = match s.as_plain() {
+                    Some(b) => values.iter().position(|v| v.as_bytes() == b),
+                    None => values.iter().position(|v| s.is(v.as_bytes())),
+                };
+                match found {
                     Some(i) => Ok(i as u64),
                     None => {
                         let mut m = Message::new();
