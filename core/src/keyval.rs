@@ -157,6 +157,21 @@ fn same_frag(text: &[u8], a: Frag, b: Frag) -> bool {
     }
 }
 
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+/// Bytes of a plain one-fragment key: letters, digits, `-`.
+static PLAIN_KEY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0u8;
+    loop {
+        t[c as usize] = c.is_ascii_alphanumeric() || c == b'-';
+        if c == 255 {
+            break;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// A key outside the schema's shape.
 #[derive(Clone, Copy, Debug, Default)]
 struct Odd {
@@ -240,9 +255,7 @@ impl Parser<'_, '_> {
         if !rest.first()?.is_ascii_alphabetic() {
             return None;
         }
-        let klen = rest
-            .iter()
-            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'-'))?;
+        let klen = rest.iter().position(|&c| !PLAIN_KEY[usize::from(c)])?;
         if rest.get(klen) != Some(&b'=') || klen >= FRAGMENT_MAX {
             return None;
         }
@@ -910,8 +923,12 @@ impl Parser<'_, '_> {
 
     /// List conversion: find the error QEMU's walk meets first.
     fn listify(&self) -> Result<(), Error> {
-        let mut best: Option<Candidate> = None;
         let st = &*self.stage;
+        // Only dictionaries can need converting.
+        if self.nodd == 0 && !st.params.iter().any(|r| r.tok() == Tok::KvDict) {
+            return Ok(());
+        }
+        let mut best: Option<Candidate> = None;
         // Scalar parameters that became dictionaries.
         for (id, raw) in st.params.iter().enumerate() {
             if raw.tok() != Tok::KvDict {

@@ -164,83 +164,6 @@ impl Values for Merged<'_> {
     }
 }
 
-/// Enumerate the strings of the merged table in canonical order.
-fn strings<'a>(
-    text: &'a [u8],
-    stage: &'a Stage,
-    typed: &'a Typed,
-    table: &'a Params,
-    f: &mut dyn FnMut(Dst, Src<'a>),
-) {
-    for (id, d) in schema::PARAMS.iter().enumerate() {
-        let staged = typed.set & (1u64 << id) != 0;
-        if !staged && !table.is_set(id) {
-            continue;
-        }
-        match d.kind {
-            Kind::Str => {
-                if staged {
-                    let raw = stage.params.get(id).copied().unwrap_or_default();
-                    f(Dst::Param(id), Src::New(str_of(text, raw)));
-                } else {
-                    f(
-                        Dst::Param(id),
-                        Src::Old(table.vals.get(id).copied().unwrap_or(0) as u32),
-                    );
-                }
-            }
-            Kind::StrList => {
-                if staged {
-                    for (i, e) in stage.exec.iter().take(usize::from(stage.nexec)).enumerate() {
-                        f(Dst::Exec(i), Src::New(str_of(text, *e)));
-                    }
-                } else {
-                    for (i, p) in table.exec.iter().take(table.exec_len()).enumerate() {
-                        f(Dst::Exec(i), Src::Old(*p));
-                    }
-                }
-            }
-            Kind::BitmapMapping => {
-                let mut k = 0usize;
-                if staged {
-                    for (i, n) in stage
-                        .nodes
-                        .iter()
-                        .take(usize::from(stage.nnodes))
-                        .enumerate()
-                    {
-                        f(Dst::NodeName(i), Src::New(str_of(text, n.name)));
-                        f(Dst::NodeAlias(i), Src::New(str_of(text, n.alias)));
-                        for j in 0..n.nbitmaps {
-                            let bm = u8::try_from(i).ok().and_then(|ii| stage.bitmap(ii, j));
-                            let (a, b) = bm
-                                .map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
-                                    (str_of(text, bm.name), str_of(text, bm.alias))
-                                });
-                            f(Dst::BmName(k), Src::New(a));
-                            f(Dst::BmAlias(k), Src::New(b));
-                            k = k.saturating_add(1);
-                        }
-                    }
-                } else {
-                    for i in 0..table.nodes_len() {
-                        let [nn, na, nb] = table.nodes.get(i).copied().unwrap_or_default();
-                        f(Dst::NodeName(i), Src::Old(nn));
-                        f(Dst::NodeAlias(i), Src::Old(na));
-                        for _ in 0..nb {
-                            let [bn, ba, _] = table.bitmaps.get(k).copied().unwrap_or_default();
-                            f(Dst::BmName(k), Src::Old(bn));
-                            f(Dst::BmAlias(k), Src::Old(ba));
-                            k = k.saturating_add(1);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn capacity_error(text: &[u8], stage: &Stage, id: usize) -> Error {
     let mut m = Message::new();
     m.push(b"Parameter '");
@@ -256,6 +179,31 @@ fn capacity_error(text: &[u8], stage: &Stage, id: usize) -> Error {
     Error::new(Status::Capacity, at, m)
 }
 
+/// First NUL byte, a word at a time (this runs over every input).
+fn find_nul(text: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = text.chunks_exact(8);
+    let mut base = 0usize;
+    for c in chunks.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if x.wrapping_sub(LO) & !x & HI != 0 {
+            return c
+                .iter()
+                .position(|&b| b == 0)
+                .map(|i| base.saturating_add(i));
+        }
+        base = base.saturating_add(8);
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == 0)
+        .map(|i| base.saturating_add(i))
+}
+
 /// Parse `text` into `p`. On error `p` is unchanged.
 pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error> {
     if text.len() > TEXT_MAX {
@@ -265,7 +213,7 @@ pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error>
             "Text is longer than migcfg accepts (256 MiB)",
         ));
     }
-    if let Some(at) = text.iter().position(|&b| b == 0) {
+    if let Some(at) = find_nul(text) {
         return Err(Error::fixed(Status::Syntax, at, "Text contains a NUL byte"));
     }
     let json = text.first() == Some(&b'{');
@@ -341,30 +289,26 @@ pub(crate) fn commit_staged(
         return Ok(());
     }
     // Settle the arena's capacity before writing anything.
+    let old = OldSpans::from(p);
     let mut total = 0usize;
     let mut over: Option<usize> = None;
-    let mut cur_id = 0usize;
-    strings(text, stage, typed, p, &mut |dst, src| {
-        let id = match dst {
-            Dst::Param(id) => id,
-            Dst::Exec(_) => schema::CPR_EXEC_COMMAND,
-            _ => schema::BLOCK_BITMAP_MAPPING,
-        };
-        cur_id = id;
+    strings_old(text, stage, typed, &old, &mut |dst, src| {
         let len = match src {
             Src::Old(pk) => (pk >> 16) as usize,
             Src::New(s) => s.len(),
         };
         total = total.saturating_add(len);
         if total > STRING_CAPACITY && over.is_none() {
-            over = Some(cur_id);
+            over = Some(match dst {
+                Dst::Param(id) => id,
+                Dst::Exec(_) => schema::CPR_EXEC_COMMAND,
+                _ => schema::BLOCK_BITMAP_MAPPING,
+            });
         }
     });
     if let Some(id) = over {
         return Err(capacity_error(text, stage, id));
     }
-    let table: &Params = p;
-    let _ = table;
     // Scalars and counts.
     for id in 0..PARAM_COUNT {
         if typed.set & (1u64 << id) == 0 {
@@ -406,9 +350,8 @@ pub(crate) fn commit_staged(
         }
         let _ = BITMAP_CAPACITY;
     }
-    // The strings, laid out in place. The enumeration reads the table's old spans, which
-    // relayout rewrites as it goes: take a copy of the set mask and spans it needs first.
-    let old = OldSpans::from(p);
+    // The strings, laid out in place. The enumeration reads the old spans from a copy, as
+    // relayout rewrites the table's as it goes.
     p.set |= typed_params;
     p.relayout(&|f| strings_old(text, stage, typed, &old, f));
     Ok(())
@@ -427,6 +370,17 @@ struct OldSpans {
 
 impl OldSpans {
     fn from(p: &Params) -> Self {
+        if p.set & STRING_IDS == 0 {
+            return OldSpans {
+                set: p.set,
+                vals: [0; 3],
+                exec: [0; schema::EXEC_COMMAND_CAPACITY],
+                nexec: 0,
+                nodes: [[0; 3]; schema::BITMAP_NODE_CAPACITY],
+                nnodes: 0,
+                bitmaps: [[0; 2]; BITMAP_CAPACITY],
+            };
+        }
         let mut o = OldSpans {
             set: p.set,
             vals: [0; 3],
@@ -462,12 +416,12 @@ fn strings_old<'a>(
     old: &OldSpans,
     f: &mut dyn FnMut(Dst, Src<'a>),
 ) {
-    for (id, d) in schema::PARAMS.iter().enumerate() {
+    let mut mask = (typed.set | old.set) & STRING_IDS;
+    while mask != 0 {
+        let id = mask.trailing_zeros() as usize;
+        mask &= mask.wrapping_sub(1);
+        let Some(d) = schema::def(id) else { break };
         let staged = typed.set & (1u64 << id) != 0;
-        let was = old.set & (1u64 << id) != 0;
-        if !staged && !was {
-            continue;
-        }
         match d.kind {
             Kind::Str => {
                 if staged {
