@@ -255,7 +255,9 @@ impl Parser<'_, '_> {
         if !rest.first()?.is_ascii_alphabetic() {
             return None;
         }
-        let klen = rest.iter().position(|&c| !PLAIN_KEY[usize::from(c)])?;
+        let klen = rest
+            .iter()
+            .position(|&c| PLAIN_KEY.get(usize::from(c)) != Some(&true))?;
         if rest.get(klen) != Some(&b'=') || klen >= FRAGMENT_MAX {
             return None;
         }
