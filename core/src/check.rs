@@ -288,6 +288,9 @@ fn well_formed_alias(s: StrRef<'_>) -> bool {
 /// QEMU's alias-map rules (`check_dirty_bitmap_mig_alias_map`): names to aliases first,
 /// then aliases to names.
 fn bitmap_mapping(v: &dyn Values) -> Option<Message> {
+    if v.nodes() == 0 {
+        return None;
+    }
     let mut m = Message::new();
     m.push(b"Invalid mapping given for block-bitmap-mapping: ");
     let n = v.nodes();

@@ -384,6 +384,14 @@ impl Params {
         each(&mut |dst, src| {
             let len = match src {
                 Src::Old(p) => unpack(p).1,
+                Src::New(s) if s.as_plain().is_some() => {
+                    let b = s.as_plain().unwrap_or(&[]);
+                    let end = off.saturating_add(b.len());
+                    if let Some(dst) = self.arena.get_mut(off..end) {
+                        dst.copy_from_slice(b);
+                    }
+                    b.len()
+                }
                 Src::New(s) => {
                     let mut i = off;
                     for b in s.bytes() {

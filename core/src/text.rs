@@ -26,9 +26,9 @@ impl<'a> StrRef<'a> {
 
     /// Decoded length.
     pub fn len(self) -> usize {
-        match self {
-            StrRef::Plain(b) => b.len(),
-            _ => self.bytes().count(),
+        match self.as_plain() {
+            Some(b) => b.len(),
+            None => self.bytes().count(),
         }
     }
 
