@@ -1,0 +1,199 @@
+//! Formatter round trips over many generated tables: the keyval output always parses back
+//! to an equal table (where a keyval form exists), the JSON output whenever every string is
+//! valid UTF-8; and both spellings of the same parameters give equal tables.
+
+use migcfg_core::format::{self, FormatFlags, Out};
+use migcfg_core::schema::{Check, Kind, PARAMS};
+use migcfg_core::{Flags, Params, Status};
+
+/// A small deterministic generator (no dependency, reproducible failures).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn string(r: &mut Rng, utf8: bool) -> Vec<u8> {
+    let pool: &[&str] = &[
+        "a", ",", "=", ".", " ", "é", "日", "\\", "\"", "'", "x", "0", "\t", "😀", "{", "}",
+    ];
+    let mut s = Vec::new();
+    for _ in 0..r.below(6) {
+        if !utf8 && r.below(8) == 0 {
+            s.push(0x80 | r.below(64) as u8);
+        } else {
+            s.extend_from_slice(pool[r.below(pool.len() as u64) as usize].as_bytes());
+        }
+    }
+    s
+}
+
+/// A random valid table, built through the setters (so it does not depend on a parser).
+fn table(r: &mut Rng, utf8: bool) -> Params {
+    let mut p = Params::new();
+    for (id, d) in PARAMS.iter().enumerate() {
+        if r.below(3) != 0 {
+            continue;
+        }
+        match d.kind {
+            Kind::Bool => p.set_bool(id, r.below(2) == 1).unwrap(),
+            Kind::Uint(_) | Kind::Size => {
+                let v = match d.check {
+                    Check::Range { min, max, .. } => min + r.below(max - min + 1),
+                    Check::Downtime => r.below(2_000_001),
+                    Check::PowerOfTwoPage => 1 << (12 + r.below(40)),
+                    Check::MaxCpuThrottle => 20 + r.below(80),
+                    Check::AtLeastOneMbps => 1 + r.below(1 << 40),
+                    Check::RdmaChunk => 1 << (20 + r.below(11)),
+                    _ => match d.kind {
+                        Kind::Uint(32) => r.below(1 << 32),
+                        _ => r.next(),
+                    },
+                };
+                p.set_u64(id, v).unwrap();
+            }
+            Kind::Enum(vals) => p
+                .set_str(id, vals[r.below(vals.len() as u64) as usize].as_bytes())
+                .unwrap(),
+            Kind::Str => p.set_str(id, &string(r, utf8)).unwrap(),
+            // Lists are set by parsing a generated keyval text below.
+            Kind::StrList | Kind::BitmapMapping => {}
+        }
+    }
+    if p.check_over(&Params::new()).is_err() {
+        // Cross-parameter rules (max-cpu-throttle vs cpu-throttle-initial) may not hold.
+        p.set_u64(migcfg_core::schema::CPU_THROTTLE_INITIAL, 20)
+            .unwrap();
+        p.set_u64(
+            migcfg_core::schema::lookup(b"max-cpu-throttle").unwrap(),
+            99,
+        )
+        .unwrap();
+    }
+    if r.below(2) == 0 {
+        let mut text = Vec::new();
+        for i in 0..1 + r.below(5) {
+            text.extend_from_slice(format!("cpr-exec-command.{i}=").as_bytes());
+            for b in string(r, utf8) {
+                if b == b',' {
+                    text.push(b',');
+                }
+                text.push(b);
+            }
+            text.push(b',');
+        }
+        p.parse(&text).unwrap();
+    }
+    if r.below(2) == 0 {
+        let mut text = String::new();
+        for n in 0..1 + r.below(3) {
+            text += &format!(
+                "block-bitmap-mapping.{n}.node-name=node{n},block-bitmap-mapping.{n}.alias=a{n},"
+            );
+            for b in 0..1 + r.below(3) {
+                text += &format!("block-bitmap-mapping.{n}.bitmaps.{b}.name=b{b},block-bitmap-mapping.{n}.bitmaps.{b}.alias=x{b},");
+                match r.below(3) {
+                    0 => {
+                        text += &format!(
+                            "block-bitmap-mapping.{n}.bitmaps.{b}.transform.persistent=on,"
+                        )
+                    }
+                    1 => {
+                        text += &format!(
+                            "block-bitmap-mapping.{n}.bitmaps.{b}.transform.persistent=off,"
+                        )
+                    }
+                    _ => {}
+                }
+            }
+        }
+        p.parse(text.as_bytes()).unwrap();
+    }
+    p.check_over(&Params::new()).unwrap();
+    p
+}
+
+fn render(p: &Params, json: bool) -> Result<Vec<u8>, Status> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut out = Out::new(&mut buf);
+    if json {
+        format::json(p, FormatFlags::default(), &mut out);
+    } else {
+        format::keyval(p, FormatFlags::default(), &mut out)?;
+    }
+    let n = out.len();
+    buf.truncate(n);
+    Ok(buf)
+}
+
+#[test]
+fn keyval_output_parses_back() {
+    let mut r = Rng(0x2545_F491_4F6C_DD1D);
+    for i in 0..2000 {
+        let p = table(&mut r, i % 2 == 0);
+        let text = render(&p, false).unwrap();
+        let mut q = Params::new();
+        q.parse(&text)
+            .unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(&text)));
+        assert!(
+            q.same_as(&p),
+            "round trip of {:?}",
+            String::from_utf8_lossy(&text)
+        );
+        assert_eq!(render(&q, false).unwrap(), text);
+    }
+}
+
+#[test]
+fn json_output_parses_back() {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..2000 {
+        let p = table(&mut r, true);
+        let text = render(&p, true).unwrap();
+        let mut q = Params::new();
+        q.parse(&text)
+            .unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(&text)));
+        assert!(
+            q.same_as(&p),
+            "round trip of {}",
+            String::from_utf8_lossy(&text)
+        );
+        // Keyval and JSON spellings of the same parameters give equal tables.
+        let mut k = Params::new();
+        k.parse(&render(&p, false).unwrap()).unwrap();
+        assert!(k.same_as(&q));
+    }
+}
+
+#[test]
+fn capabilities_round_trip() {
+    let flags = Flags {
+        capabilities: true,
+        ..Flags::default()
+    };
+    let mut p = Params::new();
+    p.parse_with(b"multifd=on,events=off,multifd-channels=4", flags)
+        .unwrap();
+    for json in [false, true] {
+        let text = render(&p, json).unwrap();
+        let mut q = Params::new();
+        q.parse_with(&text, flags).unwrap();
+        assert!(q.same_as(&p));
+    }
+}
+
+#[test]
+fn empty_lists_have_no_keyval_form() {
+    let mut p = Params::new();
+    p.parse(b"{\"cpr-exec-command\": []}").unwrap();
+    assert_eq!(render(&p, false), Err(Status::Unrepresentable));
+    assert_eq!(render(&p, true).unwrap(), br#"{"cpr-exec-command": []}"#);
+}
