@@ -1,0 +1,31 @@
+//! Reads one config text per line on standard input and prints what migcfg makes of it:
+//! `OK <json>` or `ERR <message>`, like QEMU's own parser would (for comparing the two).
+//!
+//! `cargo run -p migcfg-core --example check < inputs.txt`
+
+use std::io::{BufRead, Write};
+
+use migcfg_core::format::{self, FormatFlags, Out};
+use migcfg_core::Params;
+
+fn main() {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    let mut buf = vec![0u8; 1 << 20];
+    for line in stdin.lock().split(b'\n') {
+        let Ok(line) = line else { break };
+        let mut p = Params::new();
+        let r = match p.parse(&line) {
+            Ok(()) => {
+                let mut o = Out::new(&mut buf);
+                format::json(&p, FormatFlags::default(), &mut o);
+                let n = o.len().min(buf.len());
+                format!("OK {}", String::from_utf8_lossy(&buf[..n]))
+            }
+            Err(e) => format!("ERR {e}"),
+        };
+        if writeln!(out, "{r}").is_err() {
+            break;
+        }
+    }
+}

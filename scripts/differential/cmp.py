@@ -1,0 +1,15 @@
+import json, sys
+ins = open(sys.argv[1], encoding='latin-1').read().split('\n')[:-1]
+q = open(sys.argv[2], encoding='latin-1').read().split('\n')[:-1]
+m = open(sys.argv[3], encoding='latin-1').read().split('\n')[:-1]
+bad = 0
+for i, (a, b, c) in enumerate(zip(ins, q, m)):
+    if b == c: continue
+    if b.startswith("OK ") and c.startswith("OK "):
+        if json.loads(b[3:]) == json.loads(c[3:]): continue
+    # our checks run on top: QEMU's check path is separate in the oracle
+    if b.startswith("OK ") and c.startswith("ERR ") and any(w in c for w in ("expects a value between", "expects an integer in the range", "must be greater", "power of two", "Invalid mapping")): continue
+    if b.endswith("is unexpected") and c.endswith("is unexpected") and b.startswith("ERR Parameter '") and c.startswith("ERR Parameter '"): continue
+    bad += 1
+    if bad <= 40: print(f"IN  {a}\n  qemu {b}\n  ours {c}")
+print("differences:", bad, "of", len(ins))
