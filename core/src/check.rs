@@ -139,6 +139,9 @@ fn fail(v: &dyn Values, slot: usize, text: &str) -> Result<(), Error> {
 fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
     use schema::cap::*;
     let caps = v.caps();
+    if caps & (ZERO_COPY_SEND | MAPPED_RAM) == 0 {
+        return Ok(());
+    }
     let compressed = v.scalar(schema::MULTIFD_COMPRESSION_ID) != 0;
     let tls = !v.tls_empty();
     if caps & ZERO_COPY_SEND != 0 && (compressed || tls) {
@@ -167,6 +170,9 @@ fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
 pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     use schema::cap::*;
     let c = v.caps();
+    if c == 0 {
+        return Ok(());
+    }
     let on = |b: u64| c & b != 0;
     let slot = |b: u64| schema::PARAM_COUNT.saturating_add(b.trailing_zeros() as usize);
     if on(X_COLO) && !on(RETURN_PATH) {

@@ -60,8 +60,10 @@ impl Values for Merged<'_> {
     fn scalar(&self, id: usize) -> u64 {
         if self.staged(id) {
             self.typed.vals.get(id).copied().unwrap_or(0)
+        } else if self.table.is_set(id) {
+            self.table.vals.get(id).copied().unwrap_or(0)
         } else {
-            self.table.scalar(id).unwrap_or(0)
+            schema::def(id).map_or(0, |d| d.default)
         }
     }
 
@@ -143,6 +145,9 @@ impl Values for Merged<'_> {
 
     fn caps(&self) -> u64 {
         let staged = self.typed.set >> PARAM_COUNT;
+        if staged == 0 {
+            return self.table.caps();
+        }
         let mut on = 0u64;
         for i in 0..schema::CAP_COUNT {
             if staged & (1u64 << i) != 0 {

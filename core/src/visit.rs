@@ -454,15 +454,23 @@ pub fn visit(text: &[u8], st: &Stage, reject_unstable: bool) -> Result<Typed, Er
         syntax: st.syntax,
     };
     let mut t = Typed::empty();
+    // Which slots hold anything: most inputs set few, and only those are visited.
+    let mut present = 0u64;
+    for (i, r) in st.params.iter().enumerate() {
+        present |= u64::from(r.present()) << i;
+    }
     let caps = (PARAM_COUNT..SLOT_COUNT).map(|s| s as u8);
     for slot in VISIT_ORDER.iter().copied().chain(caps) {
         let slot = usize::from(slot);
+        if present & (1u64 << slot) == 0 {
+            if slot >= PARAM_COUNT && present >> slot == 0 {
+                break;
+            }
+            continue;
+        }
         let Some(raw) = st.params.get(slot).copied() else {
             continue;
         };
-        if !raw.present() {
-            continue;
-        }
         let (d, name, unstable) = match schema::def(slot) {
             Some(d) => (d, d.name, d.unstable),
             None => match schema::CAPS.get(slot.saturating_sub(PARAM_COUNT)) {
