@@ -5,6 +5,7 @@ CARGO ?= cargo
 LIB := target/release/libmigcfg.a
 
 .PHONY: all lib run test rust-test c-test lint header clean
+.PHONY: freestanding install install-check meson-test symbols header-compile doc ship-check
 
 all: lib
 
@@ -28,11 +29,79 @@ rust-test:
 c-test: lib
 	$(MAKE) -C c-tests test
 
-test: lint rust-test c-test
+test: lint rust-test c-test ship-check
 
 # Refresh the committed header from the generated one.
 header: lib
 	cp "$$(ls -t $$(find target/release/build -name migcfg.h) | head -n 1)" include/migcfg.h
+
+# ---------------------------------------------------------------------------------------
+# Shipping: install, pkg-config, meson consumer, symbols, header as C/C++, docs.
+#
+#   make install PREFIX=/usr/local DESTDIR=   lib/libmigcfg.a (default build),
+#        lib/libmigcfg-freestanding.a (no_std build), include/migcfg.h,
+#        lib/pkgconfig/migcfg.pc (Libs.private from rustc --print native-static-libs)
+#   make ship-check   every check below, from scratch directories under $(SHIP_DIR)
+#
+# Needs pkg-config, meson and ninja (Debian: apt-get install -y pkg-config meson ninja-build)
+# and a C++ compiler for header-compile; .ci/run installs them.
+
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+LIBDIR       ?= $(PREFIX)/lib
+INCLUDEDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+TARGET_DIR   ?= $(if $(CARGO_TARGET_DIR),$(CARGO_TARGET_DIR),target)
+FREESTANDING_DIR ?= $(TARGET_DIR)/freestanding
+SHIP_DIR     ?= $(abspath $(TARGET_DIR))/ship-check
+export CARGO
+
+freestanding:
+	$(CARGO) build --release --locked -p migcfg-ffi --no-default-features --target-dir $(FREESTANDING_DIR)
+
+install: lib freestanding
+	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(PKGCONFIGDIR)"
+	install -m 644 $(TARGET_DIR)/release/libmigcfg.a "$(DESTDIR)$(LIBDIR)/libmigcfg.a"
+	install -m 644 $(FREESTANDING_DIR)/release/libmigcfg.a "$(DESTDIR)$(LIBDIR)/libmigcfg-freestanding.a"
+	install -m 644 include/migcfg.h "$(DESTDIR)$(INCLUDEDIR)/migcfg.h"
+	scripts/gen-pc.sh "$(PREFIX)" "$(LIBDIR)" "$(INCLUDEDIR)" > "$(DESTDIR)$(PKGCONFIGDIR)/migcfg.pc.tmp"
+	mv "$(DESTDIR)$(PKGCONFIGDIR)/migcfg.pc.tmp" "$(DESTDIR)$(PKGCONFIGDIR)/migcfg.pc"
+
+# A staged install (DESTDIR) as a packager makes it; the native-libs pin; a pkg-config link.
+install-check:
+	scripts/native-libs.sh --check
+	rm -rf "$(SHIP_DIR)/stage"
+	$(MAKE) --no-print-directory install DESTDIR="$(SHIP_DIR)/stage" PREFIX=/usr/local LIBDIR=/usr/local/lib INCLUDEDIR=/usr/local/include PKGCONFIGDIR=/usr/local/lib/pkgconfig
+	scripts/check-install.sh "$(SHIP_DIR)/stage" /usr/local
+
+# Install into a scratch prefix and build + run tests/meson-consumer against it.
+meson-test:
+	rm -rf "$(SHIP_DIR)/prefix" "$(SHIP_DIR)/meson"
+	$(MAKE) --no-print-directory install DESTDIR= PREFIX="$(SHIP_DIR)/prefix" LIBDIR="$(SHIP_DIR)/prefix/lib" INCLUDEDIR="$(SHIP_DIR)/prefix/include" PKGCONFIGDIR="$(SHIP_DIR)/prefix/lib/pkgconfig"
+	PKG_CONFIG_PATH="$(SHIP_DIR)/prefix/lib/pkgconfig" meson setup "$(SHIP_DIR)/meson" tests/meson-consumer
+	meson compile -C "$(SHIP_DIR)/meson"
+	meson test -C "$(SHIP_DIR)/meson" --print-errorlogs
+
+# The unmangled globals of both libraries are exactly the header's functions.
+symbols: lib freestanding
+	scripts/check-symbols.sh $(TARGET_DIR)/release/libmigcfg.a $(FREESTANDING_DIR)/release/libmigcfg.a
+
+# include/migcfg.h as strict C11 and C++17 (the C++ program is linked and run).
+HEADER_WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wundef
+header-compile: lib
+	mkdir -p "$(SHIP_DIR)/header"
+	$(CC) -std=c11 $(HEADER_WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+	    -Wredundant-decls -Wcast-qual -Wconversion -Iinclude \
+	    -c tests/header-compile/header_c.c -o "$(SHIP_DIR)/header/header_c.o"
+	$(CXX) -std=c++17 $(HEADER_WARN) -Wold-style-cast -Wzero-as-null-pointer-constant -Iinclude \
+	    -o "$(SHIP_DIR)/header/header_cpp" tests/header-compile/header_cpp.cpp \
+	    $(TARGET_DIR)/release/libmigcfg.a $$(cat scripts/native-static-libs.expected)
+	"$(SHIP_DIR)/header/header_cpp"
+
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked --workspace
+
+ship-check: install-check meson-test symbols header-compile doc
 
 clean:
 	$(CARGO) clean

@@ -190,40 +190,90 @@
 // defaults included.
 #define MIGCFG_FORMAT_ALL 1
 
+// `migcfg_format_json_ex`/`_keyval_ex` flag: also write the capabilities that were set
+// (the extension; migcfg reads them back with `MIGCFG_PARSE_CAPABILITIES`, QEMU's
+// `migrate-set-parameters` does not take them: use `migcfg_format_caps_json` for QEMU).
+#define MIGCFG_FORMAT_CAPABILITIES 2
+
+// Version of the binary interface (the layout of every public type, the signature of every
+// function, the meaning of every value). Raised on any incompatible change; adding a
+// function, status code, parameter id, capability or flag bit does not raise it. A host
+// passes the value its header defines to `migcfg_abi_check`.
+#define MIGCFG_ABI_VERSION 1
+
 // Ids of the migration parameters (QEMU master's schema order, `local` last). Append-only.
 // Functions take ids as `uint32_t` and check them.
 typedef enum MigcfgParam {
+  // `announce-initial`: Delay in ms before the first self-announce packet after incoming
+  // migration.
   MIGCFG_PARAM_ANNOUNCE_INITIAL = 0,
+  // `announce-max`: Upper bound in ms for the delay between announce packets.
   MIGCFG_PARAM_ANNOUNCE_MAX = 1,
+  // `announce-rounds`: Number of self-announce packets sent after migration.
   MIGCFG_PARAM_ANNOUNCE_ROUNDS = 2,
+  // `announce-step`: Increase in ms of the delay between consecutive announce packets.
   MIGCFG_PARAM_ANNOUNCE_STEP = 3,
+  // `throttle-trigger-threshold`: Percentage of dirtied to transferred bytes that triggers
+  // auto-converge throttling.
   MIGCFG_PARAM_THROTTLE_TRIGGER_THRESHOLD = 4,
+  // `cpu-throttle-initial`: Initial percentage of vCPU time taken away by auto-converge.
   MIGCFG_PARAM_CPU_THROTTLE_INITIAL = 5,
+  // `cpu-throttle-increment`: Percentage added to the throttle when auto-converge sees no
+  // progress.
   MIGCFG_PARAM_CPU_THROTTLE_INCREMENT = 6,
+  // `cpu-throttle-tailslow`: Reduce the last throttle step to the ideal value computed from
+  // the dirty rate.
   MIGCFG_PARAM_CPU_THROTTLE_TAILSLOW = 7,
+  // `tls-creds`: ID of the tls-creds object; non-empty enables TLS.
   MIGCFG_PARAM_TLS_CREDS = 8,
+  // `tls-hostname`: Hostname checked against the peer's x509 certificate.
   MIGCFG_PARAM_TLS_HOSTNAME = 9,
+  // `tls-authz`: ID of the authz object that checks the client certificate.
   MIGCFG_PARAM_TLS_AUTHZ = 10,
+  // `max-bandwidth`: Precopy rate limit in bytes per second.
   MIGCFG_PARAM_MAX_BANDWIDTH = 11,
+  // `avail-switchover-bandwidth`: Bandwidth in bytes per second assumed available at
+  // switchover (0: estimate).
   MIGCFG_PARAM_AVAIL_SWITCHOVER_BANDWIDTH = 12,
+  // `downtime-limit`: Maximum tolerated downtime in milliseconds.
   MIGCFG_PARAM_DOWNTIME_LIMIT = 13,
+  // `x-checkpoint-delay`: Interval in ms between COLO checkpoints in periodic mode.
   MIGCFG_PARAM_X_CHECKPOINT_DELAY = 14,
+  // `multifd-channels`: Number of parallel multifd channels.
   MIGCFG_PARAM_MULTIFD_CHANNELS = 15,
+  // `xbzrle-cache-size`: XBZRLE cache size in bytes.
   MIGCFG_PARAM_XBZRLE_CACHE_SIZE = 16,
+  // `max-postcopy-bandwidth`: Postcopy background transfer rate in bytes per second (0:
+  // unlimited).
   MIGCFG_PARAM_MAX_POSTCOPY_BANDWIDTH = 17,
+  // `max-cpu-throttle`: Upper bound of the auto-converge throttle percentage.
   MIGCFG_PARAM_MAX_CPU_THROTTLE = 18,
+  // `multifd-compression`: Compression method used by multifd.
   MIGCFG_PARAM_MULTIFD_COMPRESSION = 19,
+  // `multifd-zlib-level`: zlib compression level for multifd.
   MIGCFG_PARAM_MULTIFD_ZLIB_LEVEL = 20,
+  // `multifd-qatzip-level`: QATzip compression level for multifd.
   MIGCFG_PARAM_MULTIFD_QATZIP_LEVEL = 21,
+  // `multifd-zstd-level`: zstd compression level for multifd.
   MIGCFG_PARAM_MULTIFD_ZSTD_LEVEL = 22,
+  // `block-bitmap-mapping`: Maps block node and bitmap names to aliases for dirty-bitmap
+  // migration.
   MIGCFG_PARAM_BLOCK_BITMAP_MAPPING = 23,
+  // `x-vcpu-dirty-limit-period`: Period in ms of the dirty-limit throttling loop.
   MIGCFG_PARAM_X_VCPU_DIRTY_LIMIT_PERIOD = 24,
+  // `vcpu-dirty-limit`: Per-vCPU dirty rate limit in MB/s.
   MIGCFG_PARAM_VCPU_DIRTY_LIMIT = 25,
+  // `mode`: Migration mode: normal live migration or a checkpoint-restart variant.
   MIGCFG_PARAM_MODE = 26,
+  // `zero-page-detection`: Where zero pages are detected.
   MIGCFG_PARAM_ZERO_PAGE_DETECTION = 27,
+  // `direct-io`: Open migration files with O_DIRECT when possible.
   MIGCFG_PARAM_DIRECT_IO = 28,
+  // `x-rdma-chunk-size`: RDMA memory registration chunk size in bytes.
   MIGCFG_PARAM_X_RDMA_CHUNK_SIZE = 29,
+  // `cpr-exec-command`: argv the old QEMU execs to start the new one in cpr-exec mode.
   MIGCFG_PARAM_CPR_EXEC_COMMAND = 30,
+  // `local`: Local (same-host) migration: backend state and fds pass over a UNIX socket.
   MIGCFG_PARAM_LOCAL = 31,
   // Number of parameters.
   MIGCFG_PARAM__COUNT = 32,
@@ -231,7 +281,10 @@ typedef enum MigcfgParam {
 
 // A table of migration parameters. Caller-owned, fixed size, no pointers inside: it may
 // be static, on the stack, or copied with `memcpy`. All-zero is valid and equal to a
-// freshly initialised table. Read it only through the functions.
+// freshly initialised table. Read it only through the functions. Every function is
+// reentrant and never allocates: functions on distinct tables may run concurrently, and
+// any number of readers may share a table, but a table must not be written (parsed,
+// initialised, set) while another thread uses it.
 typedef struct MigcfgParams {
   // Opaque storage.
   uint64_t opaque_[MIGCFG_PARAMS_WORDS];
@@ -479,8 +532,21 @@ int32_t migcfg_cap_lookup(const char *name, size_t len, uint32_t *bit);
 // true}]}`), with the buffer rules of `migcfg_format_json`.
 int32_t migcfg_format_caps_json(const struct MigcfgParams *p, char *buf, size_t cap, size_t *len);
 
+// Start-up guard against a header/library mismatch: returns `MIGCFG_OK` when
+// `abi_version`, `sizeof_params` and `sizeof_incoming` (what the caller's header says:
+// `MIGCFG_ABI_VERSION`, `sizeof(MigcfgParams)`, `sizeof(MigcfgIncoming)`, 0 while the
+// header has no `MigcfgIncoming`) equal this library's, else `MIGCFG_ERR_INVALID_ARG`;
+// then the host must not call migcfg further (a table of the wrong size would be
+// misread). Call it as `MIGCFG_ABI_CHECK()`, which passes the three values. No side
+// effects; thread-safe; callable at any time.
+int32_t migcfg_abi_check(uint32_t abi_version, size_t sizeof_params, size_t sizeof_incoming);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
 
 #endif  /* MIGCFG_H */
+
+// Start-up guard: `if (MIGCFG_ABI_CHECK() != MIGCFG_OK)` this header and the linked library
+// disagree (ABI version, table sizes); the host must stop before using migcfg.
+#define MIGCFG_ABI_CHECK() migcfg_abi_check(MIGCFG_ABI_VERSION, sizeof(MigcfgParams), 0)

@@ -221,7 +221,14 @@ impl Params {
                 }
                 let mut typed = Typed::empty();
                 typed.set = 1u64 << id;
-                commit_staged(self, s, &stage, &typed)
+                let mut err = Error::empty();
+                match commit_staged(self, s, &stage, &typed, &mut err) {
+                    Ok(()) => Ok(()),
+                    Err(_) => {
+                        err.seal();
+                        Err(err)
+                    }
+                }
             }
             _ => Err(Error::fixed(
                 Status::InvalidArg,
@@ -235,10 +242,20 @@ impl Params {
     /// compat and `-global` values, as a table): what this table sets wins, the rest comes
     /// from `defaults` (set or built in). Messages are QEMU's; offsets are 0.
     pub fn check_over(&self, defaults: &Params) -> Result<(), Error> {
-        check::check(&Over {
-            p: self,
-            d: defaults,
-        })
+        let mut err = Error::empty();
+        match check::check(
+            &Over {
+                p: self,
+                d: defaults,
+            },
+            &mut err,
+        ) {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                err.seal();
+                Err(err)
+            }
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! `migrate_params_check`: every rule, in QEMU's order and master's words, on effective
 //! values (what the input sets, over what the table holds, over the defaults).
 
-use crate::error::{Error, Message, Status};
+use crate::error::{Error, Failed, Message, Status};
 use crate::schema::{self, Check, Kind, RangeWords, CHECK_ORDER};
 use crate::text::StrRef;
 
@@ -53,77 +53,91 @@ fn push_str(m: &mut Message, s: StrRef<'_>) {
 }
 
 /// Run every check; the first failure wins.
-pub fn check(v: &dyn Values) -> Result<(), Error> {
+pub fn check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
     for &id in CHECK_ORDER.iter() {
         let id = usize::from(id);
         let Some(d) = schema::def(id) else { break };
-        if let Some(m) = violation(v, id, d) {
-            return Err(Error::new(Status::Check, v.offset(id), m));
-        }
+        violation(v, id, d, err)?;
         if id == schema::BLOCK_BITMAP_MAPPING {
             // QEMU checks the capability-dependent rules right after the bitmap mapping.
-            caps_vs_params(v)?;
+            caps_vs_params(v, err)?;
         }
     }
-    caps_check(v)
+    caps_check(v, err)
 }
 
-fn fixed(text: &str) -> Option<Message> {
-    let mut m = Message::new();
-    m.push(text.as_bytes());
-    Some(m)
+#[cold]
+fn fixed(err: &mut Error, at: usize, text: &str) -> Failed {
+    err.fail(Status::Check, at, text)
 }
 
 /// The message of parameter `id`'s rule if its effective value breaks it. The message is
 /// built only then: this runs on every parse.
-fn violation(v: &dyn Values, id: usize, d: &schema::ParamDef) -> Option<Message> {
+fn violation(
+    v: &dyn Values,
+    id: usize,
+    d: &schema::ParamDef,
+    err: &mut Error,
+) -> Result<(), Failed> {
+    let at = v.offset(id);
+    let bad =
+        |c: bool, err: &mut Error, text: &str| if c { Err(fixed(err, at, text)) } else { Ok(()) };
     match d.check {
-        Check::None => None,
-        Check::Range { min, max, shown_min, words } => {
+        Check::None => Ok(()),
+        Check::Range {
+            min,
+            max,
+            shown_min,
+            words,
+        } => {
             let x = v.scalar(id);
             if (min..=max).contains(&x) {
-                return None;
+                return Ok(());
             }
             let (pre, mid) = match words {
                 RangeWords::IntegerInRange => (" expects an integer in the range of ", " to "),
                 RangeWords::ValueBetween => (" expects a value between ", " and "),
             };
-            let mut m = Message::new();
+            let m = err.begin(Status::Check, at);
             m.push(b"Option ");
             m.push(d.name.as_bytes());
             m.push(pre.as_bytes());
-            push_dec(&mut m, shown_min);
+            push_dec(m, shown_min);
             m.push(mid.as_bytes());
-            push_dec(&mut m, max);
-            Some(m)
+            push_dec(m, max);
+            Err(Failed)
         }
-        Check::Downtime => (v.scalar(id) > 2_000_000)
-            .then(|| fixed("Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms"))
-            .flatten(),
+        Check::Downtime => bad(
+            v.scalar(id) > 2_000_000,
+            err,
+            "Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms",
+        ),
         Check::PowerOfTwoPage => {
             let x = v.scalar(id);
-            (x < v.page_size() || !x.is_power_of_two())
-                .then(|| fixed("Option xbzrle-cache-size expects a power of two no less than the target page size"))
-                .flatten()
+            bad(
+                x < v.page_size() || !x.is_power_of_two(),
+                err,
+                "Option xbzrle-cache-size expects a power of two no less than the target page size",
+            )
         }
         Check::MaxCpuThrottle => {
             let x = v.scalar(id);
-            (x < v.scalar(schema::CPU_THROTTLE_INITIAL) || x > 99)
-                .then(|| {
-                    fixed("Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99")
-                })
-                .flatten()
+            bad(x < v.scalar(schema::CPU_THROTTLE_INITIAL) || x > 99, err, "Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99")
         }
-        Check::AtLeastOneMbps => (v.scalar(id) < 1)
-            .then(|| fixed("Parameter 'vcpu-dirty-limit' must be greater than 1 MB/s"))
-            .flatten(),
+        Check::AtLeastOneMbps => bad(
+            v.scalar(id) < 1,
+            err,
+            "Parameter 'vcpu-dirty-limit' must be greater than 1 MB/s",
+        ),
         Check::RdmaChunk => {
             let x = v.scalar(id);
-            (!x.is_power_of_two() || !(1 << 20..=1 << 30).contains(&x))
-                .then(|| fixed("Option x_rdma_chunk_size expects a power of 2 in the range 1MiB to 1024MiB"))
-                .flatten()
+            bad(
+                !x.is_power_of_two() || !(1 << 20..=1 << 30).contains(&x),
+                err,
+                "Option x_rdma_chunk_size expects a power of 2 in the range 1MiB to 1024MiB",
+            )
         }
-        Check::BitmapMapping => bitmap_mapping(v),
+        Check::BitmapMapping => bitmap_mapping(v, at, err),
     }
 }
 
@@ -131,12 +145,13 @@ fn cap_offset(v: &dyn Values, bit: u64) -> usize {
     v.offset(schema::PARAM_COUNT.saturating_add(bit.trailing_zeros() as usize))
 }
 
-fn fail(v: &dyn Values, slot: usize, text: &str) -> Result<(), Error> {
-    Err(Error::fixed(Status::Check, v.offset(slot), text))
+#[cold]
+fn fail(err: &mut Error, v: &dyn Values, slot: usize, text: &str) -> Result<(), Failed> {
+    Err(err.fail(Status::Check, v.offset(slot), text))
 }
 
 /// `migrate_params_check`'s rules that involve capabilities (Linux build).
-fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
+fn caps_vs_params(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
     use schema::cap::*;
     let caps = v.caps();
     if caps & (ZERO_COPY_SEND | MAPPED_RAM) == 0 {
@@ -146,7 +161,7 @@ fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
     let tls = !v.tls_empty();
     if caps & ZERO_COPY_SEND != 0 && (compressed || tls) {
         let at = cap_offset(v, ZERO_COPY_SEND);
-        return Err(Error::fixed(
+        return Err(err.fail(
             Status::Check,
             at,
             "Zero copy only available for non-compressed non-TLS multifd migration",
@@ -154,7 +169,7 @@ fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
     }
     if caps & MAPPED_RAM != 0 && v.current_compressed_or_tls() {
         let at = cap_offset(v, MAPPED_RAM);
-        return Err(Error::fixed(
+        return Err(err.fail(
             Status::Check,
             at,
             "Mapped-ram only available for non-compressed non-TLS multifd migration",
@@ -167,7 +182,7 @@ fn caps_vs_params(v: &dyn Values) -> Result<(), Error> {
 /// order. Left to the VMM: host support for postcopy (userfaultfd) and background
 /// snapshots, guest memory configuration, KVM's dirty ring for dirty-limit, whether the
 /// build has COLO replication (assumed), incoming already started, RDMA transport rules.
-pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
+pub fn caps_check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
     use schema::cap::*;
     let c = v.caps();
     if c == 0 {
@@ -177,6 +192,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     let slot = |b: u64| schema::PARAM_COUNT.saturating_add(b.trailing_zeros() as usize);
     if on(X_COLO) && !on(RETURN_PATH) {
         return fail(
+            err,
             v,
             slot(X_COLO),
             "Capability 'x-colo' requires capability 'return-path'",
@@ -184,6 +200,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     }
     if on(POSTCOPY_RAM) && on(X_IGNORE_SHARED) {
         return fail(
+            err,
             v,
             slot(POSTCOPY_RAM),
             "Postcopy is not compatible with ignore-shared",
@@ -207,17 +224,13 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
             ZERO_COPY_SEND,
         ];
         if let Some(&b) = INCOMPATIBLE.iter().find(|&&b| on(b)) {
-            let mut m = Message::new();
+            let m = err.begin(Status::Check, v.offset(slot(BACKGROUND_SNAPSHOT)));
             m.push(b"Background-snapshot is not compatible with ");
             let name = schema::CAPS
                 .get(b.trailing_zeros() as usize)
                 .map_or("", |d| d.name);
             m.push(name.as_bytes());
-            return Err(Error::new(
-                Status::Check,
-                v.offset(slot(BACKGROUND_SNAPSHOT)),
-                m,
-            ));
+            return Err(Failed);
         }
     }
     if on(ZERO_COPY_SEND)
@@ -227,6 +240,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
             || !v.tls_empty())
     {
         return fail(
+            err,
             v,
             slot(ZERO_COPY_SEND),
             "Zero copy only available for non-compressed non-TLS multifd migration",
@@ -234,6 +248,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     }
     if on(POSTCOPY_PREEMPT) && !on(POSTCOPY_RAM) {
         return fail(
+            err,
             v,
             slot(POSTCOPY_PREEMPT),
             "Postcopy preempt requires postcopy-ram",
@@ -241,6 +256,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     }
     if on(SWITCHOVER_ACK) && !on(RETURN_PATH) {
         return fail(
+            err,
             v,
             slot(SWITCHOVER_ACK),
             "Capability 'switchover-ack' requires capability 'return-path'",
@@ -248,16 +264,23 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     }
     if on(DIRTY_LIMIT) && on(AUTO_CONVERGE) {
         return fail(
+            err,
             v,
             slot(DIRTY_LIMIT),
             "dirty-limit conflicts with auto-converge either of then available currently",
         );
     }
     if on(MULTIFD) && on(XBZRLE) {
-        return fail(v, slot(MULTIFD), "Multifd is not compatible with xbzrle");
+        return fail(
+            err,
+            v,
+            slot(MULTIFD),
+            "Multifd is not compatible with xbzrle",
+        );
     }
     if on(MAPPED_RAM) && on(XBZRLE) {
         return fail(
+            err,
             v,
             slot(MAPPED_RAM),
             "Mapped-ram migration is incompatible with xbzrle",
@@ -266,6 +289,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
     if on(MAPPED_RAM) && on(POSTCOPY_RAM) {
         if on(MULTIFD) {
             return fail(
+                err,
                 v,
                 slot(MULTIFD),
                 "Multifd is not supported with fast snapshot load",
@@ -273,6 +297,7 @@ pub fn caps_check(v: &dyn Values) -> Result<(), Error> {
         }
         if on(POSTCOPY_PREEMPT) {
             return fail(
+                err,
                 v,
                 slot(POSTCOPY_PREEMPT),
                 "Postcopy Preempt is incompatible with fast snapshot load",
@@ -293,94 +318,136 @@ fn well_formed_alias(s: StrRef<'_>) -> bool {
 
 /// QEMU's alias-map rules (`check_dirty_bitmap_mig_alias_map`): names to aliases first,
 /// then aliases to names.
-fn bitmap_mapping(v: &dyn Values) -> Option<Message> {
-    if v.nodes() == 0 {
-        return None;
-    }
-    let mut m = Message::new();
-    m.push(b"Invalid mapping given for block-bitmap-mapping: ");
+fn bitmap_mapping(v: &dyn Values, at: usize, err: &mut Error) -> Result<(), Failed> {
     let n = v.nodes();
-    let mut base = 0usize;
+    if n == 0 {
+        return Ok(());
+    }
+    // Names to aliases first: every node, then its bitmaps.
     for i in 0..n {
         let (name, alias, nb) = v.node(i);
         if !well_formed_alias(alias) {
-            quote(&mut m, "The node alias '", alias, "' is not well-formed");
-            return Some(m);
+            return Err(bbm_fail(
+                err,
+                at,
+                &[
+                    Q::T("The node alias '"),
+                    Q::S(alias),
+                    Q::T("' is not well-formed"),
+                ],
+            ));
         }
         if alias.len() > 255 {
-            quote(
-                &mut m,
-                "The node alias '",
-                alias,
-                "' is longer than 255 bytes",
-            );
-            return Some(m);
+            return Err(bbm_fail(
+                err,
+                at,
+                &[
+                    Q::T("The node alias '"),
+                    Q::S(alias),
+                    Q::T("' is longer than 255 bytes"),
+                ],
+            ));
         }
         if name.len() > 31 {
-            quote(&mut m, "The node name '", name, "' is longer than 31 bytes");
-            return Some(m);
+            return Err(bbm_fail(
+                err,
+                at,
+                &[
+                    Q::T("The node name '"),
+                    Q::S(name),
+                    Q::T("' is longer than 31 bytes"),
+                ],
+            ));
         }
         if (0..i).any(|k| v.node(k).0.same(name)) {
-            quote(&mut m, "The node name '", name, "' is mapped twice");
-            return Some(m);
+            return Err(bbm_fail(
+                err,
+                at,
+                &[
+                    Q::T("The node name '"),
+                    Q::S(name),
+                    Q::T("' is mapped twice"),
+                ],
+            ));
         }
         for j in 0..nb {
             let (bname, balias) = v.bitmap(i, j);
             if balias.len() > 255 {
-                quote(
-                    &mut m,
-                    "The bitmap alias '",
-                    balias,
-                    "' is longer than 255 bytes",
-                );
-                return Some(m);
+                let q = [
+                    Q::T("The bitmap alias '"),
+                    Q::S(balias),
+                    Q::T("' is longer than 255 bytes"),
+                ];
+                return Err(bbm_fail(err, at, &q));
             }
             if bname.len() > 1023 {
-                quote(
-                    &mut m,
-                    "The bitmap name '",
-                    bname,
-                    "' is longer than 1023 bytes",
-                );
-                return Some(m);
+                let q = [
+                    Q::T("The bitmap name '"),
+                    Q::S(bname),
+                    Q::T("' is longer than 1023 bytes"),
+                ];
+                return Err(bbm_fail(err, at, &q));
             }
             if (0..j).any(|k| v.bitmap(i, k).0.same(bname)) {
-                m.push(b"The bitmap '");
-                push_str(&mut m, name);
-                m.push(b"'/'");
-                push_str(&mut m, bname);
-                m.push(b"' is mapped twice");
-                return Some(m);
+                let q = [
+                    Q::T("The bitmap '"),
+                    Q::S(name),
+                    Q::T("'/'"),
+                    Q::S(bname),
+                    Q::T("' is mapped twice"),
+                ];
+                return Err(bbm_fail(err, at, &q));
             }
         }
-        base = base.saturating_add(nb);
     }
+    // Then aliases to names.
     for i in 0..n {
         let (_, alias, nb) = v.node(i);
         if (0..i).any(|k| v.node(k).1.same(alias)) {
-            quote(&mut m, "The node alias '", alias, "' is used twice");
-            return Some(m);
+            return Err(bbm_fail(
+                err,
+                at,
+                &[
+                    Q::T("The node alias '"),
+                    Q::S(alias),
+                    Q::T("' is used twice"),
+                ],
+            ));
         }
         for j in 0..nb {
             let balias = v.bitmap(i, j).1;
             if (0..j).any(|k| v.bitmap(i, k).1.same(balias)) {
-                m.push(b"The bitmap alias '");
-                push_str(&mut m, alias);
-                m.push(b"'/'");
-                push_str(&mut m, balias);
-                m.push(b"' is used twice");
-                return Some(m);
+                let q = [
+                    Q::T("The bitmap alias '"),
+                    Q::S(alias),
+                    Q::T("'/'"),
+                    Q::S(balias),
+                    Q::T("' is used twice"),
+                ];
+                return Err(bbm_fail(err, at, &q));
             }
         }
     }
-    let _ = base;
-    None
+    Ok(())
 }
 
-fn quote(m: &mut Message, pre: &str, s: StrRef<'_>, post: &str) {
-    m.push(pre.as_bytes());
-    push_str(m, s);
-    m.push(post.as_bytes());
+/// A piece of a bitmap-mapping message: fixed text or a quoted string.
+enum Q<'a> {
+    T(&'static str),
+    S(StrRef<'a>),
+}
+
+#[cold]
+fn bbm_fail(err: &mut Error, at: usize, parts: &[Q<'_>]) -> Failed {
+    let m = err.begin(Status::Check, at);
+    m.push(b"Invalid mapping given for block-bitmap-mapping: ");
+    for p in parts {
+        match p {
+            Q::T(t) => m.push(t.as_bytes()),
+            Q::S(s) => push_str(m, *s),
+        }
+    }
+    Failed
 }
 
 /// Whether `kind` holds a number the checks read.

@@ -176,6 +176,11 @@ impl fmt::Debug for BytesDisplay<'_> {
     }
 }
 
+/// Marker returned by a failing step: the error itself was written into the caller's
+/// [`Error`] (one per parse, so no error travels up the stack by value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failed;
+
 /// A failed operation: status, byte offset into the input, and message.
 #[derive(Clone, Debug)]
 pub struct Error {
@@ -202,6 +207,38 @@ impl Error {
         let mut m = Message::new();
         m.push(text.as_bytes());
         Self::new(status, offset, m)
+    }
+
+    /// An empty error, to be filled by a failing step.
+    pub const fn empty() -> Self {
+        Error {
+            status: Status::Ok,
+            offset: 0,
+            message: Message::new(),
+        }
+    }
+
+    /// Start writing an error: status and offset set, message emptied and returned for
+    /// the caller to fill. [`Error::message`] seals it when read.
+    #[cold]
+    pub fn begin(&mut self, status: Status, offset: usize) -> &mut Message {
+        self.status = status;
+        self.offset = offset;
+        self.message.len = 0;
+        self.message.cut = false;
+        &mut self.message
+    }
+
+    /// Write a fixed-text error.
+    #[cold]
+    pub fn fail(&mut self, status: Status, offset: usize, text: &str) -> Failed {
+        self.begin(status, offset).push(text.as_bytes());
+        Failed
+    }
+
+    /// Cut an over-long message with `...` (done once the message is complete).
+    pub fn seal(&mut self) {
+        self.message.seal();
     }
 
     /// The message bytes (QEMU's wording; may quote non-UTF-8 input bytes).

@@ -60,6 +60,9 @@ pub struct FormatFlags {
     /// Every parameter with its effective value, defaults included (an unset
     /// `block-bitmap-mapping` has no value and is left out).
     pub all: bool,
+    /// Also the capabilities that were set (an extension: migcfg reads them back with
+    /// capabilities enabled; QEMU's `migrate-set-parameters` does not take them).
+    pub capabilities: bool,
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -222,7 +225,7 @@ pub fn json(p: &Params, flags: FormatFlags, out: &mut Out<'_>) {
             }
         }
     }
-    for (bit, c) in CAPS.iter().enumerate() {
+    for (bit, c) in CAPS.iter().enumerate().filter(|_| flags.capabilities) {
         if let Some(on) = p.cap(bit) {
             if !first {
                 out.push(b", ");
@@ -370,7 +373,7 @@ pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), S
             }
         }
     }
-    for (bit, c) in CAPS.iter().enumerate() {
+    for (bit, c) in CAPS.iter().enumerate().filter(|_| flags.capabilities) {
         if let Some(on) = p.cap(bit) {
             sep(out);
             out.push(c.name.as_bytes());

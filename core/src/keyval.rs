@@ -24,7 +24,7 @@
 //! reported as QEMU reports them. Beyond that the input is still rejected, possibly with a
 //! later error than QEMU's.
 
-use crate::error::{Error, Message, Status};
+use crate::error::{Error, Failed, Message, Status};
 use crate::schema::{
     self, Kind, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
     EXEC_COMMAND_CAPACITY,
@@ -201,28 +201,39 @@ enum Pos {
     Odd,
 }
 
-struct Parser<'t, 's> {
+struct Parser<'t, 's, 'e> {
     text: &'t [u8],
     stage: &'s mut Stage,
+    err: &'e mut Error,
     odd: [Odd; ODD_CAPACITY],
     nodd: usize,
     help: Option<usize>,
 }
 
-fn fail_key(status: Status, at: usize, pre: &str, key: &[u8], post: &str) -> Error {
-    let mut m = Message::new();
+/// Write `pre` + `key` + `post` as the error.
+#[cold]
+fn fail_key(
+    err: &mut Error,
+    status: Status,
+    at: usize,
+    pre: &str,
+    key: &[u8],
+    post: &str,
+) -> Failed {
+    let m = err.begin(status, at);
     m.push(pre.as_bytes());
     m.push(key);
     m.push(post.as_bytes());
-    Error::new(status, at, m)
+    Failed
 }
 
 /// Parse keyval `text` into `stage`. `help_ok`: a help item is reported as `Status::Help`
 /// (after every syntax check) instead of QEMU's "not available" error.
-pub fn parse(text: &[u8], stage: &mut Stage, help_ok: bool) -> Result<(), Error> {
+pub fn parse(text: &[u8], stage: &mut Stage, help_ok: bool, err: &mut Error) -> Result<(), Failed> {
     let mut p = Parser {
         text,
         stage,
+        err,
         odd: [Odd::default(); ODD_CAPACITY],
         nodd: 0,
         help: None,
@@ -233,15 +244,16 @@ pub fn parse(text: &[u8], stage: &mut Stage, help_ok: bool) -> Result<(), Error>
     }
     if let Some(at) = p.help {
         return Err(if help_ok {
-            Error::fixed(Status::Help, at, "help")
+            p.err.fail(Status::Help, at, "help")
         } else {
-            Error::fixed(Status::Syntax, at, "Help is not available for this option")
+            p.err
+                .fail(Status::Syntax, at, "Help is not available for this option")
         });
     }
     p.listify()
 }
 
-impl Parser<'_, '_> {
+impl Parser<'_, '_, '_> {
     fn byte(&self, at: usize) -> Option<u8> {
         self.text.get(at).copied()
     }
@@ -300,10 +312,16 @@ impl Parser<'_, '_> {
         })
     }
 
-    fn item(&mut self, start: usize) -> Result<usize, Error> {
+    fn item(&mut self, start: usize) -> Result<usize, Failed> {
         if let Some(next) = self.fast_item(start) {
             return Ok(next);
         }
+        self.slow_item(start)
+    }
+
+    /// Any item the fast path does not take: the general grammar.
+    #[inline(never)]
+    fn slow_item(&mut self, start: usize) -> Result<usize, Failed> {
         let text = self.text;
         let rest = text.get(start..).unwrap_or(&[]);
         let klen = rest
@@ -324,29 +342,28 @@ impl Parser<'_, '_> {
         // Syntax of every fragment first: the first bad fragment, if any, and the count.
         let mut s = start;
         let mut nfrags = 0usize;
-        let mut bad: Option<(usize, Error)> = None;
+        // The first bad fragment (always the last one scanned): invalid, or too long.
+        let mut bad: Option<Frag> = None;
+        let mut bad_word = "";
         loop {
             let f = scan_frag(text, s, s == start);
             let after = s.saturating_add(f.len);
             let next = self.byte(after);
             if f.len == 0 || !matches!(next, None | Some(b'=' | b',' | b'.')) {
-                let e = fail_key(Status::Syntax, start, "Invalid parameter '", key_text, "'");
-                bad = Some((nfrags, e));
+                bad = Some(Frag {
+                    start: s,
+                    len: 0,
+                    index: None,
+                });
                 break;
             }
             if f.len >= FRAGMENT_MAX {
-                let word = if s != start || next == Some(b'.') {
+                bad_word = if s != start || next == Some(b'.') {
                     " fragment"
                 } else {
                     ""
                 };
-                let mut m = Message::new();
-                m.push(b"Parameter");
-                m.push(word.as_bytes());
-                m.push(b" '");
-                m.push(frag_bytes(text, f));
-                m.push(b"' is too long");
-                bad = Some((nfrags, Error::new(Status::Syntax, s, m)));
+                bad = Some(f);
                 break;
             }
             nfrags = nfrags.saturating_add(1);
@@ -369,13 +386,8 @@ impl Parser<'_, '_> {
         let mut prev: Option<Frag> = None;
         for f in frags.take(nfrags) {
             if let Some(pf) = prev {
-                // Dictionary put for the prefix ending at `pf`.
-                if let Some((i, e)) = bad.take() {
-                    if i <= depth {
-                        return Err(e);
-                    }
-                    bad = Some((i, e));
-                }
+                // Dictionary put for the prefix ending at `pf` (a bad fragment always comes
+                // after every fragment walked here).
                 self.put_dict(pos, key, pf)?;
                 self.odd_prefix_conflict(key, depth)?;
             }
@@ -386,14 +398,32 @@ impl Parser<'_, '_> {
             prev = Some(f);
             depth = depth.saturating_add(1);
         }
-        if let Some((_, e)) = bad {
-            return Err(e);
+        if let Some(f) = bad {
+            if f.len == 0 {
+                return Err(fail_key(
+                    self.err,
+                    Status::Syntax,
+                    start,
+                    "Invalid parameter '",
+                    key_text,
+                    "'",
+                ));
+            }
+            let m = self.err.begin(Status::Syntax, f.start);
+            m.push(b"Parameter");
+            m.push(bad_word.as_bytes());
+            m.push(b" '");
+            m.push(frag_bytes(text, f));
+            m.push(b"' is too long");
+            return Err(Failed);
         }
         if self.byte(key_end) != Some(b'=') {
             let k = text.get(start..key_end).unwrap_or(&[]);
+            // The offending byte is where the `=` should be.
             return Err(fail_key(
+                self.err,
                 Status::Syntax,
-                start,
+                key_end,
                 "Expected '=' after parameter '",
                 k,
                 "'",
@@ -573,9 +603,10 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn inconsistent(&self, key: Span, upto: usize) -> Error {
+    fn inconsistent(&mut self, key: Span, upto: usize) -> Failed {
         let k = self.text.get(key.start()..upto).unwrap_or(&[]);
         fail_key(
+            self.err,
             Status::Syntax,
             key.start(),
             "Parameters '",
@@ -585,7 +616,7 @@ impl Parser<'_, '_> {
     }
 
     /// The prefix ending at fragment `f` (at position `pos`) becomes a dictionary.
-    fn put_dict(&mut self, pos: Pos, key: Span, f: Frag) -> Result<(), Error> {
+    fn put_dict(&mut self, pos: Pos, key: Span, f: Frag) -> Result<(), Failed> {
         let upto = f.start.saturating_add(f.len);
         if let Some(slot) = self.slot(pos) {
             match slot.tok() {
@@ -600,7 +631,7 @@ impl Parser<'_, '_> {
 
     /// Does an earlier odd key hold a value exactly at this key's prefix of `depth + 1`
     /// fragments (so this key cannot make it a dictionary)?
-    fn odd_prefix_conflict(&self, key: Span, plen: usize) -> Result<(), Error> {
+    fn odd_prefix_conflict(&mut self, key: Span, plen: usize) -> Result<(), Failed> {
         let want = plen;
         let depth = plen.saturating_sub(1);
         for o in self.odd.iter().take(self.nodd) {
@@ -648,7 +679,7 @@ impl Parser<'_, '_> {
     }
 
     /// Store the value of a complete key.
-    fn put_value(&mut self, pos: Pos, key: Span, known: u16, val: Span) -> Result<(), Error> {
+    fn put_value(&mut self, pos: Pos, key: Span, known: u16, val: Span) -> Result<(), Failed> {
         match pos {
             Pos::Overflow => Ok(()),
             Pos::Odd => self.put_odd(key, known),
@@ -690,7 +721,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn put_odd(&mut self, key: Span, known: u16) -> Result<(), Error> {
+    fn put_odd(&mut self, key: Span, known: u16) -> Result<(), Failed> {
         for i in 0..self.nodd {
             let Some(o) = self.odd.get(i).copied() else {
                 break;
@@ -716,7 +747,16 @@ impl Parser<'_, '_> {
 struct Candidate {
     /// Path fragments of the dictionary (names, or indices as numbers).
     path: PathBuf,
-    err: Error,
+    err: Judgement,
+}
+
+/// Why list conversion fails for a dictionary.
+#[derive(Clone, Copy)]
+struct Judgement {
+    /// `None`: list indices mixed with member names; `Some(n)`: element `n` is missing.
+    missing: Option<u32>,
+    /// Offset to report.
+    at: usize,
 }
 
 /// A short path of fragments for ordering candidates: up to six fragments (the deepest
@@ -827,28 +867,23 @@ impl Children {
 
     /// The error list conversion gives for this dictionary, if any. Indices of 64 or more
     /// are beyond every capacity: reported as a gap only when one exists below 64.
-    fn judge(&self, text: &[u8], path: &PathBuf, key_off: usize) -> Option<Error> {
+    fn judge(&self, key_off: usize) -> Option<Judgement> {
         if !self.index {
             return None;
         }
         if self.member {
-            let mut m = Message::new();
-            m.push(b"Parameters '");
-            push_path(&mut m, text, path);
-            m.push(b".*' used inconsistently");
-            return Some(Error::new(Status::Syntax, key_off, m));
+            return Some(Judgement {
+                missing: None,
+                at: key_off,
+            });
         }
         let missing = (!self.present).trailing_zeros();
         let top = 64u32.saturating_sub(self.present.leading_zeros());
         if missing < 64 && (missing < top || self.high) {
-            let mut m = Message::new();
-            m.push(b"Parameter '");
-            push_path(&mut m, text, path);
-            m.push(b".");
-            let mut buf = [0u8; 10];
-            m.push(fmt_u32(missing, &mut buf));
-            m.push(b"' missing");
-            return Some(Error::new(Status::Syntax, key_off, m));
+            return Some(Judgement {
+                missing: Some(missing),
+                at: key_off,
+            });
         }
         None
     }
@@ -871,8 +906,8 @@ fn push_path(m: &mut Message, text: &[u8], path: &PathBuf) {
     }
 }
 
-impl Parser<'_, '_> {
-    fn consider(&self, best: &mut Option<Candidate>, path: PathBuf, err: Option<Error>) {
+impl Parser<'_, '_, '_> {
+    fn consider(&self, best: &mut Option<Candidate>, path: PathBuf, err: Option<Judgement>) {
         let Some(err) = err else { return };
         let better = match best {
             None => true,
@@ -919,12 +954,13 @@ impl Parser<'_, '_> {
 
     fn known_dict(&self, best: &mut Option<Candidate>, path: PathBuf, mut c: Children, off: usize) {
         self.odd_children(&mut c, path.len, |o| self.odd_under(o, &path));
-        let err = c.judge(self.text, &path, off);
+        let err = c.judge(off);
         self.consider(best, path, err);
     }
 
     /// List conversion: find the error QEMU's walk meets first.
-    fn listify(&self) -> Result<(), Error> {
+    #[inline(never)]
+    fn listify(&mut self) -> Result<(), Failed> {
         let st = &*self.stage;
         // Only dictionaries can need converting.
         if self.nodd == 0 && !st.params.iter().any(|r| r.tok() == Tok::KvDict) {
@@ -974,10 +1010,24 @@ impl Parser<'_, '_> {
         for (i, o) in self.odd.iter().take(self.nodd).enumerate() {
             self.odd_dicts(&mut best, i, o);
         }
-        match best {
-            Some(c) => Err(c.err),
-            None => Ok(()),
+        let Some(c) = best else { return Ok(()) };
+        let m = self.err.begin(Status::Syntax, c.err.at);
+        match c.err.missing {
+            None => {
+                m.push(b"Parameters '");
+                push_path(m, self.text, &c.path);
+                m.push(b".*' used inconsistently");
+            }
+            Some(n) => {
+                m.push(b"Parameter '");
+                push_path(m, self.text, &c.path);
+                m.push(b".");
+                let mut buf = [0u8; 10];
+                m.push(fmt_u32(n, &mut buf));
+                m.push(b"' missing");
+            }
         }
+        Err(Failed)
     }
 
     fn listify_bbm(&self, best: &mut Option<Candidate>, path: &PathBuf, c: &mut Children) {
@@ -1106,7 +1156,7 @@ impl Parser<'_, '_> {
                     }
                 }
             }
-            let err = c.judge(text, &path, o.key.start());
+            let err = c.judge(o.key.start());
             self.consider(best, path, err);
         }
     }

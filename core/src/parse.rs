@@ -2,7 +2,7 @@
 //! Nothing is written to the table before every step has passed.
 
 use crate::check::{self, Values};
-use crate::error::{Error, Message, Status};
+use crate::error::{Error, Failed, Status};
 use crate::schema::{self, Kind, BITMAP_CAPACITY, PARAM_COUNT, STRING_CAPACITY};
 use crate::stage::{Stage, Syntax, TEXT_MAX};
 use crate::table::{Dst, Params, Src};
@@ -169,19 +169,20 @@ impl Values for Merged<'_> {
     }
 }
 
-fn capacity_error(text: &[u8], stage: &Stage, id: usize) -> Error {
-    let mut m = Message::new();
+#[cold]
+fn capacity_error(text: &[u8], stage: &Stage, id: usize, err: &mut Error) -> Failed {
+    let at = stage
+        .params
+        .get(id)
+        .map_or(text.len(), |r| r.span().start());
+    let m = err.begin(Status::Capacity, at);
     m.push(b"Parameter '");
     m.push(schema::def(id).map_or("", |d| d.name).as_bytes());
     m.push(b"' does not fit: the strings of a table share ");
     let mut buf = [0u8; 10];
     m.push(crate::keyval::fmt_u32(STRING_CAPACITY as u32, &mut buf));
     m.push(b" bytes");
-    let at = stage
-        .params
-        .get(id)
-        .map_or(text.len(), |r| r.span().start());
-    Error::new(Status::Capacity, at, m)
+    Failed
 }
 
 /// First NUL byte, a word at a time (this runs over every input).
@@ -211,36 +212,67 @@ fn find_nul(text: &[u8]) -> Option<usize> {
 
 /// Parse `text` into `p`. On error `p` is unchanged.
 pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error> {
+    let mut err = Error::empty();
+    match parse_into(p, text, flags, &mut err) {
+        Ok(s) => Ok(s),
+        Err(Failed) => Err(err),
+    }
+}
+
+/// Parse `text` into `p`, writing any error into `err` (the one error object of the
+/// whole parse, so none travels up the stack by value). On error `p` is unchanged.
+pub fn parse_into(
+    p: &mut Params,
+    text: &[u8],
+    flags: Flags,
+    err: &mut Error,
+) -> Result<Status, Failed> {
+    let r = run(p, text, flags, err);
+    if r.is_err() {
+        err.seal();
+    }
+    r
+}
+
+fn run(p: &mut Params, text: &[u8], flags: Flags, err: &mut Error) -> Result<Status, Failed> {
     if text.len() > TEXT_MAX {
-        return Err(Error::fixed(
+        return Err(err.fail(
             Status::Capacity,
             TEXT_MAX,
             "Text is longer than migcfg accepts (256 MiB)",
         ));
     }
     if let Some(at) = find_nul(text) {
-        return Err(Error::fixed(Status::Syntax, at, "Text contains a NUL byte"));
+        return Err(err.fail(Status::Syntax, at, "Text contains a NUL byte"));
     }
     let json = text.first() == Some(&b'{');
     let mut stage = Stage::new(if json { Syntax::Json } else { Syntax::Keyval });
     stage.known = known_slots(p, flags);
     let front = if json {
-        json::parse(text, &mut stage)
+        json::parse(text, &mut stage).map_err(|e| {
+            *err = e;
+            Failed
+        })
     } else {
-        keyval::parse(text, &mut stage, flags.help)
+        keyval::parse(text, &mut stage, flags.help, err)
     };
-    match front {
-        Err(e) if e.status == Status::Help => return Ok(Status::Help),
-        r => r?,
+    if front.is_err() {
+        return if err.status == Status::Help {
+            Ok(Status::Help)
+        } else {
+            Err(Failed)
+        };
     }
-    let typed = visit::visit(text, &stage, flags.reject_unstable)?;
-    check::check(&Merged {
+    let mut typed = Typed::empty();
+    visit::visit(text, &stage, flags.reject_unstable, &mut typed, err)?;
+    let merged = Merged {
         text,
         stage: &stage,
         typed: &typed,
         table: p,
-    })?;
-    commit_staged(p, text, &stage, &typed)?;
+    };
+    check::check(&merged, err)?;
+    commit_staged(p, text, &stage, &typed, err)?;
     Ok(Status::Ok)
 }
 
@@ -268,7 +300,8 @@ pub(crate) fn commit_staged(
     text: &[u8],
     stage: &Stage,
     typed: &Typed,
-) -> Result<(), Error> {
+    err: &mut Error,
+) -> Result<(), Failed> {
     let cap_set = typed.set >> PARAM_COUNT;
     if cap_set != 0 {
         let mut on = 0u64;
@@ -312,7 +345,7 @@ pub(crate) fn commit_staged(
         }
     });
     if let Some(id) = over {
-        return Err(capacity_error(text, stage, id));
+        return Err(capacity_error(text, stage, id, err));
     }
     // Scalars and counts.
     for id in 0..PARAM_COUNT {

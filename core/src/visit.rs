@@ -2,7 +2,7 @@
 //! QEMU's visiting order, with the QAPI input visitor's rules and messages (keyval mode for
 //! keyval text, strict typing for JSON).
 
-use crate::error::{Error, Message, Status};
+use crate::error::{Error, Failed, Message, Status};
 use crate::keyval::fmt_u32;
 use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
 use crate::stage::{ExtraAt, Raw, Stage, Syntax, Tok};
@@ -93,33 +93,6 @@ impl Path {
     }
 }
 
-fn err(status: Status, at: usize, pre: &str, path: &Path, post: &str) -> Error {
-    let mut m = Message::new();
-    m.push(pre.as_bytes());
-    path.write(&mut m);
-    m.push(post.as_bytes());
-    Error::new(status, at, m)
-}
-
-fn type_err(raw: Raw, path: &Path, expected: &str) -> Error {
-    let mut m = Message::new();
-    m.push(b"Invalid parameter type for '");
-    path.write(&mut m);
-    m.push(b"', expected: ");
-    m.push(expected.as_bytes());
-    Error::new(Status::Value, raw.span().start(), m)
-}
-
-fn nested_err(raw: Raw, path: &Path) -> Error {
-    err(
-        Status::Unexpected,
-        raw.span().start(),
-        "Parameters '",
-        path,
-        ".*' are unexpected",
-    )
-}
-
 /// The string a staged value holds (for strings and enums).
 pub fn str_of<'a>(text: &'a [u8], raw: Raw) -> StrRef<'a> {
     let b = raw.span().of(text);
@@ -140,18 +113,49 @@ fn plain(text: &[u8], raw: Raw) -> &[u8] {
     }
 }
 
-struct Visitor<'a> {
+struct Visitor<'a, 'e> {
     text: &'a [u8],
     st: &'a Stage,
     syntax: Syntax,
+    err: &'e mut Error,
 }
 
-impl Visitor<'_> {
-    fn scalar(&self, d: &ParamDef, raw: Raw, path: &Path) -> Result<u64, Error> {
+impl Visitor<'_, '_> {
+    #[cold]
+    fn fail(&mut self, status: Status, at: usize, pre: &str, path: &Path, post: &str) -> Failed {
+        let m = self.err.begin(status, at);
+        m.push(pre.as_bytes());
+        path.write(m);
+        m.push(post.as_bytes());
+        Failed
+    }
+
+    #[cold]
+    fn type_fail(&mut self, raw: Raw, path: &Path, expected: &str) -> Failed {
+        let m = self.err.begin(Status::Value, raw.span().start());
+        m.push(b"Invalid parameter type for '");
+        path.write(m);
+        m.push(b"', expected: ");
+        m.push(expected.as_bytes());
+        Failed
+    }
+
+    #[cold]
+    fn nested_fail(&mut self, raw: Raw, path: &Path) -> Failed {
+        self.fail(
+            Status::Unexpected,
+            raw.span().start(),
+            "Parameters '",
+            path,
+            ".*' are unexpected",
+        )
+    }
+
+    fn scalar(&mut self, d: &ParamDef, raw: Raw, path: &Path) -> Result<u64, Failed> {
         let at = raw.span().start();
         let json = self.syntax == Syntax::Json;
         if raw.tok() == Tok::KvDict {
-            return Err(nested_err(raw, path));
+            return Err(self.nested_fail(raw, path));
         }
         match d.kind {
             Kind::Bool => match raw.tok() {
@@ -159,7 +163,7 @@ impl Visitor<'_> {
                 Tok::JFalse => Ok(0),
                 Tok::KvStr => match value::parse_bool(plain(self.text, raw)) {
                     Some(b) => Ok(u64::from(b)),
-                    None => Err(err(
+                    None => Err(self.fail(
                         Status::Value,
                         at,
                         "Parameter '",
@@ -167,47 +171,36 @@ impl Visitor<'_> {
                         "' expects 'on' or 'off'",
                     )),
                 },
-                _ => Err(type_err(raw, path, "boolean")),
+                _ => Err(self.type_fail(raw, path, "boolean")),
             },
             Kind::Uint(_) | Kind::Size => {
-                let v = if json {
-                    match raw.tok() {
+                let (v, what) = if json {
+                    let v = match raw.tok() {
                         Tok::JInt => json_int(raw.span().of(self.text)),
                         _ => None,
-                    }
-                    .ok_or_else(|| {
-                        err(Status::Value, at, "Parameter '", path, "' expects uint64")
-                    })?
+                    };
+                    (v, "' expects uint64")
                 } else if d.kind == Kind::Size {
-                    value::parse_size(plain(self.text, raw)).ok_or_else(|| {
-                        err(Status::Value, at, "Parameter '", path, "' expects size")
-                    })?
+                    (value::parse_size(plain(self.text, raw)), "' expects size")
                 } else {
-                    value::parse_u64(plain(self.text, raw)).ok_or_else(|| {
-                        err(Status::Value, at, "Parameter '", path, "' expects integer")
-                    })?
+                    (value::parse_u64(plain(self.text, raw)), "' expects integer")
+                };
+                let Some(v) = v else {
+                    return Err(self.fail(Status::Value, at, "Parameter '", path, what));
                 };
                 match d.kind {
-                    Kind::Uint(8) if v > u64::from(u8::MAX) => Err(err(
-                        Status::Value,
-                        at,
-                        "Parameter '",
-                        path,
-                        "' expects uint8_t",
-                    )),
-                    Kind::Uint(32) if v > u64::from(u32::MAX) => Err(err(
-                        Status::Value,
-                        at,
-                        "Parameter '",
-                        path,
-                        "' expects uint32_t",
-                    )),
+                    Kind::Uint(8) if v > u64::from(u8::MAX) => {
+                        Err(self.fail(Status::Value, at, "Parameter '", path, "' expects uint8_t"))
+                    }
+                    Kind::Uint(32) if v > u64::from(u32::MAX) => {
+                        Err(self.fail(Status::Value, at, "Parameter '", path, "' expects uint32_t"))
+                    }
                     _ => Ok(v),
                 }
             }
             Kind::Enum(values) => {
                 if !matches!(raw.tok(), Tok::KvStr | Tok::JStr) {
-                    return Err(type_err(raw, path, "string"));
+                    return Err(self.type_fail(raw, path, "string"));
                 }
                 let s = str_of(self.text, raw);
                 let found = match s.as_plain() {
@@ -217,39 +210,39 @@ impl Visitor<'_> {
                 match found {
                     Some(i) => Ok(i as u64),
                     None => {
-                        let mut m = Message::new();
+                        let m = self.err.begin(Status::Value, at);
                         m.push(b"Parameter '");
-                        path.write(&mut m);
+                        path.write(m);
                         m.push(b"' does not accept value '");
                         for b in s.bytes() {
                             m.push_byte(b);
                         }
                         m.push(b"'");
-                        Err(Error::new(Status::Value, at, m))
+                        Err(Failed)
                     }
                 }
             }
             Kind::Str => match raw.tok() {
                 Tok::KvStr | Tok::JStr | Tok::JNull => Ok(0),
-                _ => Err(type_err(raw, path, "StrOrNull")),
+                _ => Err(self.type_fail(raw, path, "StrOrNull")),
             },
             Kind::StrList | Kind::BitmapMapping => Ok(0),
         }
     }
 
     /// A string member of a struct (or list element): present and a string.
-    fn string(&self, raw: Raw, path: &Path, missing_at: usize) -> Result<(), Error> {
+    fn string(&mut self, raw: Raw, path: &Path, missing_at: usize) -> Result<(), Failed> {
         match raw.tok() {
             Tok::KvStr | Tok::JStr => Ok(()),
-            Tok::Absent => Err(err(
+            Tok::Absent => Err(self.fail(
                 Status::Value,
                 missing_at,
                 "Parameter '",
                 path,
                 "' is missing",
             )),
-            Tok::KvDict => Err(nested_err(raw, path)),
-            _ => Err(type_err(raw, path, "string")),
+            Tok::KvDict => Err(self.nested_fail(raw, path)),
+            _ => Err(self.type_fail(raw, path, "string")),
         }
     }
 
@@ -262,34 +255,37 @@ impl Visitor<'_> {
         }
     }
 
-    fn extra(&self, at: ExtraAt, path: &Path) -> Result<(), Error> {
+    fn extra(&mut self, at: ExtraAt, path: &Path) -> Result<(), Failed> {
         match self.st.extra {
             Some((where_, key)) if where_ == at => {
-                let mut m = Message::new();
+                let text = self.text;
+                let syntax = self.syntax;
+                let m = self.err.begin(Status::Unexpected, key.start());
                 m.push(b"Parameter '");
-                path.write(&mut m);
+                path.write(m);
                 m.push(b".");
                 let r = Raw::new(
-                    if self.syntax == Syntax::Json {
+                    if syntax == Syntax::Json {
                         Tok::JStr
                     } else {
                         Tok::KvStr
                     },
                     key,
                 );
-                for b in str_of(self.text, r).bytes() {
+                for b in str_of(text, r).bytes() {
                     m.push_byte(b);
                 }
                 m.push(b"' is unexpected");
-                Err(Error::new(Status::Unexpected, key.start(), m))
+                Err(Failed)
             }
             _ => Ok(()),
         }
     }
 
-    fn exec(&self, raw: Raw, path: &Path) -> Result<u64, Error> {
+    #[inline(never)]
+    fn exec(&mut self, raw: Raw, path: &Path) -> Result<u64, Failed> {
         if !self.is_list(raw, self.st.nexec) {
-            return Err(type_err(raw, path, "array"));
+            return Err(self.type_fail(raw, path, "array"));
         }
         for i in 0..usize::from(self.st.nexec) {
             let e = self.st.exec.get(i).copied().unwrap_or_default();
@@ -298,15 +294,16 @@ impl Visitor<'_> {
         Ok(u64::from(self.st.nexec))
     }
 
+    #[inline(never)]
     fn bbm(
-        &self,
+        &mut self,
         raw: Raw,
         path: &Path,
         transform: &mut [u8; schema::BITMAP_CAPACITY],
-    ) -> Result<u64, Error> {
+    ) -> Result<u64, Failed> {
         let st = self.st;
         if !self.is_list(raw, st.nnodes) {
-            return Err(type_err(raw, path, "array"));
+            return Err(self.type_fail(raw, path, "array"));
         }
         for n in 0..usize::from(st.nnodes) {
             let node = st.nodes.get(n).copied().unwrap_or_default();
@@ -316,7 +313,7 @@ impl Visitor<'_> {
             if !obj {
                 let missing = node.this.tok() == Tok::Absent;
                 if missing {
-                    return Err(err(
+                    return Err(self.fail(
                         Status::Value,
                         raw.span().start(),
                         "Parameter '",
@@ -324,17 +321,17 @@ impl Visitor<'_> {
                         "' is missing",
                     ));
                 }
-                return Err(type_err(node.this, &np, "object"));
+                return Err(self.type_fail(node.this, &np, "object"));
             }
             let at = node.this.span().start();
             self.string(node.name, &np.member("node-name"), at)?;
             self.string(node.alias, &np.member("alias"), at)?;
             let bp = np.member("bitmaps");
             if !node.bitmaps.present() {
-                return Err(err(Status::Value, at, "Parameter '", &bp, "' is missing"));
+                return Err(self.fail(Status::Value, at, "Parameter '", &bp, "' is missing"));
             }
             if !self.is_list(node.bitmaps, node.nbitmaps) {
-                return Err(type_err(node.bitmaps, &bp, "array"));
+                return Err(self.type_fail(node.bitmaps, &bp, "array"));
             }
             let nn = u8::try_from(n).unwrap_or(u8::MAX);
             for b in 0..node.nbitmaps {
@@ -346,7 +343,7 @@ impl Visitor<'_> {
                     .take(usize::from(st.nbitmaps))
                     .position(|x| x.node == nn && x.index == b);
                 let Some(si) = slot else {
-                    return Err(err(
+                    return Err(self.fail(
                         Status::Value,
                         node.bitmaps.span().start(),
                         "Parameter '",
@@ -358,7 +355,7 @@ impl Visitor<'_> {
                 let obj = matches!(bm.this.tok(), Tok::JObject)
                     || (bm.this.tok() == Tok::KvDict && bm.list_like & 1 == 0);
                 if !obj {
-                    return Err(type_err(bm.this, &bpp, "object"));
+                    return Err(self.type_fail(bm.this, &bpp, "object"));
                 }
                 let at = bm.this.span().start();
                 self.string(bm.name, &bpp.member("name"), at)?;
@@ -369,7 +366,7 @@ impl Visitor<'_> {
                     let tobj = matches!(bm.transform.tok(), Tok::JObject)
                         || (bm.transform.tok() == Tok::KvDict && bm.list_like & 2 == 0);
                     if !tobj {
-                        return Err(type_err(bm.transform, &tp, "object"));
+                        return Err(self.type_fail(bm.transform, &tp, "object"));
                     }
                     code = 1;
                     if bm.persistent.present() {
@@ -414,6 +411,33 @@ impl Visitor<'_> {
     }
 }
 
+/// Where the key of a top-level member starts, given where its value starts (error path
+/// only: the stage keeps value spans).
+fn key_before(text: &[u8], syntax: Syntax, value: usize, name_len: usize) -> usize {
+    match syntax {
+        // `name=value`: a top-level scalar's key is its one name fragment.
+        Syntax::Keyval => value.saturating_sub(name_len.saturating_add(1)),
+        // `"name" : value`: back over blanks and the colon to the closing quote, then to the
+        // opening one (a member name holds no quote, so the previous one of the same kind).
+        Syntax::Json => {
+            let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+            let mut i = value;
+            while i > 0
+                && text
+                    .get(i.saturating_sub(1))
+                    .is_some_and(|&c| blank(c) || c == b':')
+            {
+                i = i.saturating_sub(1);
+            }
+            let close = i.saturating_sub(1);
+            let q = text.get(close).copied().unwrap_or(b'"');
+            text.get(..close)
+                .and_then(|t| t.iter().rposition(|&c| c == q))
+                .unwrap_or(0)
+        }
+    }
+}
+
 /// A stand-in definition for bool members outside the parameter list (capabilities,
 /// `transform.persistent`).
 static BOOL: ParamDef = schema::PARAMS[schema::LOCAL];
@@ -447,13 +471,19 @@ fn json_int(tok: &[u8]) -> Option<u64> {
 /// Visit every staged parameter in QEMU's order (then the capabilities), then report the
 /// first unexpected key and any capacity overflow. `reject_unstable`: members marked
 /// unstable are refused, as with QEMU's `-compat unstable-input=reject`.
-pub fn visit(text: &[u8], st: &Stage, reject_unstable: bool) -> Result<Typed, Error> {
-    let v = Visitor {
+pub fn visit(
+    text: &[u8],
+    st: &Stage,
+    reject_unstable: bool,
+    t: &mut Typed,
+    err: &mut Error,
+) -> Result<(), Failed> {
+    let mut v = Visitor {
         text,
         st,
         syntax: st.syntax,
+        err,
     };
-    let mut t = Typed::empty();
     // Which slots hold anything: most inputs set few, and only those are visited.
     let mut present = 0u64;
     for (i, r) in st.params.iter().enumerate() {
@@ -479,11 +509,12 @@ pub fn visit(text: &[u8], st: &Stage, reject_unstable: bool) -> Result<Typed, Er
             },
         };
         if reject_unstable && unstable {
-            let mut m = Message::new();
+            let at = key_before(text, st.syntax, raw.span().start(), name.len());
+            let m = v.err.begin(Status::Unexpected, at);
             m.push(b"Unstable parameter ");
             m.push(name.as_bytes());
             m.push(b" disabled by policy");
-            return Err(Error::new(Status::Unexpected, raw.span().start(), m));
+            return Err(Failed);
         }
         let path = Path::new(name, st.syntax);
         let val = match d.kind {
@@ -496,17 +527,18 @@ pub fn visit(text: &[u8], st: &Stage, reject_unstable: bool) -> Result<Typed, Er
         }
         t.set |= 1u64 << slot;
     }
+    let err = v.err;
     if st.unknown.present() {
-        let mut m = Message::new();
+        let m = err.begin(Status::Unexpected, st.unknown.span().start());
         m.push(b"Parameter '");
         for b in str_of(text, st.unknown).bytes() {
             m.push_byte(b);
         }
         m.push(b"' is unexpected");
-        return Err(Error::new(Status::Unexpected, st.unknown.span().start(), m));
+        return Err(Failed);
     }
     if let Some((id, at)) = st.overflow {
-        let mut m = Message::new();
+        let m = err.begin(Status::Capacity, at as usize);
         m.push(b"Parameter '");
         m.push(
             schema::def(usize::from(id))
@@ -518,7 +550,7 @@ pub fn visit(text: &[u8], st: &Stage, reject_unstable: bool) -> Result<Typed, Er
         } else {
             m.push(b"' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)");
         }
-        return Err(Error::new(Status::Capacity, at as usize, m));
+        return Err(Failed);
     }
-    Ok(t)
+    Ok(())
 }

@@ -25,7 +25,11 @@ fn msg(p: &mut Params, text: &str, flags: Flags) -> String {
 fn json(p: &Params) -> String {
     let mut buf = vec![0u8; 4096];
     let mut o = Out::new(&mut buf);
-    format::json(p, FormatFlags::default(), &mut o);
+    let flags = FormatFlags {
+        capabilities: true,
+        ..FormatFlags::default()
+    };
+    format::json(p, flags, &mut o);
     let n = o.len();
     String::from_utf8(buf[..n].to_vec()).unwrap()
 }

@@ -54,23 +54,23 @@ fn grammar_basics() {
     err(
         "tls-creds=a,b",
         Syntax,
-        12,
+        13,
         "Expected '=' after parameter 'b'",
     );
     err(
         "multifd-channels",
         Syntax,
-        0,
+        16,
         "Expected '=' after parameter 'multifd-channels'",
     );
-    err("a.b", Syntax, 0, "Expected '=' after parameter 'a.b'");
+    err("a.b", Syntax, 3, "Expected '=' after parameter 'a.b'");
     err(
         "an,noaus,noaus=",
         Syntax,
-        0,
+        2,
         "Expected '=' after parameter 'an'",
     );
-    err("no", Syntax, 0, "Expected '=' after parameter 'no'");
+    err("no", Syntax, 2, "Expected '=' after parameter 'no'");
 }
 
 #[test]
@@ -317,16 +317,16 @@ fn help() {
     err("help=on", Unexpected, 0, "Parameter 'help' is unexpected");
     err("help=", Unexpected, 0, "Parameter 'help' is unexpected");
     err("?=on", Syntax, 0, "Invalid parameter '?'");
-    err("HELP", Syntax, 0, "Expected '=' after parameter 'HELP'");
+    err("HELP", Syntax, 4, "Expected '=' after parameter 'HELP'");
     err(
         "help.abc",
         Syntax,
-        0,
+        8,
         "Expected '=' after parameter 'help.abc'",
     );
     err("help?", Syntax, 0, "Invalid parameter 'help?'");
     err("help,,", Syntax, 5, "Invalid parameter ''");
-    err("help,foo", Syntax, 5, "Expected '=' after parameter 'foo'");
+    err("help,foo", Syntax, 8, "Expected '=' after parameter 'foo'");
 }
 
 #[test]

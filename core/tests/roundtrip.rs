@@ -124,10 +124,14 @@ fn table(r: &mut Rng, utf8: bool) -> Params {
 fn render(p: &Params, json: bool) -> Result<Vec<u8>, Status> {
     let mut buf = vec![0u8; 1 << 16];
     let mut out = Out::new(&mut buf);
+    let flags = FormatFlags {
+        capabilities: true,
+        ..FormatFlags::default()
+    };
     if json {
-        format::json(p, FormatFlags::default(), &mut out);
+        format::json(p, flags, &mut out);
     } else {
-        format::keyval(p, FormatFlags::default(), &mut out)?;
+        format::keyval(p, flags, &mut out)?;
     }
     let n = out.len();
     buf.truncate(n);
