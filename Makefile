@@ -86,9 +86,11 @@ meson-test:
 symbols: lib freestanding
 	scripts/check-symbols.sh $(TARGET_DIR)/release/libmigcfg.a $(FREESTANDING_DIR)/release/libmigcfg.a
 
-# include/migcfg.h as strict C11 and C++17 (the C++ program is linked and run).
+# include/migcfg.h: every declaration documented; strict C11 and C++17 (the C++ program is
+# linked and run).
 HEADER_WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wundef
 header-compile: lib
+	scripts/check-header-docs.sh
 	mkdir -p "$(SHIP_DIR)/header"
 	$(CC) -std=c11 $(HEADER_WARN) -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
 	    -Wredundant-decls -Wcast-qual -Wconversion -Iinclude \

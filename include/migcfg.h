@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Start-up guard: `if (MIGCFG_ABI_CHECK() != MIGCFG_OK)` this header and the linked library
+// disagree (ABI version, table sizes); the host must stop before using migcfg.
+#define MIGCFG_ABI_CHECK() migcfg_abi_check(MIGCFG_ABI_VERSION, sizeof(MigcfgParams), 0)
+
 // Library major version.
 #define MIGCFG_VERSION_MAJOR 0
 
@@ -546,7 +550,3 @@ int32_t migcfg_abi_check(uint32_t abi_version, size_t sizeof_params, size_t size
 #endif  // __cplusplus
 
 #endif  /* MIGCFG_H */
-
-// Start-up guard: `if (MIGCFG_ABI_CHECK() != MIGCFG_OK)` this header and the linked library
-// disagree (ABI version, table sizes); the host must stop before using migcfg.
-#define MIGCFG_ABI_CHECK() migcfg_abi_check(MIGCFG_ABI_VERSION, sizeof(MigcfgParams), 0)

@@ -1,6 +1,14 @@
 //! The committed header is exactly what cbindgen generates, and its parameter enum names
 //! every schema parameter under its id.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use migcfg_core::schema::PARAMS;
 
 const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/migcfg.h"));

@@ -14,8 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "watchdog.h"
+
 static const char *volatile current_fn = "";
-#define PROOF_BEFORE(name) ((void)(current_fn = (name)))
+#define PROOF_BEFORE(name) ((void)(current_fn = (name), WATCH_BEFORE(name)))
+#define PROOF_AFTER(name) WATCH_AFTER(name)
 #include "driver.h"
 
 /* ---- the interposed allocator: a bump arena for libc's own use outside the driver ---- */
@@ -156,6 +159,7 @@ int main(void)
     }
     heap_calls = 0;
 
+    watch_start((const char *volatile *)&proof_label, (volatile size_t *)&proof_len);
     armed = 1;
     proof_drive(1);
     armed = 0;

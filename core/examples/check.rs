@@ -3,6 +3,14 @@
 //!
 //! `cargo run -p migcfg-core --example check < inputs.txt`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use std::io::{BufRead, Write};
 
 use migcfg_core::format::{self, FormatFlags, Out};

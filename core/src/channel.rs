@@ -1,1 +1,3173 @@
-//! (in progress)
+//! `-incoming` channels: the URI forms, `MigrationChannel` objects (keyval with the implied
+//! key `channel-type`, or JSON), and the fixed-size slot a channel is stored in.
+//!
+//! QEMU's order of work for one argument (system/vl.c `incoming_option_parse`, QEMU 10.2.2
+//! and master alike): exactly `defer` is no channel (handled by the caller); text that
+//! "looks like a URI" (`migrate_is_uri`: ASCII letters, then `:`) goes to
+//! `migrate_uri_parse` (migration/channel.c in master, migration.c in 10.2); anything else
+//! is a `MigrationChannel` read by `qobject_input_visitor_new_str(str, "channel-type")`:
+//! JSON when it starts with `{`, keyval otherwise.
+//!
+//! The URI parsers are QEMU's, rule for rule: `socket_parse`, `inet_parse` (a `QemuOpts`
+//! parse with the implied option `addr`, short-form flags and an `id` that must be new in
+//! the process), `vsock_parse` (`sscanf("%32[^:]:%32[^,]%n")`) and `file_parse_offset`
+//! (`qemu_strtosz`, with `strerror`'s words). Linux is assumed, as for the parameters:
+//! `keep-alive-count`/`-idle`/`-interval`, `mptcp`, `abstract` and `tight` exist.
+//!
+//! The object forms follow the QAPI visit of `MigrationChannel` (members in schema order,
+//! the input visitor's messages; enum and width errors name the bare member, as QEMU's
+//! do). Where QEMU's answer depends on a GLib hash order (which unexpected member it
+//! names) migcfg names the first in the input, as the parameter parser does.
+//!
+//! Nothing here allocates. The keyval reader remembers at most [`KEYVAL_KEYS`] distinct
+//! keys; the JSON reader checks duplicate keys in the first [`JSON_DUP_KEYS`] members of
+//! objects nested at most [`JSON_DUP_DEPTH`] deep. Beyond those bounds an input is still
+//! rejected or reported as over capacity, possibly with a different message than QEMU's.
+
+use crate::error::{Error, Message, Status};
+use crate::text::StrRef;
+use crate::value;
+
+/// Bytes of string data one channel slot holds (every string plus its NUL terminator).
+pub const CHANNEL_STRING_CAPACITY: usize = 3072;
+/// Most `exec` arguments a channel slot holds.
+pub const CHANNEL_ARGS_CAPACITY: usize = 64;
+/// Distinct keys the keyval reader remembers per argument.
+pub const KEYVAL_KEYS: usize = 96;
+/// JSON objects deeper than this are not checked for duplicate keys.
+pub const JSON_DUP_DEPTH: usize = 4;
+/// Members per JSON object checked for duplicate keys.
+pub const JSON_DUP_KEYS: usize = 32;
+
+/// `MigrationChannelType`, in QAPI order.
+pub const CHANNEL_TYPES: [&str; 2] = ["main", "cpr"];
+/// `MigrationAddressType`, in QAPI order.
+pub const TRANSPORTS: [&str; 4] = ["socket", "exec", "rdma", "file"];
+/// `SocketAddressType`, in QAPI order.
+pub const SOCKET_TYPES: [&str; 4] = ["inet", "unix", "vsock", "fd"];
+
+/// Which slot a channel goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum ChannelType {
+    /// The main migration channel (URIs and `defer` always go here).
+    Main = 0,
+    /// The CPR state channel.
+    Cpr = 1,
+}
+
+impl ChannelType {
+    /// The type with this QAPI index.
+    pub fn from_index(i: usize) -> Option<ChannelType> {
+        match i {
+            0 => Some(ChannelType::Main),
+            1 => Some(ChannelType::Cpr),
+            _ => None,
+        }
+    }
+}
+
+/// `MigrationAddressType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Transport {
+    /// A `SocketAddress` (inet, unix, vsock, fd).
+    Socket = 0,
+    /// A command's argv.
+    Exec = 1,
+    /// An `InetSocketAddress` over RDMA.
+    Rdma = 2,
+    /// A file name and offset.
+    File = 3,
+}
+
+impl Transport {
+    fn from_index(i: usize) -> Transport {
+        match i {
+            1 => Transport::Exec,
+            2 => Transport::Rdma,
+            3 => Transport::File,
+            _ => Transport::Socket,
+        }
+    }
+}
+
+/// `SocketAddressType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum SocketType {
+    /// Host and port.
+    Inet = 0,
+    /// A UNIX domain socket path.
+    Unix = 1,
+    /// A vsock CID and port.
+    Vsock = 2,
+    /// A file descriptor number or name.
+    Fd = 3,
+}
+
+impl SocketType {
+    fn from_index(i: usize) -> SocketType {
+        match i {
+            1 => SocketType::Unix,
+            2 => SocketType::Vsock,
+            3 => SocketType::Fd,
+            _ => SocketType::Inet,
+        }
+    }
+}
+
+/// Index of `host` in a channel's strings.
+pub const STR_HOST: usize = 0;
+/// Index of `port` (inet, rdma, vsock).
+pub const STR_PORT: usize = 1;
+/// Index of `path` (unix).
+pub const STR_PATH: usize = 2;
+/// Index of `cid` (vsock).
+pub const STR_CID: usize = 3;
+/// Index of `str` (fd).
+pub const STR_FD: usize = 4;
+/// Index of `filename` (file).
+pub const STR_FILENAME: usize = 5;
+/// Number of string members.
+pub const STR_COUNT: usize = 6;
+
+/// Optional member `numeric` (a bit of [`Opts::has`] and [`Opts::bools`]).
+pub const OPT_NUMERIC: u32 = 0;
+/// Optional member `to` (a number).
+pub const OPT_TO: u32 = 1;
+/// Optional member `ipv4`.
+pub const OPT_IPV4: u32 = 2;
+/// Optional member `ipv6`.
+pub const OPT_IPV6: u32 = 3;
+/// Optional member `keep-alive`.
+pub const OPT_KEEP_ALIVE: u32 = 4;
+/// Optional member `keep-alive-count` (a number).
+pub const OPT_KEEP_ALIVE_COUNT: u32 = 5;
+/// Optional member `keep-alive-idle` (a number).
+pub const OPT_KEEP_ALIVE_IDLE: u32 = 6;
+/// Optional member `keep-alive-interval` (a number).
+pub const OPT_KEEP_ALIVE_INTERVAL: u32 = 7;
+/// Optional member `mptcp`.
+pub const OPT_MPTCP: u32 = 8;
+/// Optional member `abstract` (unix).
+pub const OPT_ABSTRACT: u32 = 9;
+/// Optional member `tight` (unix).
+pub const OPT_TIGHT: u32 = 10;
+
+/// How an optional member is typed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OptType {
+    Bool,
+    /// A number stored in `nums[slot]`: QAPI width in bits.
+    Num(usize, u32),
+}
+
+/// The optional members of `InetSocketAddress`, in QAPI order (which is also the order
+/// `inet_parse` reads them in).
+const INET_OPTS: [(&str, u32, OptType); 9] = [
+    ("numeric", OPT_NUMERIC, OptType::Bool),
+    ("to", OPT_TO, OptType::Num(0, 16)),
+    ("ipv4", OPT_IPV4, OptType::Bool),
+    ("ipv6", OPT_IPV6, OptType::Bool),
+    ("keep-alive", OPT_KEEP_ALIVE, OptType::Bool),
+    (
+        "keep-alive-count",
+        OPT_KEEP_ALIVE_COUNT,
+        OptType::Num(1, 32),
+    ),
+    ("keep-alive-idle", OPT_KEEP_ALIVE_IDLE, OptType::Num(2, 32)),
+    (
+        "keep-alive-interval",
+        OPT_KEEP_ALIVE_INTERVAL,
+        OptType::Num(3, 32),
+    ),
+    ("mptcp", OPT_MPTCP, OptType::Bool),
+];
+
+/// The optional members of a parsed address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Opts {
+    /// Bit `OPT_*`: the member was given.
+    pub has: u32,
+    /// Bit `OPT_*`: a given bool member is true.
+    pub bools: u32,
+    /// `to`, `keep-alive-count`, `keep-alive-idle`, `keep-alive-interval`.
+    pub nums: [u32; 4],
+}
+
+fn bit(b: u32) -> u32 {
+    1u32.wrapping_shl(b)
+}
+
+impl Opts {
+    fn set_bool(&mut self, b: u32, v: bool) {
+        self.has |= bit(b);
+        if v {
+            self.bools |= bit(b);
+        } else {
+            self.bools &= !bit(b);
+        }
+    }
+
+    fn set_num(&mut self, b: u32, slot: usize, v: u32) {
+        self.has |= bit(b);
+        if let Some(n) = self.nums.get_mut(slot) {
+            *n = v;
+        }
+    }
+}
+
+/// Where the `exec` argv of a parsed channel is.
+#[derive(Clone, Copy, Debug)]
+pub enum Args<'a> {
+    /// No argv (not `exec`).
+    None,
+    /// `exec:<command>`: `/bin/sh`, `-c`, the command.
+    Shell(StrRef<'a>),
+    /// Keyval `addr.args.N` values of this text.
+    Keyval(&'a [u8], usize),
+    /// The JSON array at this offset of this text.
+    Json(&'a [u8], usize, usize),
+}
+
+impl<'a> Args<'a> {
+    /// Number of arguments.
+    pub fn len(&self) -> usize {
+        match *self {
+            Args::None => 0,
+            Args::Shell(_) => 3,
+            Args::Keyval(_, n) | Args::Json(_, _, n) => n,
+        }
+    }
+
+    /// Whether there are no arguments.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Argument `i`.
+    pub fn get(&self, i: usize) -> Option<StrRef<'a>> {
+        match *self {
+            Args::None => None,
+            Args::Shell(cmd) => match i {
+                0 => Some(StrRef::Plain(b"/bin/sh")),
+                1 => Some(StrRef::Plain(b"-c")),
+                2 => Some(cmd),
+                _ => None,
+            },
+            Args::Keyval(text, n) => {
+                if i >= n {
+                    return None;
+                }
+                kv::arg(text, i)
+            }
+            Args::Json(text, at, n) => {
+                if i >= n {
+                    return None;
+                }
+                json::elem_str(text, at, i)
+            }
+        }
+    }
+}
+
+/// A channel as parsed, borrowing the argument text: what a slot will hold.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec<'a> {
+    /// Which slot.
+    pub ctype: ChannelType,
+    /// Transport.
+    pub transport: Transport,
+    /// Socket type (meaningful for [`Transport::Socket`]).
+    pub socket: SocketType,
+    /// The string members (`STR_*`), when given.
+    pub strs: [Option<StrRef<'a>>; STR_COUNT],
+    /// Optional members.
+    pub opts: Opts,
+    /// `file` offset.
+    pub offset: u64,
+    /// `exec` argv.
+    pub args: Args<'a>,
+    /// The `id` of an inet URI's options, which QEMU remembers for the whole process.
+    pub id: Option<StrRef<'a>>,
+}
+
+impl<'a> Spec<'a> {
+    fn new(ctype: ChannelType, transport: Transport) -> Self {
+        Spec {
+            ctype,
+            transport,
+            socket: SocketType::Inet,
+            strs: [None; STR_COUNT],
+            opts: Opts::default(),
+            offset: 0,
+            args: Args::None,
+            id: None,
+        }
+    }
+
+    fn set(&mut self, which: usize, s: StrRef<'a>) {
+        if let Some(slot) = self.strs.get_mut(which) {
+            *slot = Some(s);
+        }
+    }
+}
+
+/// A piece of an error message.
+#[derive(Clone, Copy)]
+enum P<'a> {
+    S(&'a str),
+    B(&'a [u8]),
+    R(StrRef<'a>),
+}
+
+fn fail_as(status: Status, at: usize, parts: &[P<'_>]) -> Error {
+    let mut m = Message::new();
+    for p in parts {
+        match *p {
+            P::S(s) => m.push(s.as_bytes()),
+            P::B(b) => m.push(b),
+            P::R(r) => {
+                for b in r.bytes() {
+                    m.push_byte(b);
+                }
+            }
+        }
+    }
+    Error::new(status, at, m)
+}
+
+fn fail(at: usize, parts: &[P<'_>]) -> Error {
+    fail_as(Status::Channel, at, parts)
+}
+
+/// Parse one `-incoming` argument that is neither `defer` nor `config:`. `used_ids` holds
+/// the inet option ids earlier arguments registered, each followed by a NUL.
+pub fn parse<'a>(arg: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
+    if is_uri(arg) {
+        uri(arg, used_ids)
+    } else if arg.first() == Some(&b'{') {
+        json::channel(arg)
+    } else {
+        kv::channel(arg)
+    }
+}
+
+/// QEMU's `migrate_is_uri`: a run of ASCII letters (possibly none), then `:`.
+pub fn is_uri(arg: &[u8]) -> bool {
+    for &c in arg {
+        if c == b':' {
+            return true;
+        }
+        if !c.is_ascii_alphabetic() {
+            return false;
+        }
+    }
+    false
+}
+
+/// `migrate_uri_parse`: the URI forms, always for the main channel.
+fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
+    if let Some(cmd) = u.strip_prefix(b"exec:") {
+        let mut s = Spec::new(ChannelType::Main, Transport::Exec);
+        s.args = Args::Shell(StrRef::Plain(cmd));
+        return Ok(s);
+    }
+    if let Some(rest) = u.strip_prefix(b"rdma:") {
+        let mut s = Spec::new(ChannelType::Main, Transport::Rdma);
+        inet(&mut s, rest, 5, used_ids)?;
+        return Ok(s);
+    }
+    if let Some(path) = u.strip_prefix(b"unix:") {
+        if path.is_empty() {
+            return Err(fail(5, &[P::S("invalid Unix socket address")]));
+        }
+        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        s.socket = SocketType::Unix;
+        s.set(STR_PATH, StrRef::Plain(path));
+        return Ok(s);
+    }
+    if let Some(fd) = u.strip_prefix(b"fd:") {
+        if fd.is_empty() {
+            return Err(fail(3, &[P::S("invalid file descriptor address")]));
+        }
+        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        s.socket = SocketType::Fd;
+        s.set(STR_FD, StrRef::Plain(fd));
+        return Ok(s);
+    }
+    if let Some(rest) = u.strip_prefix(b"vsock:") {
+        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        s.socket = SocketType::Vsock;
+        vsock(&mut s, rest, 6)?;
+        return Ok(s);
+    }
+    if let Some(rest) = u.strip_prefix(b"tcp:") {
+        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        inet(&mut s, rest, 4, used_ids)?;
+        return Ok(s);
+    }
+    if let Some(rest) = u.strip_prefix(b"file:") {
+        let mut s = Spec::new(ChannelType::Main, Transport::File);
+        // `file_parse_offset`: the first ",offset=" ends the file name.
+        const OPT: &[u8] = b",offset=";
+        let at = rest.windows(OPT.len()).position(|w| w == OPT);
+        match at {
+            Some(p) => {
+                s.set(STR_FILENAME, StrRef::Plain(rest.get(..p).unwrap_or(&[])));
+                let vat = p.saturating_add(OPT.len());
+                let v = rest.get(vat..).unwrap_or(&[]);
+                match strtosz(v) {
+                    Ok(n) => s.offset = n,
+                    Err(e) => {
+                        return Err(fail(
+                            vat.saturating_add(5),
+                            &[
+                                P::S("file URI has bad offset "),
+                                P::B(v),
+                                P::S(": "),
+                                P::S(e.text()),
+                            ],
+                        ))
+                    }
+                }
+            }
+            None => s.set(STR_FILENAME, StrRef::Plain(rest)),
+        }
+        return Ok(s);
+    }
+    Err(fail(0, &[P::S("unknown migration protocol: "), P::B(u)]))
+}
+
+/// `vsock_parse`: `sscanf(str, "%32[^:]:%32[^,]%n")`, then nothing may follow.
+fn vsock<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize) -> Result<(), Error> {
+    let bad = || fail(base, &[P::S("error parsing address '"), P::B(v), P::S("'")]);
+    let cid = v.iter().take(32).take_while(|&&c| c != b':').count();
+    if cid == 0 || v.get(cid) != Some(&b':') {
+        return Err(bad());
+    }
+    let p0 = cid.saturating_add(1);
+    let rest = v.get(p0..).unwrap_or(&[]);
+    let port = rest.iter().take(32).take_while(|&&c| c != b',').count();
+    if port == 0 {
+        return Err(bad());
+    }
+    let n = p0.saturating_add(port);
+    if n != v.len() {
+        return Err(fail(
+            base.saturating_add(n),
+            &[P::S("trailing characters in address '"), P::B(v), P::S("'")],
+        ));
+    }
+    s.set(STR_CID, StrRef::Plain(v.get(..cid).unwrap_or(&[])));
+    s.set(STR_PORT, StrRef::Plain(rest.get(..port).unwrap_or(&[])));
+    Ok(())
+}
+
+/// A `QemuOpts` option name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OptName<'a> {
+    /// The implied first option (`addr` for `inet_opts`).
+    Implied,
+    Text(&'a [u8]),
+}
+
+/// One `QemuOpts` item.
+#[derive(Clone, Copy)]
+struct OptItem<'a> {
+    start: usize,
+    name: OptName<'a>,
+    value: StrRef<'a>,
+    vstart: usize,
+}
+
+/// Items of a `QemuOpts` string as `get_opt_name_value` (QEMU 10.2) reads them: the first
+/// item without `=` takes the implied name when there is one; any other item without `=`
+/// is a flag (`x` is `x=on`, `nox` is `x=off`).
+struct OptItems<'a> {
+    s: &'a [u8],
+    p: usize,
+    implied: bool,
+}
+
+/// End of a `QemuOpts`/keyval value starting at `p`: the next single `,` (a doubled
+/// comma is an escaped one) or the end.
+fn value_end(s: &[u8], mut p: usize) -> usize {
+    loop {
+        match s.get(p) {
+            None => return p,
+            Some(b',') if s.get(p.saturating_add(1)) == Some(&b',') => p = p.saturating_add(2),
+            Some(b',') => return p,
+            Some(_) => p = p.saturating_add(1),
+        }
+    }
+}
+
+impl<'a> Iterator for OptItems<'a> {
+    type Item = OptItem<'a>;
+    fn next(&mut self) -> Option<OptItem<'a>> {
+        let s = self.s;
+        let start = self.p;
+        if start >= s.len() {
+            return None;
+        }
+        let rest = s.get(start..).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .position(|&c| c == b'=' || c == b',')
+            .unwrap_or(rest.len());
+        let kend = start.saturating_add(len);
+        let item;
+        let next;
+        if s.get(kend) != Some(&b'=') {
+            if self.implied {
+                let vend = value_end(s, start);
+                item = OptItem {
+                    start,
+                    name: OptName::Implied,
+                    value: StrRef::Keyval(s.get(start..vend).unwrap_or(&[])),
+                    vstart: start,
+                };
+                next = vend;
+            } else {
+                let raw = s.get(start..kend).unwrap_or(&[]);
+                let (name, value): (&[u8], &'static [u8]) = match raw.strip_prefix(b"no") {
+                    Some(n) => (n, b"off"),
+                    None => (raw, b"on"),
+                };
+                item = OptItem {
+                    start,
+                    name: OptName::Text(name),
+                    value: StrRef::Plain(value),
+                    vstart: start,
+                };
+                next = kend;
+            }
+        } else {
+            let vstart = kend.saturating_add(1);
+            let vend = value_end(s, vstart);
+            item = OptItem {
+                start,
+                name: OptName::Text(s.get(start..kend).unwrap_or(&[])),
+                value: StrRef::Keyval(s.get(vstart..vend).unwrap_or(&[])),
+                vstart,
+            };
+            next = vend;
+        }
+        self.implied = false;
+        self.p = if s.get(next) == Some(&b',') {
+            next.saturating_add(1)
+        } else {
+            next
+        };
+        Some(item)
+    }
+}
+
+/// `id_wellformed`: a letter, then letters, digits, `-`, `.`, `_`.
+fn id_wellformed(id: StrRef<'_>) -> bool {
+    let mut it = id.bytes();
+    match it.next() {
+        Some(c) if c.is_ascii_alphabetic() => {}
+        _ => return false,
+    }
+    it.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
+}
+
+/// Whether `id` is among the NUL-terminated ids of `used`.
+fn id_used(used: &[u8], id: StrRef<'_>) -> bool {
+    used.split(|&c| c == 0).any(|u| !u.is_empty() && id.is(u))
+}
+
+/// Names of `inet_opts` (QEMU's `QemuOptsList` for `InetSocketAddress`): `addr`, then the
+/// optional members.
+fn inet_desc(name: &[u8]) -> Option<usize> {
+    if name == b"addr" {
+        return Some(INET_OPTS.len());
+    }
+    INET_OPTS.iter().position(|o| o.0.as_bytes() == name)
+}
+
+/// `inet_parse`: `QemuOpts` over `inet_opts`, then the address split into host and port.
+fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Result<(), Error> {
+    let at = |o: usize| base.saturating_add(o);
+    // `opts_parse_id`: the first item named `id` (read without an implied name).
+    let id = OptItems {
+        s: v,
+        p: 0,
+        implied: false,
+    }
+    .find(|it| it.name == OptName::Text(b"id"));
+    if let Some(it) = id {
+        if !id_wellformed(it.value) {
+            return Err(fail(
+                at(it.vstart),
+                &[P::S("Parameter 'id' expects an identifier")],
+            ));
+        }
+        if id_used(used_ids, it.value) {
+            return Err(fail(
+                at(it.vstart),
+                &[
+                    P::S("Duplicate ID '"),
+                    P::R(it.value),
+                    P::S("' for InetSocketAddress"),
+                ],
+            ));
+        }
+        s.id = Some(it.value);
+    }
+    // `opts_do_parse`: each item validated in order; the last of each name counts.
+    let mut last: [Option<OptItem<'a>>; 10] = [None; 10];
+    let items = OptItems {
+        s: v,
+        p: 0,
+        implied: true,
+    };
+    for it in items {
+        let name: &[u8] = match it.name {
+            OptName::Implied => b"addr",
+            OptName::Text(n) => n,
+        };
+        if it.name == OptName::Text(b"id") {
+            continue;
+        }
+        let Some(k) = inet_desc(name) else {
+            return Err(fail(
+                at(it.start),
+                &[P::S("Invalid parameter '"), P::B(name), P::S("'")],
+            ));
+        };
+        match INET_OPTS.get(k).map(|o| o.2) {
+            Some(OptType::Bool) if opt_bool(it.value).is_none() => {
+                return Err(fail(
+                    at(it.vstart),
+                    &[
+                        P::S("Parameter '"),
+                        P::B(name),
+                        P::S("' expects 'on' or 'off'"),
+                    ],
+                ));
+            }
+            Some(OptType::Num(..)) => {
+                if let Err(e) = strtou64(it.value) {
+                    return Err(match e {
+                        Errno::Range => fail(
+                            at(it.vstart),
+                            &[
+                                P::S("Value '"),
+                                P::R(it.value),
+                                P::S("' is too large for parameter '"),
+                                P::B(name),
+                                P::S("'"),
+                            ],
+                        ),
+                        Errno::Inval => fail(
+                            at(it.vstart),
+                            &[P::S("Parameter '"), P::B(name), P::S("' expects a number")],
+                        ),
+                    });
+                }
+            }
+            _ => {}
+        }
+        if let Some(slot) = last.get_mut(k) {
+            *slot = Some(it);
+        }
+    }
+    let Some(addr) = last.get(INET_OPTS.len()).copied().flatten() else {
+        return Err(fail(at(0), &[P::S("error parsing address ''")]));
+    };
+    let a = addr.value;
+    let aat = at(addr.vstart);
+    if v.first() == Some(&b'[') {
+        // IPv6: "[host]:port". The test is on the text, the split on the addr value.
+        let raw = raw_of(a);
+        let ip_end = raw.windows(2).position(|w| w == b"]:");
+        let ok = ip_end.filter(|&e| sub(a, 0, e).len() >= 2 && sub(a, e, raw.len()).len() >= 3);
+        let Some(e) = ok else {
+            return Err(fail(
+                aat,
+                &[P::S("error parsing IPv6 address '"), P::R(a), P::S("'")],
+            ));
+        };
+        // The host starts after the first character of the value, which a doubled comma
+        // spells with two bytes.
+        let skip = if matches!(a, StrRef::Keyval(_)) && raw.starts_with(b",,") {
+            2
+        } else {
+            1
+        };
+        s.set(STR_HOST, sub(a, skip, e));
+        s.set(STR_PORT, sub(a, e.saturating_add(2), raw.len()));
+    } else {
+        let raw = raw_of(a);
+        let colon = raw.iter().position(|&c| c == b':');
+        let ok = colon.filter(|&c| sub(a, c, raw.len()).len() >= 2);
+        let Some(c) = ok else {
+            return Err(fail(
+                aat,
+                &[P::S("error parsing address '"), P::R(a), P::S("'")],
+            ));
+        };
+        s.set(STR_HOST, sub(a, 0, c));
+        s.set(STR_PORT, sub(a, c.saturating_add(1), raw.len()));
+    }
+    for (k, (_, b, ty)) in INET_OPTS.iter().enumerate() {
+        let Some(it) = last.get(k).copied().flatten() else {
+            continue;
+        };
+        match *ty {
+            OptType::Bool => s.opts.set_bool(*b, opt_bool(it.value).unwrap_or(false)),
+            OptType::Num(slot, width) => {
+                // QEMU stores the 64-bit number into a narrower field: it is truncated.
+                let n = strtou64(it.value).unwrap_or(0);
+                let v = if width == 16 {
+                    n & 0xFFFF
+                } else {
+                    n & 0xFFFF_FFFF
+                };
+                s.opts
+                    .set_num(*b, slot, u32::try_from(v).unwrap_or(u32::MAX));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The undecoded bytes of a string.
+fn raw_of(s: StrRef<'_>) -> &[u8] {
+    match s {
+        StrRef::Plain(b) | StrRef::Keyval(b) | StrRef::Json(b) => b,
+    }
+}
+
+/// Bytes `a..b` of the undecoded string, in the same encoding. Used only at boundaries
+/// that no escape crosses (`:` and `]:` are never part of one).
+fn sub(s: StrRef<'_>, a: usize, b: usize) -> StrRef<'_> {
+    fn part(x: &[u8], a: usize, b: usize) -> &[u8] {
+        x.get(a..b.max(a)).unwrap_or(&[])
+    }
+    match s {
+        StrRef::Plain(x) => StrRef::Plain(part(x, a, b)),
+        StrRef::Keyval(x) => StrRef::Keyval(part(x, a, b)),
+        StrRef::Json(x) => StrRef::Json(part(x, a, b)),
+    }
+}
+
+/// `qapi_bool_parse`.
+fn opt_bool(v: StrRef<'_>) -> Option<bool> {
+    if [&b"on"[..], b"yes", b"true", b"y"].iter().any(|w| v.is(w)) {
+        Some(true)
+    } else if [&b"off"[..], b"no", b"false", b"n"].iter().any(|w| v.is(w)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The two `errno` values QEMU's number parsers report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Errno {
+    /// `EINVAL`.
+    Inval,
+    /// `ERANGE`.
+    Range,
+}
+
+impl Errno {
+    /// `strerror()` of glibc.
+    pub fn text(self) -> &'static str {
+        match self {
+            Errno::Inval => "Invalid argument",
+            Errno::Range => "Numerical result out of range",
+        }
+    }
+}
+
+fn is_c_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+fn skip_space(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|&&c| is_c_space(c)).count();
+    s.get(n..).unwrap_or(&[])
+}
+
+/// Whether the digit run `d` (in `radix`) is beyond 64 bits.
+fn overflows(d: &[u8], radix: u32) -> bool {
+    let mut v: u64 = 0;
+    for &c in d {
+        let Some(x) = char::from(c).to_digit(radix) else {
+            return false;
+        };
+        match v
+            .checked_mul(u64::from(radix))
+            .and_then(|v| v.checked_add(u64::from(x)))
+        {
+            Some(n) => v = n,
+            None => return true,
+        }
+    }
+    false
+}
+
+/// The decimal value of a digit run (leading zeros are decimal), if within 64 bits.
+fn dec_value(d: &[u8]) -> Option<u64> {
+    let mut v: u64 = 0;
+    for &c in d {
+        v = v
+            .checked_mul(10)?
+            .checked_add(u64::from(c.wrapping_sub(b'0')))?;
+    }
+    Some(v)
+}
+
+/// `qemu_strtou64(str, NULL, 0, &v)`: the value, or why not.
+pub fn strtou64(v: StrRef<'_>) -> Result<u64, Errno> {
+    // A value holding a comma is never a number.
+    let Some(s) = v.as_plain() else {
+        return Err(Errno::Inval);
+    };
+    if let Some(n) = value::parse_u64(s) {
+        return Ok(n);
+    }
+    // strtoull reports ERANGE for a whole-string number beyond 64 bits; trailing text is
+    // EINVAL first.
+    let t = skip_space(s);
+    let t = match t.first() {
+        Some(b'+' | b'-') => t.get(1..).unwrap_or(&[]),
+        _ => t,
+    };
+    let (digits, radix): (&[u8], u32) = match t {
+        [b'0', b'x' | b'X', rest @ ..] if rest.first().is_some_and(u8::is_ascii_hexdigit) => {
+            (rest, 16)
+        }
+        [b'0', ..] => (t, 8),
+        _ => (t, 10),
+    };
+    let run = digits
+        .iter()
+        .take_while(|c| char::from(**c).is_digit(radix))
+        .count();
+    if run > 0 && run == digits.len() && overflows(digits, radix) {
+        Err(Errno::Range)
+    } else {
+        Err(Errno::Inval)
+    }
+}
+
+/// `qemu_strtosz(str, NULL, &v)`: the value, or why not (util/cutils.c `do_strtosz`).
+pub fn strtosz(s: &[u8]) -> Result<u64, Errno> {
+    if let Some(n) = value::parse_size(s) {
+        return Ok(n);
+    }
+    Err(if strtosz_erange(s) {
+        Errno::Range
+    } else {
+        Errno::Inval
+    })
+}
+
+/// Whether a size QEMU rejects is rejected with ERANGE (out of range, or negative) rather
+/// than EINVAL: only when the number reaches the end of the text.
+fn strtosz_erange(s: &[u8]) -> bool {
+    let t = skip_space(s);
+    let (neg, u) = match t.first() {
+        Some(b'-') => (true, t.get(1..).unwrap_or(&[])),
+        Some(b'+') => (false, t.get(1..).unwrap_or(&[])),
+        _ => (false, t),
+    };
+    let nd = u.iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = u.get(..nd).unwrap_or(&[]);
+    let rest = u.get(nd..).unwrap_or(&[]);
+    if nd == 0 {
+        // No integral digits: only "-.5"-like fractions are negative (ERANGE).
+        return neg
+            && rest.first() == Some(&b'.')
+            && rest.len() > 1
+            && rest.iter().skip(1).all(u8::is_ascii_digit);
+    }
+    if overflows(digits, 10) || neg {
+        return rest.is_empty();
+    }
+    if digits == b"0" {
+        if let [b'x' | b'X', hex @ ..] = rest {
+            let nh = hex.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+            return nh > 0 && nh == hex.len() && overflows(hex, 16);
+        }
+    }
+    if rest.first().is_some_and(|c| *c == b'x' || *c == b'X') && digits.iter().all(|&c| c == b'0') {
+        return false;
+    }
+    let mut tail = rest;
+    if let Some(after_dot) = rest.strip_prefix(b".") {
+        let nf = after_dot.iter().take_while(|c| c.is_ascii_digit()).count();
+        tail = after_dot.get(nf..).unwrap_or(&[]);
+        // A fraction that rounds to 1 on the largest integer is ERANGE right there.
+        let frac = rest.get(..nf.saturating_add(1)).unwrap_or(&[]);
+        let one = core::str::from_utf8(frac)
+            .ok()
+            .and_then(|f| f.parse::<f64>().ok())
+            .is_some_and(|f| f.to_bits() == 1.0f64.to_bits());
+        if one && dec_value(digits) == Some(u64::MAX) {
+            return tail.is_empty();
+        }
+    }
+    // A unit larger than a byte and nothing after it: what failed is the range.
+    matches!(tail, [c] if matches!(c | 0x20, b'k' | b'm' | b'g' | b't' | b'p' | b'e'))
+}
+
+// ---------------------------------------------------------------------------------------
+// The QAPI visit of MigrationChannel, over either reader.
+
+/// A container being visited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Node {
+    /// The root object.
+    Root,
+    /// `addr`.
+    Addr(usize),
+    /// `addr.args`.
+    Args(usize),
+    /// Some other container (only its offset matters, for messages).
+    Other(usize),
+}
+
+/// What a member holds.
+#[derive(Clone, Copy)]
+pub(crate) enum Val<'t> {
+    Absent,
+    Str(StrRef<'t>, usize),
+    Dict(Node, usize),
+    List(Node, usize),
+    /// A JSON integer token.
+    Int(&'t [u8], usize),
+    /// A JSON number that is not an integer.
+    Float(usize),
+    /// A JSON `true`/`false`.
+    Bool(bool, usize),
+    /// A JSON `null`.
+    Null(usize),
+}
+
+/// What the visit needs of a reader.
+pub(crate) trait Tree<'t> {
+    /// JSON (strict types, `[N]` in names) rather than keyval.
+    fn json(&self) -> bool;
+    /// Offset of a container, for messages about it.
+    fn at(&self, n: Node) -> usize;
+    /// Member `name` of a dictionary.
+    fn get(&self, dict: Node, name: &'static str) -> Val<'t>;
+    /// Number of elements of a list.
+    fn len(&self, list: Node) -> usize;
+    /// Element `i` of a list.
+    fn elem(&self, list: Node, i: usize) -> Val<'t>;
+    /// The first member (in input order) of `dict` not named in `known`.
+    fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)>;
+    /// The argv of a visited `args` list of `n` strings.
+    fn args(&self, list: Node, n: usize) -> Args<'t>;
+    /// A reader that could not remember the whole input says so here (a capacity error),
+    /// after the visit found nothing QEMU would reject.
+    fn overflow(&self) -> Option<Error>;
+}
+
+/// A member path for messages: `addr.args.1` (keyval) or `addr.args[1]` (JSON).
+#[derive(Clone, Copy)]
+struct VPath {
+    names: [&'static str; 2],
+    n: usize,
+    index: Option<usize>,
+    json: bool,
+}
+
+impl VPath {
+    fn root(json: bool) -> VPath {
+        VPath {
+            names: [""; 2],
+            n: 0,
+            index: None,
+            json,
+        }
+    }
+
+    fn member(mut self, name: &'static str) -> VPath {
+        if let Some(slot) = self.names.get_mut(self.n) {
+            *slot = name;
+            self.n = self.n.saturating_add(1);
+        }
+        self
+    }
+
+    fn idx(mut self, i: usize) -> VPath {
+        self.index = Some(i);
+        self
+    }
+
+    fn last(&self) -> &'static str {
+        self.names
+            .get(self.n.saturating_sub(1))
+            .copied()
+            .unwrap_or("")
+    }
+
+    fn write(&self, m: &mut Message) {
+        for (i, n) in self.names.iter().take(self.n).enumerate() {
+            if i > 0 {
+                m.push(b".");
+            }
+            m.push(n.as_bytes());
+        }
+        if let Some(i) = self.index {
+            let mut buf = [0u8; 20];
+            m.push(if self.json { b"[" } else { b"." });
+            m.push(dec(i as u64, &mut buf));
+            if self.json {
+                m.push(b"]");
+            }
+        }
+    }
+}
+
+/// Decimal digits of `v`.
+fn dec(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i = i.saturating_sub(1);
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0'.saturating_add((v % 10) as u8);
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or(&[])
+}
+
+fn path_err(at: usize, pre: &str, p: &VPath, post: &str) -> Error {
+    let mut m = Message::new();
+    m.push(pre.as_bytes());
+    p.write(&mut m);
+    m.push(post.as_bytes());
+    Error::new(Status::Channel, at, m)
+}
+
+/// A JSON integer token as the input visitor reads it for an unsigned member: up to
+/// 2^64-1, or a negative int64 reinterpreted modulo 2^64.
+fn json_uint(tok: &[u8]) -> Option<u64> {
+    let (neg, digits) = match tok.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, tok),
+    };
+    let mut v: u64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v
+            .checked_mul(10)?
+            .checked_add(u64::from(d.wrapping_sub(b'0')))?;
+    }
+    if neg {
+        if v > 1u64 << 63 {
+            return None;
+        }
+        Some(v.wrapping_neg())
+    } else {
+        Some(v)
+    }
+}
+
+struct Visit<'x, T> {
+    t: &'x T,
+    json: bool,
+}
+
+impl<'t, T: Tree<'t>> Visit<'_, T> {
+    fn missing(&self, dict: Node, p: &VPath) -> Error {
+        path_err(self.t.at(dict), "Parameter '", p, "' is missing")
+    }
+
+    fn type_err(&self, at: usize, p: &VPath, expected: &str) -> Error {
+        let mut m = Message::new();
+        m.push(b"Invalid parameter type for '");
+        p.write(&mut m);
+        m.push(b"', expected: ");
+        m.push(expected.as_bytes());
+        Error::new(Status::Channel, at, m)
+    }
+
+    /// Keyval: a dictionary or list where a scalar is expected.
+    fn nested(&self, at: usize, p: &VPath) -> Error {
+        path_err(at, "Parameters '", p, ".*' are unexpected")
+    }
+
+    /// `visit_type_str` on a value already fetched.
+    fn str_val(&self, v: Val<'t>, dict: Node, p: &VPath) -> Result<StrRef<'t>, Error> {
+        match v {
+            Val::Str(s, _) => Ok(s),
+            Val::Absent => Err(self.missing(dict, p)),
+            Val::Dict(_, at) | Val::List(_, at) if !self.json => Err(self.nested(at, p)),
+            Val::Dict(_, at)
+            | Val::List(_, at)
+            | Val::Int(_, at)
+            | Val::Float(at)
+            | Val::Bool(_, at)
+            | Val::Null(at) => Err(self.type_err(at, p, "string")),
+        }
+    }
+
+    fn string(&self, dict: Node, p: &VPath) -> Result<StrRef<'t>, Error> {
+        self.str_val(self.t.get(dict, p.last()), dict, p)
+    }
+
+    /// An enum member: a string, then one of `values` (the message names the bare member).
+    fn enumeration(&self, dict: Node, p: &VPath, values: &[&str]) -> Result<usize, Error> {
+        let v = self.t.get(dict, p.last());
+        let s = self.str_val(v, dict, p)?;
+        match values.iter().position(|x| s.is(x.as_bytes())) {
+            Some(i) => Ok(i),
+            None => {
+                let at = match v {
+                    Val::Str(_, at) => at,
+                    _ => self.t.at(dict),
+                };
+                Err(fail(
+                    at,
+                    &[
+                        P::S("Parameter '"),
+                        P::S(p.last()),
+                        P::S("' does not accept value '"),
+                        P::R(s),
+                        P::S("'"),
+                    ],
+                ))
+            }
+        }
+    }
+
+    fn opt_bool(&self, dict: Node, p: &VPath) -> Result<Option<bool>, Error> {
+        match self.t.get(dict, p.last()) {
+            Val::Absent => Ok(None),
+            Val::Bool(b, _) if self.json => Ok(Some(b)),
+            Val::Str(s, at) if !self.json => match opt_bool(s) {
+                Some(b) => Ok(Some(b)),
+                None => Err(path_err(at, "Parameter '", p, "' expects 'on' or 'off'")),
+            },
+            Val::Dict(_, at) | Val::List(_, at) if !self.json => Err(self.nested(at, p)),
+            Val::Str(_, at)
+            | Val::Dict(_, at)
+            | Val::List(_, at)
+            | Val::Int(_, at)
+            | Val::Float(at)
+            | Val::Bool(_, at)
+            | Val::Null(at) => Err(self.type_err(at, p, "boolean")),
+        }
+    }
+
+    /// An unsigned member of `width` bits (`visit_type_uintN`).
+    fn uint(
+        &self,
+        dict: Node,
+        p: &VPath,
+        width: u32,
+        required: bool,
+    ) -> Result<Option<u64>, Error> {
+        let v = self.t.get(dict, p.last());
+        let (n, at) = match v {
+            Val::Absent if required => return Err(self.missing(dict, p)),
+            Val::Absent => return Ok(None),
+            Val::Str(s, at) if !self.json => {
+                let n = s.as_plain().and_then(value::parse_u64);
+                match n {
+                    Some(n) => (n, at),
+                    None => return Err(path_err(at, "Parameter '", p, "' expects integer")),
+                }
+            }
+            Val::Dict(_, at) | Val::List(_, at) if !self.json => return Err(self.nested(at, p)),
+            Val::Int(tok, at) if self.json => match json_uint(tok) {
+                Some(n) => (n, at),
+                None => return Err(path_err(at, "Parameter '", p, "' expects uint64")),
+            },
+            Val::Str(_, at)
+            | Val::Dict(_, at)
+            | Val::List(_, at)
+            | Val::Int(_, at)
+            | Val::Float(at)
+            | Val::Bool(_, at)
+            | Val::Null(at) => return Err(path_err(at, "Parameter '", p, "' expects uint64")),
+        };
+        let (max, name) = match width {
+            16 => (u64::from(u16::MAX), "uint16_t"),
+            32 => (u64::from(u32::MAX), "uint32_t"),
+            _ => (u64::MAX, ""),
+        };
+        if n > max {
+            return Err(fail(
+                at,
+                &[
+                    P::S("Parameter '"),
+                    P::S(p.last()),
+                    P::S("' expects "),
+                    P::S(name),
+                ],
+            ));
+        }
+        Ok(Some(n))
+    }
+
+    fn structure(&self, dict: Node, p: &VPath) -> Result<Node, Error> {
+        match self.t.get(dict, p.last()) {
+            Val::Dict(n, _) => Ok(n),
+            Val::Absent => Err(self.missing(dict, p)),
+            Val::Str(_, at)
+            | Val::List(_, at)
+            | Val::Int(_, at)
+            | Val::Float(at)
+            | Val::Bool(_, at)
+            | Val::Null(at) => Err(self.type_err(at, p, "object")),
+        }
+    }
+
+    /// `visit_check_struct`: a member nobody visited.
+    fn check(&self, dict: Node, p: &VPath, known: &[&str]) -> Result<(), Error> {
+        if let Some((name, at)) = self.t.unexpected(dict, known) {
+            let mut m = Message::new();
+            m.push(b"Parameter '");
+            if p.n > 0 {
+                p.write(&mut m);
+                m.push(b".");
+            }
+            for b in name.bytes() {
+                m.push_byte(b);
+            }
+            m.push(b"' is unexpected");
+            return Err(Error::new(Status::Channel, at, m));
+        }
+        Ok(())
+    }
+
+    fn inet(&self, addr: Node, ap: &VPath, s: &mut Spec<'t>) -> Result<(), Error> {
+        s.set(STR_HOST, self.string(addr, &ap.member("host"))?);
+        s.set(STR_PORT, self.string(addr, &ap.member("port"))?);
+        for (name, b, ty) in INET_OPTS {
+            let p = ap.member(name);
+            match ty {
+                OptType::Bool => {
+                    if let Some(v) = self.opt_bool(addr, &p)? {
+                        s.opts.set_bool(b, v);
+                    }
+                }
+                OptType::Num(slot, width) => {
+                    if let Some(v) = self.uint(addr, &p, width, false)? {
+                        s.opts
+                            .set_num(b, slot, u32::try_from(v).unwrap_or(u32::MAX));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `visit_type_MigrationChannel`.
+    fn channel(&self) -> Result<Spec<'t>, Error> {
+        let root = Node::Root;
+        let rp = VPath::root(self.json);
+        let ct = self.enumeration(root, &rp.member("channel-type"), &CHANNEL_TYPES)?;
+        let ap = rp.member("addr");
+        let addr = self.structure(root, &ap)?;
+        let tr =
+            Transport::from_index(self.enumeration(addr, &ap.member("transport"), &TRANSPORTS)?);
+        let mut s = Spec::new(ChannelType::from_index(ct).unwrap_or(ChannelType::Main), tr);
+        const INET: [&str; 12] = [
+            "transport",
+            "host",
+            "port",
+            "numeric",
+            "to",
+            "ipv4",
+            "ipv6",
+            "keep-alive",
+            "keep-alive-count",
+            "keep-alive-idle",
+            "keep-alive-interval",
+            "mptcp",
+        ];
+        let known: &[&str] = match tr {
+            Transport::Socket => {
+                let st = self.enumeration(addr, &ap.member("type"), &SOCKET_TYPES)?;
+                s.socket = SocketType::from_index(st);
+                match s.socket {
+                    SocketType::Inet => {
+                        self.inet(addr, &ap, &mut s)?;
+                        &[
+                            "transport",
+                            "type",
+                            "host",
+                            "port",
+                            "numeric",
+                            "to",
+                            "ipv4",
+                            "ipv6",
+                            "keep-alive",
+                            "keep-alive-count",
+                            "keep-alive-idle",
+                            "keep-alive-interval",
+                            "mptcp",
+                        ]
+                    }
+                    SocketType::Unix => {
+                        s.set(STR_PATH, self.string(addr, &ap.member("path"))?);
+                        for (name, b) in [("abstract", OPT_ABSTRACT), ("tight", OPT_TIGHT)] {
+                            if let Some(v) = self.opt_bool(addr, &ap.member(name))? {
+                                s.opts.set_bool(b, v);
+                            }
+                        }
+                        &["transport", "type", "path", "abstract", "tight"]
+                    }
+                    SocketType::Vsock => {
+                        s.set(STR_CID, self.string(addr, &ap.member("cid"))?);
+                        s.set(STR_PORT, self.string(addr, &ap.member("port"))?);
+                        &["transport", "type", "cid", "port"]
+                    }
+                    SocketType::Fd => {
+                        s.set(STR_FD, self.string(addr, &ap.member("str"))?);
+                        &["transport", "type", "str"]
+                    }
+                }
+            }
+            Transport::Exec => {
+                let lp = ap.member("args");
+                let list = match self.t.get(addr, "args") {
+                    Val::List(n, _) => n,
+                    Val::Absent => return Err(self.missing(addr, &lp)),
+                    Val::Str(_, at)
+                    | Val::Dict(_, at)
+                    | Val::Int(_, at)
+                    | Val::Float(at)
+                    | Val::Bool(_, at)
+                    | Val::Null(at) => return Err(self.type_err(at, &lp, "array")),
+                };
+                let n = self.t.len(list);
+                for i in 0..n {
+                    let ep = lp.idx(i);
+                    match self.t.elem(list, i) {
+                        Val::Str(..) => {}
+                        Val::Absent => return Err(self.missing(list, &ep)),
+                        Val::Dict(_, at) | Val::List(_, at) if !self.json => {
+                            return Err(self.nested(at, &ep))
+                        }
+                        Val::Dict(_, at)
+                        | Val::List(_, at)
+                        | Val::Int(_, at)
+                        | Val::Float(at)
+                        | Val::Bool(_, at)
+                        | Val::Null(at) => return Err(self.type_err(at, &ep, "string")),
+                    }
+                }
+                s.args = self.t.args(list, n);
+                &["transport", "args"]
+            }
+            Transport::Rdma => {
+                self.inet(addr, &ap, &mut s)?;
+                &INET
+            }
+            Transport::File => {
+                s.set(STR_FILENAME, self.string(addr, &ap.member("filename"))?);
+                s.offset = self
+                    .uint(addr, &ap.member("offset"), 64, true)?
+                    .unwrap_or(0);
+                &["transport", "filename", "offset"]
+            }
+        };
+        self.check(addr, &ap, known)?;
+        self.check(root, &rp, &["channel-type", "addr"])?;
+        if let Some(e) = self.t.overflow() {
+            return Err(e);
+        }
+        Ok(s)
+    }
+}
+
+fn visit<'t, T: Tree<'t>>(t: &T) -> Result<Spec<'t>, Error> {
+    Visit { t, json: t.json() }.channel()
+}
+
+// ---------------------------------------------------------------------------------------
+// Keyval with the implied key `channel-type` (util/keyval.c).
+
+mod kv {
+    //! QEMU's keyval grammar (the same as the parameters', see `crate::keyval`) over an
+    //! argument whose first item may omit `channel-type=`. Instead of QEMU's tree of
+    //! dictionaries, the distinct keys are remembered as spans (at most
+    //! [`super::KEYVAL_KEYS`]); values are found again in the text when visited.
+
+    use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
+    use crate::error::{Error, Status};
+    use crate::stage::Span;
+    use crate::text::StrRef;
+    use crate::value::qdict_bucket;
+
+    const IMPLIED: &[u8] = b"channel-type";
+    /// QEMU clamps list indices to `INT_MAX`.
+    const INDEX_MAX: u32 = i32::MAX as u32;
+    /// A fragment this long or longer is an error.
+    const FRAGMENT_MAX: usize = 128;
+
+    /// A remembered key: a span of the text, or the implied key.
+    #[derive(Clone, Copy, Default)]
+    struct Key {
+        off: u32,
+        len: u32,
+    }
+
+    const IMPLIED_KEY: Key = Key {
+        off: u32::MAX,
+        len: 0,
+    };
+
+    fn key_of(start: usize, end: usize) -> Key {
+        let s = Span::between(start, end);
+        Key {
+            off: s.off,
+            len: s.len,
+        }
+    }
+
+    pub(super) struct Kv<'t> {
+        text: &'t [u8],
+        keys: [Key; super::KEYVAL_KEYS],
+        n: usize,
+        overflow: bool,
+    }
+
+    /// Length of a QAPI name at the start of `s` (`parse_qapi_name`, non-complete), 0 if
+    /// none.
+    fn qapi_name_len(s: &[u8]) -> usize {
+        let mut p = 0usize;
+        if s.first() == Some(&b'_') {
+            if s.get(1) != Some(&b'_') {
+                return 0;
+            }
+            p = 2;
+            while s
+                .get(p)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.')
+            {
+                p = p.saturating_add(1);
+            }
+            if s.get(p) != Some(&b'_') {
+                return 0;
+            }
+            p = p.saturating_add(1);
+        }
+        if !s.get(p).is_some_and(u8::is_ascii_alphabetic) {
+            return 0;
+        }
+        p = p.saturating_add(1);
+        while s
+            .get(p)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+        {
+            p = p.saturating_add(1);
+        }
+        p
+    }
+
+    /// The fragment at `pos` of `s`: its length and, for a list index, its value.
+    fn frag(s: &[u8], pos: usize, first: bool) -> (usize, Option<u32>) {
+        let rest = s.get(pos..).unwrap_or(&[]);
+        if !first && rest.first().is_some_and(u8::is_ascii_digit) {
+            let mut n = 0usize;
+            let mut v: u32 = 0;
+            while let Some(d) = rest.get(n).filter(|c| c.is_ascii_digit()) {
+                v = v
+                    .saturating_mul(10)
+                    .saturating_add(u32::from(d.wrapping_sub(b'0')))
+                    .min(INDEX_MAX);
+                n = n.saturating_add(1);
+            }
+            return (n, Some(v));
+        }
+        (qapi_name_len(rest), None)
+    }
+
+    /// Fragments of a valid key: (start, end, index).
+    struct Frags<'a> {
+        k: &'a [u8],
+        p: usize,
+        first: bool,
+    }
+
+    impl Iterator for Frags<'_> {
+        type Item = (usize, usize, Option<u32>);
+        fn next(&mut self) -> Option<Self::Item> {
+            if self.p >= self.k.len() {
+                return None;
+            }
+            let (len, idx) = frag(self.k, self.p, self.first);
+            let start = self.p;
+            let end = start.saturating_add(len.max(1));
+            self.first = false;
+            self.p = end.saturating_add(1);
+            Some((start, end, idx))
+        }
+    }
+
+    fn frags(k: &[u8]) -> Frags<'_> {
+        Frags {
+            k,
+            p: 0,
+            first: true,
+        }
+    }
+
+    /// Does `key` lie below `path` (a proper prefix ending at a fragment boundary)?
+    fn below(key: &[u8], path: &[u8]) -> bool {
+        key.len() > path.len() && key.starts_with(path) && key.get(path.len()) == Some(&b'.')
+    }
+
+    /// Is `key` `dict` + `.` + `name` (or `name` for the root)?
+    fn is_member(key: &[u8], dict: &[u8], name: &[u8]) -> bool {
+        if dict.is_empty() {
+            return key == name;
+        }
+        key.len() == dict.len().saturating_add(1).saturating_add(name.len())
+            && key.starts_with(dict)
+            && key.get(dict.len()) == Some(&b'.')
+            && key.ends_with(name)
+    }
+
+    /// An item of validated text.
+    #[derive(Clone, Copy)]
+    struct Item {
+        start: usize,
+        key: Key,
+        val: (usize, usize),
+    }
+
+    /// Items of text that parsed without error.
+    struct Items<'t> {
+        text: &'t [u8],
+        p: usize,
+        first: bool,
+    }
+
+    impl Iterator for Items<'_> {
+        type Item = Item;
+        fn next(&mut self) -> Option<Item> {
+            loop {
+                let t = self.text;
+                let start = self.p;
+                if start >= t.len() {
+                    return None;
+                }
+                let rest = t.get(start..).unwrap_or(&[]);
+                let klen = rest
+                    .iter()
+                    .position(|&c| c == b'=' || c == b',')
+                    .unwrap_or(rest.len());
+                let kend = start.saturating_add(klen);
+                let first = self.first;
+                self.first = false;
+                let after = |e: usize| {
+                    if t.get(e) == Some(&b',') {
+                        e.saturating_add(1)
+                    } else {
+                        e
+                    }
+                };
+                if klen > 0 && t.get(kend) != Some(&b'=') {
+                    self.p = after(kend);
+                    let kt = rest.get(..klen).unwrap_or(&[]);
+                    if kt == b"help" || kt == b"?" || !first {
+                        continue;
+                    }
+                    return Some(Item {
+                        start,
+                        key: IMPLIED_KEY,
+                        val: (start, kend),
+                    });
+                }
+                let vstart = kend.saturating_add(1);
+                let vend = super::value_end(t, vstart);
+                self.p = after(vend);
+                return Some(Item {
+                    start,
+                    key: key_of(start, kend),
+                    val: (vstart, vend),
+                });
+            }
+        }
+    }
+
+    fn items(text: &[u8]) -> Items<'_> {
+        Items {
+            text,
+            p: 0,
+            first: true,
+        }
+    }
+
+    fn bytes_of(text: &[u8], k: Key) -> &[u8] {
+        if k.off == u32::MAX {
+            IMPLIED
+        } else {
+            Span {
+                off: k.off,
+                len: k.len,
+            }
+            .of(text)
+        }
+    }
+
+    fn inconsistent(at: usize, path: &[u8]) -> Error {
+        super::fail(
+            at,
+            &[
+                P::S("Parameters '"),
+                P::B(path),
+                P::S(".*' used inconsistently"),
+            ],
+        )
+    }
+
+    impl<'t> Kv<'t> {
+        fn key(&self, i: usize) -> &'t [u8] {
+            self.keys
+                .get(i)
+                .map_or(&[][..], |&k| bytes_of(self.text, k))
+        }
+
+        fn key_at(&self, i: usize) -> usize {
+            match self.keys.get(i) {
+                Some(k) if k.off != u32::MAX => k.off as usize,
+                _ => 0,
+            }
+        }
+
+        fn keys(&self) -> impl Iterator<Item = (usize, &'t [u8])> + '_ {
+            (0..self.n).map(move |i| (i, self.key(i)))
+        }
+
+        fn has(&self, k: &[u8]) -> bool {
+            self.keys().any(|(_, x)| x == k)
+        }
+
+        fn remember(&mut self, k: Key) {
+            let b = bytes_of(self.text, k);
+            if self.has(b) {
+                return;
+            }
+            match self.keys.get_mut(self.n) {
+                Some(slot) => {
+                    *slot = k;
+                    self.n = self.n.saturating_add(1);
+                }
+                None => self.overflow = true,
+            }
+        }
+
+        /// `keyval_parse_into` with the implied key, without help support.
+        fn parse(text: &'t [u8]) -> Result<Kv<'t>, Error> {
+            let mut kv = Kv {
+                text,
+                keys: [Key::default(); super::KEYVAL_KEYS],
+                n: 0,
+                overflow: false,
+            };
+            let mut help: Option<usize> = None;
+            let mut p = 0usize;
+            let mut first = true;
+            while p < text.len() {
+                let start = p;
+                let rest = text.get(start..).unwrap_or(&[]);
+                let klen = rest
+                    .iter()
+                    .position(|&c| c == b'=' || c == b',')
+                    .unwrap_or(rest.len());
+                let kend = start.saturating_add(klen);
+                let after = |e: usize| {
+                    if text.get(e) == Some(&b',') {
+                        e.saturating_add(1)
+                    } else {
+                        e
+                    }
+                };
+                let implied = first;
+                first = false;
+                if klen > 0 && text.get(kend) != Some(&b'=') {
+                    let kt = rest.get(..klen).unwrap_or(&[]);
+                    if kt == b"help" || kt == b"?" {
+                        help = help.or(Some(start));
+                        p = after(kend);
+                        continue;
+                    }
+                    if implied {
+                        // The first item's text up to `,` is the value of `channel-type`.
+                        kv.remember(IMPLIED_KEY);
+                        p = after(kend);
+                        continue;
+                    }
+                }
+                p = kv.item(start, kend)?;
+            }
+            if let Some(at) = help {
+                return Err(fail(at, &[P::S("Help is not available for this option")]));
+            }
+            kv.listify()?;
+            Ok(kv)
+        }
+
+        /// One `key=value` item (`keyval_parse_one`); returns where the next begins.
+        fn item(&mut self, start: usize, kend: usize) -> Result<usize, Error> {
+            let text = self.text;
+            let key_text = text.get(start..kend).unwrap_or(&[]);
+            let mut s = start;
+            loop {
+                let (len, _) = frag(text, s, s == start);
+                let after = s.saturating_add(len);
+                let next = text.get(after).copied();
+                if len == 0 || !matches!(next, None | Some(b'=' | b',' | b'.')) {
+                    return Err(fail(
+                        start,
+                        &[P::S("Invalid parameter '"), P::B(key_text), P::S("'")],
+                    ));
+                }
+                if len >= FRAGMENT_MAX {
+                    let word = if s != start || after != kend {
+                        "Parameter fragment '"
+                    } else {
+                        "Parameter '"
+                    };
+                    return Err(fail(
+                        s,
+                        &[
+                            P::S(word),
+                            P::B(text.get(s..after).unwrap_or(&[])),
+                            P::S("' is too long"),
+                        ],
+                    ));
+                }
+                if s != start {
+                    // The prefix before this fragment becomes a dictionary.
+                    let prefix = text.get(start..s.saturating_sub(1)).unwrap_or(&[]);
+                    if self.has(prefix) {
+                        return Err(inconsistent(start, prefix));
+                    }
+                }
+                s = after;
+                if next != Some(b'.') {
+                    break;
+                }
+                s = s.saturating_add(1);
+            }
+            let key = text.get(start..s).unwrap_or(&[]);
+            if text.get(s) != Some(&b'=') {
+                return Err(fail(
+                    start,
+                    &[P::S("Expected '=' after parameter '"), P::B(key), P::S("'")],
+                ));
+            }
+            let vend = super::value_end(text, s.saturating_add(1));
+            if self.keys().any(|(_, k)| below(k, key)) {
+                return Err(inconsistent(start, key));
+            }
+            self.remember(key_of(start, s));
+            Ok(if text.get(vend) == Some(&b',') {
+                vend.saturating_add(1)
+            } else {
+                vend
+            })
+        }
+
+        /// Insertion rank of `path` among its siblings: the first key at or below it.
+        fn inserted(&self, path: &[u8]) -> usize {
+            self.keys()
+                .find(|(_, k)| *k == path || below(k, path))
+                .map_or(usize::MAX, |(i, _)| i)
+        }
+
+        /// Does QEMU's listify walk (QDict order, children first) meet dictionary `a`
+        /// before dictionary `b`?
+        fn walks_before(&self, a: &[u8], b: &[u8]) -> bool {
+            let mut fa = frags(a);
+            let mut fb = frags(b);
+            loop {
+                match (fa.next(), fb.next()) {
+                    (Some((sa, ea, _)), Some((sb, eb, _))) => {
+                        let xa = a.get(sa..ea).unwrap_or(&[]);
+                        let xb = b.get(sb..eb).unwrap_or(&[]);
+                        if xa == xb {
+                            continue;
+                        }
+                        let (ba, bb) = (qdict_bucket(xa), qdict_bucket(xb));
+                        if ba != bb {
+                            return ba < bb;
+                        }
+                        // Same bucket: the one inserted later comes first.
+                        let ia = self.inserted(a.get(..ea).unwrap_or(&[]));
+                        let ib = self.inserted(b.get(..eb).unwrap_or(&[]));
+                        return ia > ib;
+                    }
+                    // One path is inside the other: children are converted first.
+                    (Some(_), None) => return true,
+                    _ => return false,
+                }
+            }
+        }
+
+        /// `keyval_listify`: the first list error QEMU's walk meets.
+        fn listify(&self) -> Result<(), Error> {
+            let mut best: Option<(usize, usize, Error)> = None;
+            for (k, key) in self.keys() {
+                for (_, end, _) in frags(key) {
+                    if end >= key.len() {
+                        break;
+                    }
+                    let path = key.get(..end).unwrap_or(&[]);
+                    // Judge each dictionary once, from the first key below it.
+                    if self.keys().take(k).any(|(_, j)| below(j, path)) {
+                        continue;
+                    }
+                    let Some(e) = self.judge(path, k) else {
+                        continue;
+                    };
+                    let better = match &best {
+                        None => true,
+                        Some((bk, bend, _)) => {
+                            let other = self.key(*bk).get(..*bend).unwrap_or(&[]);
+                            self.walks_before(path, other)
+                        }
+                    };
+                    if better {
+                        best = Some((k, end, e));
+                    }
+                }
+            }
+            match best {
+                Some((_, _, e)) => Err(e),
+                None => Ok(()),
+            }
+        }
+
+        /// The list-conversion error of dictionary `path`, if any.
+        fn judge(&self, path: &[u8], first: usize) -> Option<Error> {
+            let mut index = false;
+            let mut member = false;
+            let mut present: u128 = 0;
+            let mut top: u64 = 0;
+            for (_, k) in self.keys() {
+                if !below(k, path) {
+                    continue;
+                }
+                let at = path.len().saturating_add(1);
+                match frag(k, at, false).1 {
+                    Some(i) => {
+                        index = true;
+                        top = top.max(u64::from(i));
+                        if i < 128 {
+                            present |= 1u128.wrapping_shl(i);
+                        }
+                    }
+                    None => member = true,
+                }
+            }
+            let at = self.key_at(first);
+            if index && member {
+                return Some(inconsistent(at, path));
+            }
+            if !index {
+                return None;
+            }
+            let missing = (!present).trailing_zeros();
+            if u64::from(missing) < top {
+                let mut buf = [0u8; 20];
+                return Some(super::fail(
+                    at,
+                    &[
+                        P::S("Parameter '"),
+                        P::B(path),
+                        P::S("."),
+                        P::B(super::dec(u64::from(missing), &mut buf)),
+                        P::S("' missing"),
+                    ],
+                ));
+            }
+            None
+        }
+
+        fn path(&self, n: Node) -> &'static [u8] {
+            match n {
+                Node::Root => b"",
+                Node::Addr(_) => b"addr",
+                Node::Args(_) => b"addr.args",
+                Node::Other(_) => b"\0",
+            }
+        }
+
+        /// The last value given to `key`, and where it starts.
+        fn value(&self, key: &[u8]) -> Option<(StrRef<'t>, usize)> {
+            let mut found = None;
+            for it in items(self.text) {
+                if bytes_of(self.text, it.key) == key {
+                    found = Some(it.val);
+                }
+            }
+            found.map(|(a, b)| (StrRef::Keyval(self.text.get(a..b).unwrap_or(&[])), a))
+        }
+
+        /// What the dictionary or list at `path` (given as a remembered key's prefix)
+        /// holds: list when its keys are indices.
+        fn container(&self, path: &[u8], node: Node) -> Val<'t> {
+            let first = self.keys().find(|(_, k)| below(k, path));
+            match first {
+                Some((i, k)) => {
+                    let at = self.key_at(i);
+                    match frag(k, path.len().saturating_add(1), false).1 {
+                        Some(_) => Val::List(node, at),
+                        None => Val::Dict(node, at),
+                    }
+                }
+                None => Val::Absent,
+            }
+        }
+    }
+
+    impl<'t> Tree<'t> for Kv<'t> {
+        fn json(&self) -> bool {
+            false
+        }
+
+        fn at(&self, n: Node) -> usize {
+            match n {
+                Node::Root => 0,
+                Node::Addr(at) | Node::Args(at) | Node::Other(at) => at,
+            }
+        }
+
+        fn get(&self, dict: Node, name: &'static str) -> Val<'t> {
+            let dp = self.path(dict);
+            let whole = if dp.is_empty() {
+                name.len()
+            } else {
+                dp.len().saturating_add(1).saturating_add(name.len())
+            };
+            for (i, k) in self.keys() {
+                let Some(head) = k.get(..whole) else {
+                    continue;
+                };
+                if !is_member(head, dp, name.as_bytes()) {
+                    continue;
+                }
+                if k.len() == whole {
+                    return match self.value(k) {
+                        Some((s, at)) => Val::Str(s, at),
+                        None => Val::Absent,
+                    };
+                }
+                if k.get(whole) != Some(&b'.') {
+                    continue;
+                }
+                let at = self.key_at(i);
+                let node = match (dict, name) {
+                    (Node::Root, "addr") => Node::Addr(at),
+                    (Node::Addr(_), "args") => Node::Args(at),
+                    _ => Node::Other(at),
+                };
+                return self.container(head, node);
+            }
+            Val::Absent
+        }
+
+        fn len(&self, list: Node) -> usize {
+            let dp = self.path(list);
+            let mut n = 0usize;
+            for (_, k) in self.keys() {
+                if below(k, dp) {
+                    if let (_, Some(i)) = frag(k, dp.len().saturating_add(1), false) {
+                        n = n.max((i as usize).saturating_add(1));
+                    }
+                }
+            }
+            n
+        }
+
+        fn elem(&self, list: Node, i: usize) -> Val<'t> {
+            let dp = self.path(list);
+            let at = dp.len().saturating_add(1);
+            // The last item naming this index, in any spelling, decides.
+            let mut found = Val::Absent;
+            for it in items(self.text) {
+                let k = bytes_of(self.text, it.key);
+                if !below(k, dp) {
+                    continue;
+                }
+                let (len, idx) = frag(k, at, false);
+                if idx.map(|v| v as usize) != Some(i) {
+                    continue;
+                }
+                let end = at.saturating_add(len);
+                found = if end == k.len() {
+                    let (a, b) = it.val;
+                    Val::Str(StrRef::Keyval(self.text.get(a..b).unwrap_or(&[])), a)
+                } else {
+                    Val::Dict(Node::Other(it.start), it.start)
+                };
+            }
+            found
+        }
+
+        fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)> {
+            let dp = self.path(dict);
+            for (i, k) in self.keys() {
+                let at = if dp.is_empty() {
+                    0
+                } else if below(k, dp) {
+                    dp.len().saturating_add(1)
+                } else {
+                    continue;
+                };
+                let (len, _) = frag(k, at, at == 0);
+                let name = k.get(at..at.saturating_add(len)).unwrap_or(&[]);
+                if !known.iter().any(|n| n.as_bytes() == name) {
+                    return Some((StrRef::Plain(name), self.key_at(i)));
+                }
+            }
+            None
+        }
+
+        fn args(&self, _list: Node, n: usize) -> Args<'t> {
+            Args::Keyval(self.text, n)
+        }
+
+        fn overflow(&self) -> Option<Error> {
+            if !self.overflow {
+                return None;
+            }
+            let mut buf = [0u8; 20];
+            Some(super::fail_as(
+                Status::Capacity,
+                self.text.len(),
+                &[
+                    P::S("The channel has more distinct keys than migcfg holds ("),
+                    P::B(super::dec(super::KEYVAL_KEYS as u64, &mut buf)),
+                    P::S(")"),
+                ],
+            ))
+        }
+    }
+
+    /// Value of `addr.args.<i>` in validated text (the last item naming it).
+    pub(super) fn arg(text: &[u8], i: usize) -> Option<StrRef<'_>> {
+        const DP: &[u8] = b"addr.args";
+        let at = DP.len().saturating_add(1);
+        let mut found = None;
+        for it in items(text) {
+            let k = bytes_of(text, it.key);
+            if !below(k, DP) {
+                continue;
+            }
+            let (len, idx) = frag(k, at, false);
+            if idx.map(|v| v as usize) == Some(i) && at.saturating_add(len) == k.len() {
+                let (a, b) = it.val;
+                found = Some(StrRef::Keyval(text.get(a..b).unwrap_or(&[])));
+            }
+        }
+        found
+    }
+
+    /// A `MigrationChannel` in keyval.
+    pub(super) fn channel(text: &[u8]) -> Result<Spec<'_>, Error> {
+        let kv = Kv::parse(text)?;
+        visit(&kv)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON (qobject/json-lexer.c, json-streamer.c, json-parser.c, qjson.c).
+
+mod json {
+    //! A compact reader of QEMU's JSON dialect for channel objects: the lexer's states
+    //! and `stray` texts, the streamer's limits and its rule that a value is parsed only
+    //! once its outer brackets close (so a lexical error anywhere in it wins), the
+    //! parser's messages, and `Expecting at most one JSON value`. Nothing is stored: the
+    //! text is lexed again whenever a member is looked up.
+
+    use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
+    use crate::error::Error;
+    use crate::text::StrRef;
+
+    const MAX_TOKEN_SIZE: u64 = 64 << 20;
+    const MAX_TOKEN_COUNT: u64 = 2 << 20;
+    const MAX_NESTING: i64 = 1 << 10;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum T {
+        LCurly,
+        RCurly,
+        LSquare,
+        RSquare,
+        Colon,
+        Comma,
+        Str,
+        Int,
+        Float,
+        Keyword,
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    struct Tok {
+        t: T,
+        start: usize,
+        end: usize,
+    }
+
+    /// A lexical error: the token text QEMU quotes, and where it went wrong.
+    enum LexErr {
+        Stray(usize, usize, usize),
+        Size(usize),
+    }
+
+    struct Lexer<'t> {
+        text: &'t [u8],
+        pos: usize,
+    }
+
+    fn is_ws(c: u8) -> bool {
+        matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+    }
+
+    impl<'t> Lexer<'t> {
+        fn at(text: &'t [u8], pos: usize) -> Self {
+            Lexer { text, pos }
+        }
+
+        fn byte(&self, p: usize) -> Option<u8> {
+            self.text.get(p).copied()
+        }
+
+        /// A token ending at `end`, unless it outgrew the lexer's token limit.
+        fn tok(&mut self, t: T, start: usize, end: usize) -> Option<Result<Tok, LexErr>> {
+            self.pos = end;
+            if (end.saturating_sub(start) as u64) > MAX_TOKEN_SIZE {
+                let at = start.saturating_add(MAX_TOKEN_SIZE as usize);
+                return Some(Err(LexErr::Size(at)));
+            }
+            Some(Ok(Tok { t, start, end }))
+        }
+
+        /// An error: the token so far including the byte at `p` (or, at the end of the
+        /// input, without it).
+        fn stray(&mut self, start: usize, p: usize) -> Option<Result<Tok, LexErr>> {
+            let end = p.saturating_add(1).min(self.text.len());
+            self.pos = end;
+            Some(Err(LexErr::Stray(start, end, p)))
+        }
+
+        fn digits(&self, mut p: usize) -> usize {
+            while self.byte(p).is_some_and(|c| c.is_ascii_digit()) {
+                p = p.saturating_add(1);
+            }
+            p
+        }
+
+        fn next(&mut self) -> Option<Result<Tok, LexErr>> {
+            while self.byte(self.pos).is_some_and(is_ws) {
+                self.pos = self.pos.saturating_add(1);
+            }
+            let start = self.pos;
+            let c = self.byte(start)?;
+            let one = start.saturating_add(1);
+            match c {
+                b'{' => self.tok(T::LCurly, start, one),
+                b'}' => self.tok(T::RCurly, start, one),
+                b'[' => self.tok(T::LSquare, start, one),
+                b']' => self.tok(T::RSquare, start, one),
+                b':' => self.tok(T::Colon, start, one),
+                b',' => self.tok(T::Comma, start, one),
+                b'"' | b'\'' => self.string(start, c),
+                b'0'..=b'9' => self.number(start, start),
+                b'-' => match self.byte(one) {
+                    Some(b'0'..=b'9') => self.number(start, one),
+                    _ => self.stray(start, one),
+                },
+                b'a'..=b'z' => {
+                    let mut p = one;
+                    while self.byte(p).is_some_and(|c| c.is_ascii_lowercase()) {
+                        p = p.saturating_add(1);
+                    }
+                    self.tok(T::Keyword, start, p)
+                }
+                _ => self.stray(start, start),
+            }
+        }
+
+        fn string(&mut self, start: usize, quote: u8) -> Option<Result<Tok, LexErr>> {
+            let mut p = start.saturating_add(1);
+            loop {
+                if p.saturating_sub(start) as u64 > MAX_TOKEN_SIZE {
+                    self.pos = p;
+                    return Some(Err(LexErr::Size(p)));
+                }
+                match self.byte(p) {
+                    None => return self.stray(start, p),
+                    Some(b) if b == quote => return self.tok(T::Str, start, p.saturating_add(1)),
+                    Some(b'\\') => {
+                        let e = p.saturating_add(1);
+                        match self.byte(e) {
+                            Some(0x20..=0xFD) => p = e.saturating_add(1),
+                            _ => return self.stray(start, e),
+                        }
+                    }
+                    Some(0x20..=0xFD) => p = p.saturating_add(1),
+                    Some(_) => return self.stray(start, p),
+                }
+            }
+        }
+
+        /// A number whose first digit is at `d` (after an optional `-` at `start`).
+        fn number(&mut self, start: usize, d: usize) -> Option<Result<Tok, LexErr>> {
+            let mut p = if self.byte(d) == Some(b'0') {
+                let n = d.saturating_add(1);
+                if self.byte(n).is_some_and(|c| c.is_ascii_digit()) {
+                    return self.stray(start, n);
+                }
+                n
+            } else {
+                self.digits(d)
+            };
+            let mut t = T::Int;
+            if self.byte(p) == Some(b'.') {
+                let f = p.saturating_add(1);
+                if !self.byte(f).is_some_and(|c| c.is_ascii_digit()) {
+                    return self.stray(start, f);
+                }
+                p = self.digits(f);
+                t = T::Float;
+            }
+            if matches!(self.byte(p), Some(b'e' | b'E')) {
+                let mut e = p.saturating_add(1);
+                if matches!(self.byte(e), Some(b'+' | b'-')) {
+                    e = e.saturating_add(1);
+                }
+                if !self.byte(e).is_some_and(|c| c.is_ascii_digit()) {
+                    return self.stray(start, e);
+                }
+                p = self.digits(e);
+                t = T::Float;
+            }
+            self.tok(t, start, p)
+        }
+    }
+
+    fn msg(at: usize, what: &str) -> Error {
+        fail(at, &[P::S("JSON parse error, "), P::S(what)])
+    }
+
+    fn lex_error(text: &[u8], e: LexErr) -> Error {
+        match e {
+            LexErr::Stray(a, b, at) => fail(
+                at,
+                &[
+                    P::S("JSON parse error, stray '"),
+                    P::B(text.get(a..b).unwrap_or(&[])),
+                    P::S("'"),
+                ],
+            ),
+            LexErr::Size(at) => fail(at, &[P::S("JSON token size limit exceeded")]),
+        }
+    }
+
+    /// The streamer: tokens of the first value until its brackets balance (or the input
+    /// ends), with QEMU's limits. Returns where the first value's tokens end.
+    fn stream(text: &[u8]) -> Result<usize, Error> {
+        let mut lx = Lexer::at(text, 0);
+        let (mut brace, mut bracket) = (0i64, 0i64);
+        let (mut count, mut size) = (0u64, 0u64);
+        loop {
+            let tok = match lx.next() {
+                None if count == 0 => {
+                    return Err(fail(text.len(), &[P::S("Expecting a JSON value")]))
+                }
+                None => return Ok(text.len()),
+                Some(Err(e)) => return Err(lex_error(text, e)),
+                Some(Ok(t)) => t,
+            };
+            match tok.t {
+                T::LCurly => brace = brace.saturating_add(1),
+                T::RCurly => brace = brace.saturating_sub(1),
+                T::LSquare => bracket = bracket.saturating_add(1),
+                T::RSquare => bracket = bracket.saturating_sub(1),
+                _ => {}
+            }
+            let len = tok.end.saturating_sub(tok.start) as u64;
+            if size.saturating_add(len).saturating_add(1) > MAX_TOKEN_SIZE {
+                return Err(fail(tok.start, &[P::S("JSON token size limit exceeded")]));
+            }
+            if count.saturating_add(1) > MAX_TOKEN_COUNT {
+                return Err(fail(tok.start, &[P::S("JSON token count limit exceeded")]));
+            }
+            if brace.saturating_add(bracket) > MAX_NESTING {
+                return Err(fail(
+                    tok.start,
+                    &[P::S("JSON nesting depth limit exceeded")],
+                ));
+            }
+            count = count.saturating_add(1);
+            size = size.saturating_add(len);
+            if !((brace > 0 || bracket > 0) && brace >= 0 && bracket >= 0) {
+                return Ok(tok.end);
+            }
+        }
+    }
+
+    fn hex4(s: &[u8]) -> Option<u32> {
+        let mut v = 0u32;
+        for i in 0..4 {
+            let d = char::from(*s.get(i)?).to_digit(16)?;
+            v = v.wrapping_shl(4) | d;
+        }
+        Some(v)
+    }
+
+    /// `is_valid_codepoint` of util/unicode.c.
+    fn valid_cp(cp: u32) -> bool {
+        cp <= 0x10FFFF
+            && !(0xFDD0..=0xFDEF).contains(&cp)
+            && cp & 0xFFFE != 0xFFFE
+            && !(0xD800..=0xDFFF).contains(&cp)
+    }
+
+    /// `mod_utf8_codepoint`: the length of a valid sequence at the start of `s`, if any.
+    fn mod_utf8(s: &[u8]) -> Option<usize> {
+        let b = *s.first()?;
+        if b < 0x80 {
+            return if b == 0 { None } else { Some(1) };
+        }
+        if b >= 0xFE || b & 0x40 == 0 {
+            return None;
+        }
+        let len = (b.leading_ones()) as usize;
+        let mut cp = u32::from(b) & (0x7Fu32.wrapping_shr(len as u32));
+        for i in 1..len {
+            let c = *s.get(i)?;
+            if c & 0xC0 != 0x80 {
+                return None;
+            }
+            cp = cp.wrapping_shl(6) | u32::from(c & 0x3F);
+        }
+        const MIN: [u32; 5] = [0x80, 0x800, 0x10000, 0x20_0000, 0x400_0000];
+        let min = MIN.get(len.saturating_sub(2)).copied().unwrap_or(0);
+        if !valid_cp(cp) || (cp < min && !(cp == 0 && len == 2)) {
+            return None;
+        }
+        Some(len)
+    }
+
+    /// `parse_string`'s checks on a string token: the error and its offset, if any.
+    fn check_string(text: &[u8], tok: Tok) -> Option<Error> {
+        let tk = text.get(tok.start..tok.end).unwrap_or(&[]);
+        let last = tk.len().saturating_sub(1);
+        let mut i = 1usize;
+        while i < last {
+            let at = tok.start.saturating_add(i);
+            let c = tk.get(i).copied().unwrap_or(0);
+            if c != b'\\' {
+                match mod_utf8(tk.get(i..).unwrap_or(&[])) {
+                    Some(n) => i = i.saturating_add(n),
+                    None => return Some(msg(at, "invalid UTF-8 sequence in string")),
+                }
+                continue;
+            }
+            let beg = i;
+            let e = tk.get(i.saturating_add(1)).copied().unwrap_or(0);
+            i = i.saturating_add(2);
+            match e {
+                b'"' | b'\'' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                b'u' => {
+                    let mut cp = hex4(tk.get(i..).unwrap_or(&[]));
+                    i = i.saturating_add(4);
+                    if let Some(hi @ 0xD800..=0xDBFF) = cp {
+                        if tk.get(i) == Some(&b'\\') && tk.get(i.saturating_add(1)) == Some(&b'u') {
+                            let lo = hex4(tk.get(i.saturating_add(2)..).unwrap_or(&[]));
+                            cp = match lo {
+                                Some(lo @ 0xDC00..=0xDFFF) => {
+                                    i = i.saturating_add(6);
+                                    Some(0x10000 | (hi & 0x3FF).wrapping_shl(10) | (lo & 0x3FF))
+                                }
+                                _ => None,
+                            };
+                        }
+                    }
+                    if !cp.is_some_and(valid_cp) {
+                        let shown = tk.get(beg..i.min(tk.len())).unwrap_or(&[]);
+                        return Some(fail(
+                            at,
+                            &[
+                                P::S("JSON parse error, "),
+                                P::B(shown),
+                                P::S(" is not a valid Unicode character"),
+                            ],
+                        ));
+                    }
+                }
+                _ => return Some(msg(at, "invalid escape sequence in string")),
+            }
+        }
+        None
+    }
+
+    /// Role of a value in its container.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Role {
+        Top,
+        Key,
+        Member,
+        Elem,
+    }
+
+    /// Per-level flags of up to 1024 open containers (the streamer's limit).
+    struct Bits([u64; 17]);
+
+    impl Bits {
+        fn get(&self, i: usize) -> bool {
+            self.0
+                .get(i / 64)
+                .is_some_and(|w| w.wrapping_shr((i % 64) as u32) & 1 != 0)
+        }
+
+        fn set(&mut self, i: usize, v: bool) {
+            if let Some(w) = self.0.get_mut(i / 64) {
+                let b = 1u64.wrapping_shl((i % 64) as u32);
+                if v {
+                    *w |= b;
+                } else {
+                    *w &= !b;
+                }
+            }
+        }
+    }
+
+    /// Tokens with one of lookahead.
+    struct Stream<'t> {
+        lx: Lexer<'t>,
+        peeked: Option<Tok>,
+    }
+
+    impl Stream<'_> {
+        fn pop(&mut self) -> Option<Tok> {
+            match self.peeked.take() {
+                Some(t) => Some(t),
+                None => match self.lx.next() {
+                    Some(Ok(t)) => Some(t),
+                    _ => None,
+                },
+            }
+        }
+
+        fn peek(&mut self) -> Option<Tok> {
+            let t = self.pop();
+            self.peeked = t;
+            t
+        }
+    }
+
+    /// The parser over the first value's tokens: its first error (offset and error).
+    /// Iterative (the nesting may be 1024 deep): one bit per level says whether the
+    /// container is an object, one whether it is an object's key.
+    fn grammar(text: &[u8], end: usize) -> Option<(usize, Error)> {
+        let body = text.get(..end).unwrap_or(text);
+        let mut ts = Stream {
+            lx: Lexer::at(body, 0),
+            peeked: None,
+        };
+        let eoi = || Some((end, msg(end, "premature EOI")));
+        let mut objs = Bits([0; 17]);
+        let mut keys = Bits([0; 17]);
+        let mut depth = 0usize;
+        let mut role = Role::Top;
+        'value: loop {
+            let Some(tok) = ts.pop() else {
+                return eoi();
+            };
+            let mut is_str = false;
+            match tok.t {
+                T::LCurly | T::LSquare => {
+                    let obj = tok.t == T::LCurly;
+                    depth = depth.saturating_add(1);
+                    objs.set(depth, obj);
+                    keys.set(depth, role == Role::Key);
+                    let close = if obj { T::RCurly } else { T::RSquare };
+                    match ts.peek() {
+                        None => return eoi(),
+                        Some(t) if t.t == close => {
+                            ts.pop();
+                        }
+                        Some(_) => {
+                            role = if obj { Role::Key } else { Role::Elem };
+                            continue 'value;
+                        }
+                    }
+                    // An empty container is complete: back to its own role.
+                    role = role_of(&objs, &keys, depth);
+                    depth = depth.saturating_sub(1);
+                }
+                T::Str => {
+                    if let Some(e) = check_string(text, tok) {
+                        return Some((tok.start, e));
+                    }
+                    is_str = true;
+                }
+                T::Int | T::Float => {}
+                T::Keyword => {
+                    let w = text.get(tok.start..tok.end).unwrap_or(&[]);
+                    if !matches!(w, b"true" | b"false" | b"null") {
+                        return Some((
+                            tok.start,
+                            fail(
+                                tok.start,
+                                &[
+                                    P::S("JSON parse error, invalid keyword '"),
+                                    P::B(w),
+                                    P::S("'"),
+                                ],
+                            ),
+                        ));
+                    }
+                }
+                _ => return Some((tok.start, msg(tok.start, "expecting value"))),
+            }
+            let mut last = tok.start;
+            // A value is complete: what its container expects next.
+            loop {
+                match role {
+                    Role::Top => return None,
+                    Role::Key => {
+                        if !is_str {
+                            return Some((last, msg(last, "key is not a string in object")));
+                        }
+                        match ts.pop() {
+                            None => return eoi(),
+                            Some(t) if t.t == T::Colon => {
+                                role = Role::Member;
+                                continue 'value;
+                            }
+                            Some(t) => {
+                                return Some((t.start, msg(t.start, "missing : in object pair")))
+                            }
+                        }
+                    }
+                    Role::Member | Role::Elem => {
+                        let member = role == Role::Member;
+                        let (close, what) = if member {
+                            (T::RCurly, "expected separator in dict")
+                        } else {
+                            (T::RSquare, "expected separator in list")
+                        };
+                        match ts.pop() {
+                            None => return eoi(),
+                            Some(t) if t.t == T::Comma => {
+                                role = if member { Role::Key } else { Role::Elem };
+                                continue 'value;
+                            }
+                            Some(t) if t.t == close => {
+                                role = role_of(&objs, &keys, depth);
+                                depth = depth.saturating_sub(1);
+                                is_str = false;
+                                last = t.start;
+                            }
+                            Some(t) => return Some((t.start, msg(t.start, what))),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The role of the container open at `depth` within its parent.
+    fn role_of(objs: &Bits, keys: &Bits, depth: usize) -> Role {
+        if depth <= 1 {
+            Role::Top
+        } else if !objs.get(depth.saturating_sub(1)) {
+            Role::Elem
+        } else if keys.get(depth) {
+            Role::Key
+        } else {
+            Role::Member
+        }
+    }
+
+    /// End of the value whose first token is `first`, if it ends before `limit`.
+    fn skip(lx: &mut Lexer<'_>, first: Tok, limit: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut t = first;
+        loop {
+            if t.start >= limit {
+                return None;
+            }
+            match t.t {
+                T::LCurly | T::LSquare => depth = depth.saturating_add(1),
+                T::RCurly | T::RSquare => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth == 0 {
+                return Some(t.end);
+            }
+            t = match lx.next() {
+                Some(Ok(t)) => t,
+                _ => return None,
+            };
+        }
+    }
+
+    fn body_of(text: &[u8], t: Tok) -> StrRef<'_> {
+        StrRef::Json(
+            text.get(t.start.saturating_add(1)..t.end.saturating_sub(1))
+                .unwrap_or(&[]),
+        )
+    }
+
+    /// The first duplicate key of the object at `open` whose value ends before `limit`:
+    /// where QEMU would report it (the end of that value). Only the first
+    /// `JSON_DUP_KEYS` keys are remembered.
+    fn dup_in(text: &[u8], open: usize, limit: usize) -> Option<usize> {
+        let mut lx = Lexer::at(text, open.saturating_add(1));
+        let mut seen = [(0u32, 0u32); super::JSON_DUP_KEYS];
+        let mut n = 0usize;
+        loop {
+            let k = match lx.next() {
+                Some(Ok(t)) if t.start < limit => t,
+                _ => return None,
+            };
+            match k.t {
+                T::Comma => continue,
+                T::Str => {}
+                _ => return None,
+            }
+            match lx.next() {
+                Some(Ok(t)) if t.t == T::Colon && t.start < limit => {}
+                _ => return None,
+            }
+            let first = match lx.next() {
+                Some(Ok(t)) => t,
+                _ => return None,
+            };
+            let vend = skip(&mut lx, first, limit)?;
+            let key = body_of(text, k);
+            let dup = seen.iter().take(n).any(|&(a, b)| {
+                let t = Tok {
+                    t: T::Str,
+                    start: a as usize,
+                    end: b as usize,
+                };
+                body_of(text, t).same(key)
+            });
+            if dup {
+                return Some(vend);
+            }
+            if let Some(slot) = seen.get_mut(n) {
+                *slot = (
+                    u32::try_from(k.start).unwrap_or(u32::MAX),
+                    u32::try_from(k.end).unwrap_or(u32::MAX),
+                );
+                n = n.saturating_add(1);
+            }
+        }
+    }
+
+    /// The first duplicate key (by where QEMU meets it) among objects nested at most
+    /// `JSON_DUP_DEPTH` deep, before `limit`.
+    fn duplicates(text: &[u8], end: usize, limit: usize) -> Option<usize> {
+        let body = text.get(..end).unwrap_or(text);
+        let mut lx = Lexer::at(body, 0);
+        let mut depth = 0usize;
+        let mut best: Option<usize> = None;
+        while let Some(Ok(t)) = lx.next() {
+            if t.start >= limit {
+                break;
+            }
+            match t.t {
+                T::LCurly => {
+                    if depth < super::JSON_DUP_DEPTH {
+                        if let Some(p) = dup_in(body, t.start, limit) {
+                            best = Some(best.map_or(p, |b| b.min(p)));
+                        }
+                    }
+                    depth = depth.saturating_add(1);
+                }
+                T::LSquare => depth = depth.saturating_add(1),
+                T::RCurly | T::RSquare => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        best
+    }
+
+    /// `qobject_from_json` on a channel argument: the whole text is checked.
+    fn check(text: &[u8]) -> Result<(), Error> {
+        let end = stream(text)?;
+        let g = grammar(text, end);
+        let limit = g.as_ref().map_or(end, |(p, _)| *p);
+        if let Some(d) = duplicates(text, end, limit) {
+            if g.as_ref().is_none_or(|(p, _)| d <= *p) {
+                return Err(msg(d, "duplicate key"));
+            }
+        }
+        if let Some((_, e)) = g {
+            return Err(e);
+        }
+        let rest = text.get(end..).unwrap_or(&[]);
+        if let Some(i) = rest.iter().position(|&c| !is_ws(c)) {
+            return Err(fail(
+                end.saturating_add(i),
+                &[P::S("Expecting at most one JSON value")],
+            ));
+        }
+        Ok(())
+    }
+
+    /// Members of the object whose `{` is at `open`: key token, first value token.
+    struct Members<'t> {
+        lx: Lexer<'t>,
+        done: bool,
+    }
+
+    impl Iterator for Members<'_> {
+        type Item = (Tok, Tok);
+        fn next(&mut self) -> Option<(Tok, Tok)> {
+            if self.done {
+                return None;
+            }
+            loop {
+                let k = match self.lx.next() {
+                    Some(Ok(t)) => t,
+                    _ => {
+                        self.done = true;
+                        return None;
+                    }
+                };
+                match k.t {
+                    T::Comma => continue,
+                    T::Str => {}
+                    _ => {
+                        self.done = true;
+                        return None;
+                    }
+                }
+                let _colon = self.lx.next();
+                let v = match self.lx.next() {
+                    Some(Ok(t)) => t,
+                    _ => {
+                        self.done = true;
+                        return None;
+                    }
+                };
+                skip(&mut self.lx, v, usize::MAX);
+                return Some((k, v));
+            }
+        }
+    }
+
+    fn members(text: &[u8], open: usize) -> Members<'_> {
+        Members {
+            lx: Lexer::at(text, open.saturating_add(1)),
+            done: false,
+        }
+    }
+
+    /// Elements of the array whose `[` is at `open`: first token of each.
+    fn elems(text: &[u8], open: usize) -> impl Iterator<Item = Tok> + '_ {
+        let mut lx = Lexer::at(text, open.saturating_add(1));
+        let mut done = false;
+        core::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            loop {
+                let t = match lx.next() {
+                    Some(Ok(t)) => t,
+                    _ => {
+                        done = true;
+                        return None;
+                    }
+                };
+                match t.t {
+                    T::Comma => continue,
+                    T::RSquare => {
+                        done = true;
+                        return None;
+                    }
+                    _ => {
+                        skip(&mut lx, t, usize::MAX);
+                        return Some(t);
+                    }
+                }
+            }
+        })
+    }
+
+    /// String element `i` of the (validated) array at `open`.
+    pub(super) fn elem_str(text: &[u8], open: usize, i: usize) -> Option<StrRef<'_>> {
+        let t = elems(text, open).nth(i)?;
+        (t.t == T::Str).then(|| body_of(text, t))
+    }
+
+    struct Json<'t> {
+        text: &'t [u8],
+    }
+
+    impl<'t> Json<'t> {
+        fn val(&self, t: Tok, node: Node) -> Val<'t> {
+            let text = self.text;
+            match t.t {
+                T::LCurly => Val::Dict(node, t.start),
+                T::LSquare => Val::List(node, t.start),
+                T::Str => Val::Str(body_of(text, t), t.start),
+                T::Int => Val::Int(text.get(t.start..t.end).unwrap_or(&[]), t.start),
+                T::Float => Val::Float(t.start),
+                _ => match text.get(t.start..t.end) {
+                    Some(b"true") => Val::Bool(true, t.start),
+                    Some(b"false") => Val::Bool(false, t.start),
+                    _ => Val::Null(t.start),
+                },
+            }
+        }
+    }
+
+    impl<'t> Tree<'t> for Json<'t> {
+        fn json(&self) -> bool {
+            true
+        }
+
+        fn at(&self, n: Node) -> usize {
+            match n {
+                Node::Root => 0,
+                Node::Addr(at) | Node::Args(at) | Node::Other(at) => at,
+            }
+        }
+
+        fn get(&self, dict: Node, name: &'static str) -> Val<'t> {
+            let open = self.at(dict);
+            for (k, v) in members(self.text, open) {
+                if body_of(self.text, k).is(name.as_bytes()) {
+                    let node = match (dict, name) {
+                        (Node::Root, "addr") => Node::Addr(v.start),
+                        (Node::Addr(_), "args") => Node::Args(v.start),
+                        _ => Node::Other(v.start),
+                    };
+                    return self.val(v, node);
+                }
+            }
+            Val::Absent
+        }
+
+        fn len(&self, list: Node) -> usize {
+            elems(self.text, self.at(list)).count()
+        }
+
+        fn elem(&self, list: Node, i: usize) -> Val<'t> {
+            match elems(self.text, self.at(list)).nth(i) {
+                Some(t) => self.val(t, Node::Other(t.start)),
+                None => Val::Absent,
+            }
+        }
+
+        fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)> {
+            for (k, _) in members(self.text, self.at(dict)) {
+                let key = body_of(self.text, k);
+                if !known.iter().any(|n| key.is(n.as_bytes())) {
+                    return Some((key, k.start));
+                }
+            }
+            None
+        }
+
+        fn args(&self, list: Node, n: usize) -> Args<'t> {
+            Args::Json(self.text, self.at(list), n)
+        }
+
+        fn overflow(&self) -> Option<Error> {
+            None
+        }
+    }
+
+    /// A `MigrationChannel` in JSON.
+    pub(super) fn channel(text: &[u8]) -> Result<Spec<'_>, Error> {
+        check(text)?;
+        visit(&Json { text })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Storage.
+
+/// What a slot holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotState {
+    /// Nothing was given for this channel type.
+    Empty,
+    /// `defer` (main only).
+    Defer,
+    /// A channel.
+    Channel,
+}
+
+/// A string packed as offset (low 16 bits) and length (high 16 bits) into a slot's arena.
+fn pack(off: usize, len: usize) -> u32 {
+    (u32::try_from(off).unwrap_or(0) & 0xFFFF)
+        | (u32::try_from(len).unwrap_or(0) & 0xFFFF).wrapping_shl(16)
+}
+
+/// One channel type's slot: integers only, so any bit pattern is a valid slot, and all
+/// zero is an empty one. Strings are stored with a NUL after each, so C may use them as
+/// C strings.
+#[repr(C)]
+#[derive(Clone)]
+pub struct Slot {
+    state: u32,
+    transport: u32,
+    socket: u32,
+    has: u32,
+    bools: u32,
+    nums: [u32; 4],
+    /// Bit `STR_*`: the string is present.
+    strs_set: u32,
+    nargs: u32,
+    arena_len: u32,
+    offset: u64,
+    strs: [u32; STR_COUNT],
+    args: [u32; CHANNEL_ARGS_CAPACITY],
+    arena: [u8; CHANNEL_STRING_CAPACITY],
+}
+
+impl Default for Slot {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Bytes and argument count a spec needs in a slot, or the capacity error.
+pub fn fits(spec: &Spec<'_>) -> Result<(), Error> {
+    let n = spec.args.len();
+    if n > CHANNEL_ARGS_CAPACITY {
+        let mut buf = [0u8; 20];
+        return Err(fail_as(
+            Status::Capacity,
+            0,
+            &[
+                P::S("The exec command has more arguments than migcfg holds ("),
+                P::B(dec(CHANNEL_ARGS_CAPACITY as u64, &mut buf)),
+                P::S(")"),
+            ],
+        ));
+    }
+    let mut total = 0usize;
+    for s in spec.strs.iter().flatten() {
+        total = total.saturating_add(s.len()).saturating_add(1);
+    }
+    for i in 0..n {
+        let l = spec.args.get(i).map_or(0, |s| s.len());
+        total = total.saturating_add(l).saturating_add(1);
+    }
+    if total > CHANNEL_STRING_CAPACITY {
+        let mut buf = [0u8; 20];
+        return Err(fail_as(
+            Status::Capacity,
+            0,
+            &[
+                P::S("The channel's strings do not fit: a channel holds "),
+                P::B(dec(CHANNEL_STRING_CAPACITY as u64, &mut buf)),
+                P::S(" bytes"),
+            ],
+        ));
+    }
+    Ok(())
+}
+
+impl Slot {
+    /// An empty slot.
+    pub const fn new() -> Self {
+        Slot {
+            state: 0,
+            transport: 0,
+            socket: 0,
+            has: 0,
+            bools: 0,
+            nums: [0; 4],
+            strs_set: 0,
+            nargs: 0,
+            arena_len: 0,
+            offset: 0,
+            strs: [0; STR_COUNT],
+            args: [0; CHANNEL_ARGS_CAPACITY],
+            arena: [0; CHANNEL_STRING_CAPACITY],
+        }
+    }
+
+    /// Empty the slot (the arena's bytes are left as they are).
+    pub fn clear(&mut self) {
+        self.state = 0;
+        self.transport = 0;
+        self.socket = 0;
+        self.has = 0;
+        self.bools = 0;
+        self.nums = [0; 4];
+        self.strs_set = 0;
+        self.nargs = 0;
+        self.arena_len = 0;
+        self.offset = 0;
+        self.strs = [0; STR_COUNT];
+    }
+
+    /// Hold `defer`.
+    pub fn set_defer(&mut self) {
+        self.clear();
+        self.state = 1;
+    }
+
+    /// Hold `spec`, which [`fits`] has accepted.
+    pub fn set(&mut self, spec: &Spec<'_>) {
+        self.clear();
+        let mut off = 0usize;
+        let arena = &mut self.arena;
+        let mut put = |s: StrRef<'_>| -> u32 {
+            let start = off;
+            for b in s.bytes() {
+                if let Some(slot) = arena.get_mut(off) {
+                    *slot = b;
+                    off = off.saturating_add(1);
+                }
+            }
+            let len = off.saturating_sub(start);
+            if let Some(slot) = arena.get_mut(off) {
+                *slot = 0;
+                off = off.saturating_add(1);
+            }
+            pack(start, len)
+        };
+        for (i, s) in spec.strs.iter().enumerate() {
+            if let Some(s) = s {
+                let p = put(*s);
+                if let Some(slot) = self.strs.get_mut(i) {
+                    *slot = p;
+                }
+                self.strs_set |= bit(i as u32);
+            }
+        }
+        let n = spec.args.len().min(CHANNEL_ARGS_CAPACITY);
+        for i in 0..n {
+            let p = put(spec.args.get(i).unwrap_or(StrRef::Plain(&[])));
+            if let Some(slot) = self.args.get_mut(i) {
+                *slot = p;
+            }
+        }
+        self.nargs = u32::try_from(n).unwrap_or(0);
+        self.arena_len = u32::try_from(off).unwrap_or(0);
+        self.transport = spec.transport as u32;
+        self.socket = spec.socket as u32;
+        self.has = spec.opts.has;
+        self.bools = spec.opts.bools;
+        self.nums = spec.opts.nums;
+        self.offset = spec.offset;
+        self.state = 2;
+    }
+
+    /// What the slot holds.
+    pub fn state(&self) -> SlotState {
+        match self.state {
+            1 => SlotState::Defer,
+            2 => SlotState::Channel,
+            _ => SlotState::Empty,
+        }
+    }
+
+    fn is_channel(&self) -> bool {
+        self.state() == SlotState::Channel
+    }
+
+    /// The transport of a channel.
+    pub fn transport(&self) -> Option<Transport> {
+        if !self.is_channel() {
+            return None;
+        }
+        Some(Transport::from_index(self.transport as usize))
+    }
+
+    /// The socket type of a socket channel.
+    pub fn socket_type(&self) -> Option<SocketType> {
+        if self.transport() != Some(Transport::Socket) {
+            return None;
+        }
+        Some(SocketType::from_index(self.socket as usize))
+    }
+
+    fn arena_str(&self, p: u32) -> &[u8] {
+        let off = (p & 0xFFFF) as usize;
+        let len = p.wrapping_shr(16) as usize;
+        let used = (self.arena_len as usize).min(CHANNEL_STRING_CAPACITY);
+        self.arena
+            .get(..used)
+            .and_then(|a| a.get(off..off.saturating_add(len)))
+            .unwrap_or(&[])
+    }
+
+    /// String member `which` (`STR_*`), when given. The byte after it in the slot is a
+    /// NUL.
+    pub fn string(&self, which: usize) -> Option<&[u8]> {
+        if !self.is_channel() || self.strs_set & bit(which as u32) == 0 {
+            return None;
+        }
+        self.strs.get(which).map(|&p| self.arena_str(p))
+    }
+
+    /// Optional bool member `b` (`OPT_*`), when given.
+    pub fn opt_bool(&self, b: u32) -> Option<bool> {
+        if !self.is_channel() || self.has & bit(b) == 0 {
+            return None;
+        }
+        Some(self.bools & bit(b) != 0)
+    }
+
+    /// Optional number member `b` (`OPT_TO`, `OPT_KEEP_ALIVE_*`), when given.
+    pub fn opt_num(&self, b: u32) -> Option<u32> {
+        if !self.is_channel() || self.has & bit(b) == 0 {
+            return None;
+        }
+        let slot = match b {
+            OPT_TO => 0,
+            OPT_KEEP_ALIVE_COUNT => 1,
+            OPT_KEEP_ALIVE_IDLE => 2,
+            OPT_KEEP_ALIVE_INTERVAL => 3,
+            _ => return None,
+        };
+        self.nums.get(slot).copied()
+    }
+
+    /// The `file` offset (0 otherwise).
+    pub fn offset(&self) -> u64 {
+        if self.transport() == Some(Transport::File) {
+            self.offset
+        } else {
+            0
+        }
+    }
+
+    /// Number of `exec` arguments.
+    pub fn nargs(&self) -> usize {
+        if !self.is_channel() {
+            return 0;
+        }
+        (self.nargs as usize).min(CHANNEL_ARGS_CAPACITY)
+    }
+
+    /// `exec` argument `i`. The byte after it in the slot is a NUL.
+    pub fn arg(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.nargs() {
+            return None;
+        }
+        self.args.get(i).map(|&p| self.arena_str(p))
+    }
+}

@@ -1,1 +1,297 @@
-//! (in progress)
+//! The `-incoming config:help` listing, generated from the schema: every parameter with its
+//! type, default, valid range and one-line doc, in the style of QEMU's `-device foo,help`
+//! (`  name=<type>` padded to a column, then ` - ` and the description; names sorted).
+//!
+//! ```text
+//!   multifd-channels=<uint8>  - Number of parallel multifd channels (default: 2, 1..255)
+//! ```
+
+use crate::schema::{self, Check, Kind, ParamDef, MIG_MODE, PARAMS};
+
+/// The first line of the listing.
+pub const TITLE: &str = "Migration parameters (-incoming config:NAME=VALUE,... or JSON):";
+
+/// Output that counts every byte and stores what fits.
+pub struct Writer<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// Write into `buf` (which may be empty, to measure).
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        Writer { buf, len: 0 }
+    }
+
+    /// Bytes produced so far, also those that did not fit.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was produced.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, b: &[u8]) {
+        for &c in b {
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = c;
+            }
+            self.len = self.len.saturating_add(1);
+        }
+    }
+
+    fn s(&mut self, s: &str) {
+        self.push(s.as_bytes());
+    }
+
+    fn dec(&mut self, v: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut v = v;
+        loop {
+            i = i.saturating_sub(1);
+            if let Some(d) = buf.get_mut(i) {
+                *d = b'0'.saturating_add((v % 10) as u8);
+            }
+            v /= 10;
+            if v == 0 || i == 0 {
+                break;
+            }
+        }
+        self.push(buf.get(i..).unwrap_or(&[]));
+    }
+
+    /// A size as keyval accepts it: the largest binary suffix that divides it exactly.
+    fn size(&mut self, v: u64) {
+        const UNITS: [(u32, &str); 6] = [
+            (60, "E"),
+            (50, "P"),
+            (40, "T"),
+            (30, "G"),
+            (20, "M"),
+            (10, "K"),
+        ];
+        for (shift, unit) in UNITS {
+            let m = 1u64.wrapping_shl(shift);
+            if v != 0 && v.is_multiple_of(m) {
+                self.dec(v.wrapping_shr(shift));
+                self.s(unit);
+                return;
+            }
+        }
+        self.dec(v);
+    }
+}
+
+/// The QAPI type name shown for a parameter.
+pub fn type_name(d: &ParamDef) -> &'static str {
+    match d.kind {
+        Kind::Bool => "bool",
+        Kind::Uint(8) => "uint8",
+        Kind::Uint(16) => "uint16",
+        Kind::Uint(32) => "uint32",
+        Kind::Uint(_) => "uint64",
+        Kind::Size => "size",
+        Kind::Str => "str",
+        // Enums are told apart by their values (a `const` slice has no stable address).
+        Kind::Enum(v) if v == MIG_MODE => "MigMode",
+        Kind::Enum(v) if v == schema::MULTIFD_COMPRESSION => "MultiFDCompression",
+        Kind::Enum(v) if v == schema::ZERO_PAGE_DETECTION => "ZeroPageDetection",
+        Kind::Enum(_) => "enum",
+        Kind::StrList => "str list",
+        Kind::BitmapMapping => "BitmapMigrationNodeAlias list",
+    }
+}
+
+/// Width of `  name=<type>`.
+fn head_width(d: &ParamDef) -> usize {
+    d.name
+        .len()
+        .saturating_add(type_name(d).len())
+        .saturating_add(5)
+}
+
+/// Widest head no wider than this sets the column; wider ones get one space.
+const MAX_COLUMN: usize = 44;
+
+fn column() -> usize {
+    PARAMS
+        .iter()
+        .map(head_width)
+        .filter(|&w| w <= MAX_COLUMN)
+        .max()
+        .unwrap_or(24)
+        .max(24)
+}
+
+/// The default as the listing shows it.
+fn default(w: &mut Writer<'_>, d: &ParamDef) {
+    match d.kind {
+        Kind::Bool => w.s(if d.default != 0 { "on" } else { "off" }),
+        Kind::Uint(_) => w.dec(d.default),
+        Kind::Size => w.size(d.default),
+        Kind::Str => w.s("\"\""),
+        Kind::Enum(v) => w.s(usize::try_from(d.default)
+            .ok()
+            .and_then(|i| v.get(i))
+            .copied()
+            .unwrap_or("")),
+        Kind::StrList | Kind::BitmapMapping => w.s("none"),
+    }
+}
+
+/// The valid range or values, if the parameter has any beyond its type.
+fn range(w: &mut Writer<'_>, d: &ParamDef) {
+    let bound = |w: &mut Writer<'_>, v: u64| {
+        if d.kind == Kind::Size {
+            w.size(v)
+        } else {
+            w.dec(v)
+        }
+    };
+    match d.check {
+        Check::Range { min, max, .. } => {
+            w.s(", ");
+            bound(w, min);
+            w.s("..");
+            bound(w, max);
+        }
+        Check::Downtime => w.s(", 0..2000000"),
+        Check::PowerOfTwoPage => w.s(", a power of two, at least the target page size"),
+        Check::MaxCpuThrottle => w.s(", cpu-throttle-initial..99"),
+        Check::AtLeastOneMbps => w.s(", at least 1"),
+        Check::RdmaChunk => w.s(", a power of two, 1048576..1073741824"),
+        Check::None | Check::BitmapMapping => {}
+    }
+    if let Kind::Enum(values) = d.kind {
+        w.s(", one of:");
+        for v in values {
+            w.s(" ");
+            w.s(v);
+        }
+    }
+}
+
+/// One line of the listing, without the newline.
+pub fn line(w: &mut Writer<'_>, d: &ParamDef) {
+    let col = column();
+    w.s("  ");
+    w.s(d.name);
+    w.s("=<");
+    w.s(type_name(d));
+    w.s(">");
+    let pad = col.saturating_sub(head_width(d));
+    for _ in 0..pad {
+        w.s(" ");
+    }
+    w.s(" - ");
+    w.s(d.doc);
+    w.s(" (default: ");
+    default(w, d);
+    range(w, d);
+    w.s(")");
+}
+
+/// The ids of the parameters sorted by name (QEMU's help lists are sorted).
+fn sorted() -> impl Iterator<Item = &'static ParamDef> {
+    let mut prev: Option<&'static str> = None;
+    core::iter::from_fn(move || {
+        let next = PARAMS
+            .iter()
+            .filter(|d| prev.is_none_or(|p| d.name > p))
+            .min_by(|a, b| a.name.cmp(b.name))?;
+        prev = Some(next.name);
+        Some(next)
+    })
+}
+
+/// Write the whole listing: a title line, then one line per parameter, each ending in
+/// a newline.
+pub fn write(w: &mut Writer<'_>) {
+    w.s(TITLE);
+    w.s("\n");
+    for d in sorted() {
+        line(w, d);
+        w.s("\n");
+    }
+}
+
+/// Length of the listing in bytes.
+pub fn len() -> usize {
+    let mut w = Writer::new(&mut []);
+    write(&mut w);
+    w.len()
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::String;
+
+    fn listing() -> String {
+        let mut buf = [0u8; 8192];
+        let mut w = Writer::new(&mut buf);
+        write(&mut w);
+        let n = w.len();
+        String::from_utf8(buf[..n].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn example_line() {
+        let d = &PARAMS[schema::lookup(b"multifd-channels").unwrap()];
+        let mut buf = [0u8; 256];
+        let mut w = Writer::new(&mut buf);
+        line(&mut w, d);
+        let n = w.len();
+        let s = core::str::from_utf8(&buf[..n]).unwrap();
+        assert!(s.starts_with("  multifd-channels=<uint8> "), "{s}");
+        assert!(
+            s.ends_with(" - Number of parallel multifd channels (default: 2, 1..255)"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn sizes_and_enums() {
+        let s = listing();
+        assert!(s.contains("max-bandwidth=<size>"));
+        assert!(s.contains("(default: 128M)"));
+        assert!(s.contains("(default: 64M, a power of two, at least the target page size)"));
+        assert!(s.contains("mode=<MigMode> "));
+        assert!(s.contains("(default: normal, one of: normal cpr-reboot cpr-transfer cpr-exec)"));
+        assert!(s.contains("(default: off)"));
+        assert!(s.contains("(default: 300, 0..2000000)"));
+        assert!(s.contains("announce-step=<size>"));
+        assert!(s.contains("(default: 100, 1..10000)"));
+    }
+
+    #[test]
+    fn every_parameter_once_sorted_aligned() {
+        let s = listing();
+        let mut lines = s.lines();
+        assert_eq!(lines.next(), Some(TITLE));
+        let rest: std::vec::Vec<&str> = lines.collect();
+        assert_eq!(rest.len(), PARAMS.len());
+        let mut names: std::vec::Vec<&str> = PARAMS.iter().map(|d| d.name).collect();
+        names.sort();
+        let col = column();
+        for (l, n) in rest.iter().zip(names) {
+            assert!(l.starts_with(&std::format!("  {n}=<")), "{l}");
+            let dash = l.find(" - ").unwrap();
+            assert!(dash >= col || dash == l.find('>').unwrap() + 1, "{l}");
+        }
+        assert_eq!(s.len(), len());
+    }
+
+    #[test]
+    fn measuring_matches_writing() {
+        let mut small = [0u8; 10];
+        let mut w = Writer::new(&mut small);
+        write(&mut w);
+        assert_eq!(w.len(), len());
+        assert_eq!(&small, &TITLE.as_bytes()[..10]);
+    }
+}

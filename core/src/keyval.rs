@@ -180,6 +180,30 @@ struct Odd {
     known: u16,
 }
 
+/// A known position being stored to.
+enum Slot<'a> {
+    /// A top-level parameter: kind and span.
+    Raw(&'a mut Raw),
+    /// A list position: kind only.
+    Tok(&'a mut Tok),
+}
+
+impl Slot<'_> {
+    fn tok(&self) -> Tok {
+        match self {
+            Slot::Raw(r) => r.tok(),
+            Slot::Tok(t) => **t,
+        }
+    }
+
+    fn set(&mut self, tok: Tok, span: Span) {
+        match self {
+            Slot::Raw(r) => **r = Raw::new(tok, span),
+            Slot::Tok(t) => **t = tok,
+        }
+    }
+}
+
 /// Where a key's fragments lead in the schema's shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pos {
@@ -488,7 +512,7 @@ impl Parser<'_, '_, '_> {
                 None => Pos::Odd,
             },
             Pos::Node(n) if f.index.is_some() => {
-                if let Some(node) = self.stage.nodes.get_mut(n) {
+                if let Some(node) = self.stage.kv.nodes.get_mut(n) {
                     node.list_like = true;
                 }
                 Pos::Odd
@@ -520,7 +544,7 @@ impl Parser<'_, '_, '_> {
                 Some(i) if i < BITMAP_CAPACITY => {
                     let b = u8::try_from(i).unwrap_or(u8::MAX);
                     let nn = u8::try_from(n).unwrap_or(u8::MAX);
-                    if self.stage.bitmap_slot(nn, b).is_some() {
+                    if self.stage.kv.bitmap_slot(nn, b).is_some() {
                         Pos::Bitmap(n, i)
                     } else {
                         self.overflow(BLOCK_BITMAP_MAPPING, key)
@@ -554,8 +578,9 @@ impl Parser<'_, '_, '_> {
         }
     }
 
-    fn bm(&mut self, n: usize, b: usize) -> Option<&mut crate::stage::Bitmap> {
+    fn bm(&mut self, n: usize, b: usize) -> Option<&mut crate::stage::BitmapShape> {
         self.stage
+            .kv
             .bitmap_slot(u8::try_from(n).ok()?, u8::try_from(b).ok()?)
     }
 
@@ -576,21 +601,23 @@ impl Parser<'_, '_, '_> {
     }
 
     /// The stage slot of a known position.
-    fn slot(&mut self, pos: Pos) -> Option<&mut Raw> {
-        let st = &mut *self.stage;
-        match pos {
-            Pos::Param(id) => st.params.get_mut(id),
-            Pos::Exec(i) => st.exec.get_mut(i),
-            Pos::Node(n) => st.nodes.get_mut(n).map(|x| &mut x.this),
-            Pos::NodeName(n) => st.nodes.get_mut(n).map(|x| &mut x.name),
-            Pos::NodeAlias(n) => st.nodes.get_mut(n).map(|x| &mut x.alias),
-            Pos::NodeBitmaps(n) => st.nodes.get_mut(n).map(|x| &mut x.bitmaps),
+    /// What a known position holds: a top-level parameter keeps its value's span; a list
+    /// position only its kind (the value is read again from the text when needed).
+    fn slot(&mut self, pos: Pos) -> Option<Slot<'_>> {
+        let kv = &mut self.stage.kv;
+        let tok = match pos {
+            Pos::Param(id) => return self.stage.params.get_mut(id).map(Slot::Raw),
+            Pos::Exec(i) => kv.exec.get_mut(i),
+            Pos::Node(n) => kv.nodes.get_mut(n).map(|x| &mut x.this),
+            Pos::NodeName(n) => kv.nodes.get_mut(n).map(|x| &mut x.name),
+            Pos::NodeAlias(n) => kv.nodes.get_mut(n).map(|x| &mut x.alias),
+            Pos::NodeBitmaps(n) => kv.nodes.get_mut(n).map(|x| &mut x.bitmaps),
             Pos::Bitmap(n, b)
             | Pos::BmName(n, b)
             | Pos::BmAlias(n, b)
             | Pos::Transform(n, b)
             | Pos::Persistent(n, b) => {
-                let bm = st.bitmap_slot(u8::try_from(n).ok()?, u8::try_from(b).ok()?)?;
+                let bm = kv.bitmap_slot(u8::try_from(n).ok()?, u8::try_from(b).ok()?)?;
                 Some(match pos {
                     Pos::Bitmap(..) => &mut bm.this,
                     Pos::BmName(..) => &mut bm.name,
@@ -600,7 +627,8 @@ impl Parser<'_, '_, '_> {
                 })
             }
             Pos::Top | Pos::Overflow | Pos::Odd => None,
-        }
+        };
+        tok.map(Slot::Tok)
     }
 
     fn inconsistent(&mut self, key: Span, upto: usize) -> Failed {
@@ -618,11 +646,11 @@ impl Parser<'_, '_, '_> {
     /// The prefix ending at fragment `f` (at position `pos`) becomes a dictionary.
     fn put_dict(&mut self, pos: Pos, key: Span, f: Frag) -> Result<(), Failed> {
         let upto = f.start.saturating_add(f.len);
-        if let Some(slot) = self.slot(pos) {
+        if let Some(mut slot) = self.slot(pos) {
             match slot.tok() {
                 Tok::KvStr => return Err(self.inconsistent(key, upto)),
                 Tok::KvDict => {}
-                _ => *slot = Raw::new(Tok::KvDict, key),
+                _ => slot.set(Tok::KvDict, key),
             }
             self.count(pos);
         }
@@ -685,8 +713,8 @@ impl Parser<'_, '_, '_> {
             Pos::Odd => self.put_odd(key, known),
             _ => match self.slot(pos) {
                 Some(slot) if slot.tok() == Tok::KvDict => Err(self.inconsistent(key, key.end())),
-                Some(slot) => {
-                    *slot = Raw::new(Tok::KvStr, val);
+                Some(mut slot) => {
+                    slot.set(Tok::KvStr, val);
                     self.count(pos);
                     Ok(())
                 }
@@ -697,7 +725,7 @@ impl Parser<'_, '_, '_> {
 
     /// Keep list lengths (highest index + 1) up to date.
     fn count(&mut self, pos: Pos) {
-        let st = &mut *self.stage;
+        let st = &mut self.stage.kv;
         let up = |n: &mut u8, i: usize| {
             let v = u8::try_from(i.saturating_add(1)).unwrap_or(u8::MAX);
             *n = (*n).max(v);
@@ -743,6 +771,10 @@ impl Parser<'_, '_, '_> {
     }
 }
 
+/// Offset to be found when reported (the first key below the dictionary): finding it means
+/// reading the text again, which only the reported error needs.
+const LATER: usize = usize::MAX;
+
 /// A list-conversion failure and where QEMU's walk would meet it.
 struct Candidate {
     /// Path fragments of the dictionary (names, or indices as numbers).
@@ -771,7 +803,7 @@ struct PathBuf {
 enum PathFrag {
     #[default]
     None,
-    Name(&'static str),
+    Name(schema::Name),
     Index(u32),
     Text(Span),
 }
@@ -788,7 +820,7 @@ impl PathBuf {
 fn frag_bucket(text: &[u8], f: PathFrag) -> u32 {
     match f {
         PathFrag::None => 0,
-        PathFrag::Name(n) => qdict_bucket(n.as_bytes()),
+        PathFrag::Name(n) => qdict_bucket(n.as_str().as_bytes()),
         PathFrag::Text(s) => qdict_bucket(s.of(text)),
         PathFrag::Index(i) => {
             let mut buf = [0u8; 10];
@@ -803,13 +835,13 @@ fn frag_eq(text: &[u8], a: PathFrag, b: PathFrag) -> bool {
     let mut y = [0u8; 10];
     let ab: &[u8] = match a {
         PathFrag::None => b"",
-        PathFrag::Name(n) => n.as_bytes(),
+        PathFrag::Name(n) => n.as_str().as_bytes(),
         PathFrag::Text(s) => s.of(text),
         PathFrag::Index(i) => fmt_u32(i, &mut x),
     };
     let bb: &[u8] = match b {
         PathFrag::None => b"",
-        PathFrag::Name(n) => n.as_bytes(),
+        PathFrag::Name(n) => n.as_str().as_bytes(),
         PathFrag::Text(s) => s.of(text),
         PathFrag::Index(i) => fmt_u32(i, &mut y),
     };
@@ -896,7 +928,7 @@ fn push_path(m: &mut Message, text: &[u8], path: &PathBuf) {
         }
         match *f {
             PathFrag::None => {}
-            PathFrag::Name(n) => m.push(n.as_bytes()),
+            PathFrag::Name(n) => m.push(n.as_str().as_bytes()),
             PathFrag::Text(s) => m.push(s.of(text)),
             PathFrag::Index(v) => {
                 let mut buf = [0u8; 10];
@@ -941,7 +973,9 @@ impl Parser<'_, '_, '_> {
             let Some(f) = fr.next() else { return false };
             let ok = match *pf {
                 PathFrag::Index(i) => f.index == Some(i),
-                PathFrag::Name(n) => f.index.is_none() && frag_bytes(self.text, f) == n.as_bytes(),
+                PathFrag::Name(n) => {
+                    f.index.is_none() && frag_bytes(self.text, f) == n.as_str().as_bytes()
+                }
                 PathFrag::Text(s) => frag_bytes(self.text, f) == s.of(self.text),
                 PathFrag::None => false,
             };
@@ -972,23 +1006,23 @@ impl Parser<'_, '_, '_> {
             if raw.tok() != Tok::KvDict {
                 continue;
             }
-            let Some(name) = schema::slot_name(id) else {
+            if schema::slot_name(id).is_none() {
                 continue;
-            };
+            }
             let kind = schema::def(id).map_or(Kind::Bool, |d| d.kind);
             let mut path = PathBuf::default();
-            path.push(PathFrag::Name(name));
+            path.push(PathFrag::Name(schema::Name::slot(id)));
             let mut c = Children::default();
             let off = match kind {
                 Kind::StrList => {
-                    for (i, e) in st.exec.iter().enumerate() {
-                        if e.present() {
+                    for (i, &e) in st.kv.exec.iter().enumerate() {
+                        if e != Tok::Absent {
                             c.add_index(i as u32);
                         }
-                        if e.tok() == Tok::KvDict {
+                        if e == Tok::KvDict {
                             let mut p2 = path;
                             p2.push(PathFrag::Index(i as u32));
-                            self.known_dict(&mut best, p2, Children::default(), e.span().start());
+                            self.known_dict(&mut best, p2, Children::default(), LATER);
                         }
                     }
                     st.list_key_off.first().copied().unwrap_or(0)
@@ -1011,7 +1045,12 @@ impl Parser<'_, '_, '_> {
             self.odd_dicts(&mut best, i, o);
         }
         let Some(c) = best else { return Ok(()) };
-        let m = self.err.begin(Status::Syntax, c.err.at);
+        let at = if c.err.at == LATER {
+            self.first_key_under(&c.path)
+        } else {
+            c.err.at
+        };
+        let m = self.err.begin(Status::Syntax, at);
         match c.err.missing {
             None => {
                 m.push(b"Parameters '");
@@ -1031,77 +1070,90 @@ impl Parser<'_, '_, '_> {
     }
 
     fn listify_bbm(&self, best: &mut Option<Candidate>, path: &PathBuf, c: &mut Children) {
-        let st = &*self.stage;
-        for (n, node) in st.nodes.iter().enumerate() {
-            if !node.this.present() {
+        let kv = &self.stage.kv;
+        for (n, node) in kv.nodes.iter().enumerate() {
+            if node.this == Tok::Absent {
                 continue;
             }
             c.add_index(n as u32);
-            if node.this.tok() != Tok::KvDict {
+            if node.this != Tok::KvDict {
                 continue;
             }
             let mut np = *path;
             np.push(PathFrag::Index(n as u32));
             let mut nc = Children::default();
-            for (m, raw) in [
+            for (m, tok) in [
                 ("node-name", node.name),
                 ("alias", node.alias),
                 ("bitmaps", node.bitmaps),
             ] {
-                if !raw.present() {
+                if tok == Tok::Absent {
                     continue;
                 }
                 nc.member = true;
                 let mut mp = np;
-                mp.push(PathFrag::Name(m));
-                if raw.tok() == Tok::KvDict && m != "bitmaps" {
-                    self.known_dict(best, mp, Children::default(), raw.span().start());
+                mp.push(PathFrag::Name(schema::Name::of(m)));
+                if tok == Tok::KvDict && m != "bitmaps" {
+                    self.known_dict(best, mp, Children::default(), LATER);
                 }
-                if raw.tok() == Tok::KvDict && m == "bitmaps" {
+                if tok == Tok::KvDict && m == "bitmaps" {
                     let mut bc = Children::default();
-                    for bm in st.bitmaps.iter().take(usize::from(st.nbitmaps)) {
-                        if usize::from(bm.node) != n || !bm.this.present() {
+                    for bm in kv.bitmaps.iter().take(usize::from(kv.nbitmaps)) {
+                        if usize::from(bm.node) != n || bm.this == Tok::Absent {
                             continue;
                         }
                         bc.add_index(u32::from(bm.index));
-                        if bm.this.tok() != Tok::KvDict {
+                        if bm.this != Tok::KvDict {
                             continue;
                         }
                         let mut bp = mp;
                         bp.push(PathFrag::Index(u32::from(bm.index)));
                         let mut bcc = Children::default();
-                        for (bn, braw) in [
+                        for (bn, btok) in [
                             ("name", bm.name),
                             ("alias", bm.alias),
                             ("transform", bm.transform),
                         ] {
-                            if !braw.present() {
+                            if btok == Tok::Absent {
                                 continue;
                             }
                             bcc.member = true;
-                            if braw.tok() == Tok::KvDict {
+                            if btok == Tok::KvDict {
                                 let mut tp = bp;
-                                tp.push(PathFrag::Name(bn));
+                                tp.push(PathFrag::Name(schema::Name::of(bn)));
                                 let mut tc = Children::default();
-                                if bn == "transform" && bm.persistent.present() {
+                                if bn == "transform" && bm.persistent != Tok::Absent {
                                     tc.member = true;
-                                    if bm.persistent.tok() == Tok::KvDict {
+                                    if bm.persistent == Tok::KvDict {
                                         let mut pp = tp;
-                                        pp.push(PathFrag::Name("persistent"));
-                                        let off = bm.persistent.span().start();
-                                        self.known_dict(best, pp, Children::default(), off);
+                                        pp.push(PathFrag::Name(schema::Name::of("persistent")));
+                                        self.known_dict(best, pp, Children::default(), LATER);
                                     }
                                 }
-                                self.known_dict(best, tp, tc, braw.span().start());
+                                self.known_dict(best, tp, tc, LATER);
                             }
                         }
-                        self.known_dict(best, bp, bcc, bm.this.span().start());
+                        self.known_dict(best, bp, bcc, LATER);
                     }
-                    self.known_dict(best, mp, bc, raw.span().start());
+                    self.known_dict(best, mp, bc, LATER);
                 }
             }
-            self.known_dict(best, np, nc, node.this.span().start());
+            self.known_dict(best, np, nc, LATER);
         }
+    }
+
+    /// Offset of the first key below a dictionary of the schema's shape.
+    fn first_key_under(&self, path: &PathBuf) -> usize {
+        let mut p = [crate::lists::P::I(0); 6];
+        for (d, f) in p.iter_mut().zip(path.frags.iter().take(path.len)) {
+            *d = match *f {
+                PathFrag::Name(n) => crate::lists::P::N(n.as_str()),
+                PathFrag::Index(i) => crate::lists::P::I(i),
+                PathFrag::Text(_) | PathFrag::None => crate::lists::P::N(""),
+            };
+        }
+        let p = p.get(..path.len).unwrap_or(&[]);
+        find_first_under(self.text, p).map_or(0, |s| s.start())
     }
 
     /// List conversion of the dictionaries that lie wholly outside the schema's shape,
@@ -1160,4 +1212,72 @@ impl Parser<'_, '_, '_> {
             self.consider(best, path, err);
         }
     }
+}
+
+/// Does the key of the item at `key` name `path` exactly (`prefix`: or a position below it)?
+fn key_is(text: &[u8], key: Span, path: &[crate::lists::P], prefix: bool) -> bool {
+    use crate::lists::P;
+    let mut frags = Frags::new(text, key);
+    for want in path {
+        let Some(f) = frags.next() else { return false };
+        let ok = match *want {
+            P::N(n) => f.index.is_none() && frag_bytes(text, f) == n.as_bytes(),
+            P::I(i) => f.index == Some(i),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    frags.next().is_some() == prefix
+}
+
+/// Keys and values of the items of text the parser has accepted (help items skipped).
+fn items(text: &[u8]) -> impl Iterator<Item = (Span, Span)> + '_ {
+    let mut pos = 0usize;
+    core::iter::from_fn(move || loop {
+        if pos >= text.len() {
+            return None;
+        }
+        let rest = text.get(pos..).unwrap_or(&[]);
+        let klen = rest
+            .iter()
+            .position(|&c| c == b'=' || c == b',')
+            .unwrap_or(rest.len());
+        let kend = pos.saturating_add(klen);
+        if text.get(kend) != Some(&b'=') {
+            // A help item.
+            pos = kend.saturating_add(1);
+            continue;
+        }
+        let vstart = kend.saturating_add(1);
+        let mut e = vstart;
+        loop {
+            match text.get(e) {
+                None => break,
+                Some(b',') if text.get(e.saturating_add(1)) == Some(&b',') => {
+                    e = e.saturating_add(2)
+                }
+                Some(b',') => break,
+                Some(_) => e = e.saturating_add(1),
+            }
+        }
+        let item = (Span::between(pos, kend), Span::between(vstart, e));
+        pos = e.saturating_add(1);
+        return Some(item);
+    })
+}
+
+/// The last item whose key names `path` (key and value spans), in text the parser has
+/// accepted.
+pub(crate) fn find_last(text: &[u8], path: &[crate::lists::P]) -> Option<(Span, Span)> {
+    items(text)
+        .filter(|(k, _)| key_is(text, *k, path, false))
+        .last()
+}
+
+/// The key of the first item below `path`.
+pub(crate) fn find_first_under(text: &[u8], path: &[crate::lists::P]) -> Option<Span> {
+    items(text)
+        .find(|(k, _)| key_is(text, *k, path, true))
+        .map(|(k, _)| k)
 }

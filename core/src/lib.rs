@@ -134,14 +134,15 @@ pub mod help;
 pub mod incoming;
 /// JSON front end (stub until the real one lands).
 pub mod json {
-    use crate::error::{Error, Status};
+    use crate::error::{Error, Failed, Status};
     use crate::stage::Stage;
     /// Parse JSON text.
-    pub fn parse(_text: &[u8], _stage: &mut Stage) -> Result<(), Error> {
-        Err(Error::fixed(Status::Syntax, 0, "JSON not yet supported"))
+    pub fn parse(_text: &[u8], _stage: &mut Stage, err: &mut Error) -> Result<(), Failed> {
+        Err(err.fail(Status::Syntax, 0, "JSON not yet supported"))
     }
 }
 pub mod keyval;
+pub mod lists;
 pub mod parse;
 pub mod schema;
 pub mod stage;

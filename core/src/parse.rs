@@ -3,6 +3,7 @@
 
 use crate::check::{self, Values};
 use crate::error::{Error, Failed, Status};
+use crate::lists::Lists;
 use crate::schema::{self, Kind, BITMAP_CAPACITY, PARAM_COUNT, STRING_CAPACITY};
 use crate::stage::{Stage, Syntax, TEXT_MAX};
 use crate::table::{Dst, Params, Src};
@@ -69,7 +70,7 @@ impl Values for Merged<'_> {
 
     fn nodes(&self) -> usize {
         if self.staged(schema::BLOCK_BITMAP_MAPPING) {
-            usize::from(self.stage.nnodes)
+            Lists::new(self.text, self.stage).nodes_len()
         } else {
             self.table.nodes_len()
         }
@@ -77,7 +78,7 @@ impl Values for Merged<'_> {
 
     fn node(&self, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
         if self.staged(schema::BLOCK_BITMAP_MAPPING) {
-            let n = self.stage.nodes.get(i).copied().unwrap_or_default();
+            let n = Lists::new(self.text, self.stage).node(i);
             (
                 str_of(self.text, n.name),
                 str_of(self.text, n.alias),
@@ -97,10 +98,7 @@ impl Values for Merged<'_> {
 
     fn bitmap(&self, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>) {
         if self.staged(schema::BLOCK_BITMAP_MAPPING) {
-            let (Ok(n), Ok(b)) = (u8::try_from(i), u8::try_from(j)) else {
-                return (StrRef::Plain(&[]), StrRef::Plain(&[]));
-            };
-            match self.stage.bitmap(n, b) {
+            match Lists::new(self.text, self.stage).bitmap(i, j) {
                 Some(bm) => (str_of(self.text, bm.name), str_of(self.text, bm.alias)),
                 None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
             }
@@ -145,20 +143,7 @@ impl Values for Merged<'_> {
 
     fn caps(&self) -> u64 {
         let staged = self.typed.set >> PARAM_COUNT;
-        if staged == 0 {
-            return self.table.caps();
-        }
-        let mut on = 0u64;
-        for i in 0..schema::CAP_COUNT {
-            if staged & (1u64 << i) != 0 {
-                if self.typed.vals.get(PARAM_COUNT.saturating_add(i)).copied() == Some(1) {
-                    on |= 1u64 << i;
-                }
-            } else {
-                on |= self.table.caps & (1u64 << i);
-            }
-        }
-        on
+        (self.typed.caps & staged) | (self.table.caps() & !staged)
     }
 
     fn offset(&self, id: usize) -> usize {
@@ -249,10 +234,7 @@ fn run(p: &mut Params, text: &[u8], flags: Flags, err: &mut Error) -> Result<Sta
     let mut stage = Stage::new(if json { Syntax::Json } else { Syntax::Keyval });
     stage.known = known_slots(p, flags);
     let front = if json {
-        json::parse(text, &mut stage).map_err(|e| {
-            *err = e;
-            Failed
-        })
+        json::parse(text, &mut stage, err)
     } else {
         keyval::parse(text, &mut stage, flags.help, err)
     };
@@ -304,13 +286,7 @@ pub(crate) fn commit_staged(
 ) -> Result<(), Failed> {
     let cap_set = typed.set >> PARAM_COUNT;
     if cap_set != 0 {
-        let mut on = 0u64;
-        for i in 0..schema::CAP_COUNT {
-            if typed.vals.get(PARAM_COUNT.saturating_add(i)).copied() == Some(1) {
-                on |= 1u64 << i;
-            }
-        }
-        p.caps = (p.caps & !cap_set) | (on & cap_set);
+        p.caps = (p.caps & !cap_set) | (typed.caps & cap_set);
         p.caps_set |= cap_set;
     }
     let typed_params = typed.set & crate::stage::ALL_PARAMS;
@@ -360,33 +336,21 @@ pub(crate) fn commit_staged(
         }
     }
     if typed.set & (1u64 << schema::BLOCK_BITMAP_MAPPING) != 0 {
+        let lists = Lists::new(text, stage);
         let mut k = 0usize;
-        for (i, n) in stage
-            .nodes
-            .iter()
-            .take(usize::from(stage.nnodes))
-            .enumerate()
-        {
+        for i in 0..lists.nodes_len() {
+            let nb = lists.node(i).nbitmaps;
             if let Some(slot) = p.nodes.get_mut(i) {
-                slot[2] = u32::from(n.nbitmaps);
+                slot[2] = u32::from(nb);
             }
-            for j in 0..n.nbitmaps {
-                let si = stage
-                    .bitmaps
-                    .iter()
-                    .take(usize::from(stage.nbitmaps))
-                    .position(|b| usize::from(b.node) == i && b.index == j);
-                let code = si
-                    .and_then(|s| typed.transform.get(s))
-                    .copied()
-                    .unwrap_or(0);
+            for _ in 0..nb {
+                let code = typed.transform.get(k).copied().unwrap_or(0);
                 if let Some(slot) = p.bitmaps.get_mut(k) {
                     slot[2] = u32::from(code);
                 }
                 k = k.saturating_add(1);
             }
         }
-        let _ = BITMAP_CAPACITY;
     }
     // The strings, laid out in place. The enumeration reads the old spans from a copy, as
     // relayout rewrites the table's as it goes.
@@ -475,8 +439,9 @@ fn strings_old<'a>(
             }
             Kind::StrList => {
                 if staged {
-                    for (i, e) in stage.exec.iter().take(usize::from(stage.nexec)).enumerate() {
-                        f(Dst::Exec(i), Src::New(str_of(text, *e)));
+                    let lists = Lists::new(text, stage);
+                    for i in 0..lists.exec_len() {
+                        f(Dst::Exec(i), Src::New(str_of(text, lists.exec(i))));
                     }
                 } else {
                     for (i, pk) in old.exec.iter().take(old.nexec).enumerate() {
@@ -487,17 +452,14 @@ fn strings_old<'a>(
             Kind::BitmapMapping => {
                 let mut k = 0usize;
                 if staged {
-                    for (i, n) in stage
-                        .nodes
-                        .iter()
-                        .take(usize::from(stage.nnodes))
-                        .enumerate()
-                    {
+                    let lists = Lists::new(text, stage);
+                    for i in 0..lists.nodes_len() {
+                        let n = lists.node(i);
                         f(Dst::NodeName(i), Src::New(str_of(text, n.name)));
                         f(Dst::NodeAlias(i), Src::New(str_of(text, n.alias)));
-                        for j in 0..n.nbitmaps {
-                            let bm = u8::try_from(i).ok().and_then(|ii| stage.bitmap(ii, j));
-                            let (a, b) = bm
+                        for j in 0..usize::from(n.nbitmaps) {
+                            let (a, b) = lists
+                                .bitmap(i, j)
                                 .map_or((StrRef::Plain(&[]), StrRef::Plain(&[])), |bm| {
                                     (str_of(text, bm.name), str_of(text, bm.alias))
                                 });

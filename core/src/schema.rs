@@ -896,3 +896,57 @@ mod tests {
         }
     }
 }
+
+/// Member names of the bitmap-mapping structs (used in paths of messages).
+pub const MEMBERS: [&str; 6] = [
+    "node-name",
+    "alias",
+    "bitmaps",
+    "name",
+    "transform",
+    "persistent",
+];
+
+/// Every name a path can hold: slot names (parameters, then capabilities), then members.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+static NAMES: [&str; SLOT_COUNT + MEMBERS.len()] = {
+    let mut t = [""; SLOT_COUNT + MEMBERS.len()];
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        t[i] = PARAMS[i].name;
+        i += 1;
+    }
+    while i < SLOT_COUNT {
+        t[i] = CAPS[i - PARAM_COUNT].name;
+        i += 1;
+    }
+    while i < SLOT_COUNT + MEMBERS.len() {
+        t[i] = MEMBERS[i - SLOT_COUNT];
+        i += 1;
+    }
+    t
+};
+
+/// A schema name in two bytes (paths in messages hold several, and stack is scarce).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Name(u16);
+
+impl Name {
+    /// The name of stage slot `slot`.
+    pub fn slot(slot: usize) -> Name {
+        Name(u16::try_from(slot).unwrap_or(0))
+    }
+
+    /// A name known to the schema (a slot or a member name); the empty name otherwise.
+    pub fn of(s: &str) -> Name {
+        match NAMES.iter().position(|n| *n == s) {
+            Some(i) => Name(u16::try_from(i).unwrap_or(0)),
+            None => Name(u16::MAX),
+        }
+    }
+
+    /// The text.
+    pub fn as_str(self) -> &'static str {
+        NAMES.get(usize::from(self.0)).copied().unwrap_or("")
+    }
+}

@@ -137,7 +137,8 @@ impl Tok {
     }
 }
 
-/// A bitmap-mapping node (`BitmapMigrationNodeAlias`).
+/// A bitmap-mapping node as the typed visit reads it (built on demand by
+/// [`crate::lists::Lists`]; the stage does not store list values).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Node {
     /// The element itself (object, or something else for a type error).
@@ -148,19 +149,15 @@ pub struct Node {
     pub alias: Raw,
     /// `bitmaps` (array, or something else for a type error).
     pub bitmaps: Raw,
-    /// Number of bitmaps recorded for this node (JSON: in order; keyval: highest index + 1).
+    /// Number of bitmaps.
     pub nbitmaps: u8,
     /// Keyval: the node's keys are list indices (so it is a list, not an object).
     pub list_like: bool,
 }
 
-/// A bitmap of a node (`BitmapMigrationBitmapAlias`).
+/// A bitmap of a node, as the typed visit reads it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Bitmap {
-    /// Which node this bitmap belongs to.
-    pub node: u8,
-    /// Its index in that node's `bitmaps`.
-    pub index: u8,
     /// The element itself.
     pub this: Raw,
     /// `name`.
@@ -173,6 +170,123 @@ pub struct Bitmap {
     pub persistent: Raw,
     /// Keyval: bit 0, the bitmap's keys are list indices; bit 1, `transform`'s are.
     pub list_like: u8,
+}
+
+/// Keyval: what was met at a node's positions (kinds only; values are read again from the
+/// text when needed, so the stage stays small).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NodeShape {
+    /// The element.
+    pub this: Tok,
+    /// `node-name`.
+    pub name: Tok,
+    /// `alias`.
+    pub alias: Tok,
+    /// `bitmaps`.
+    pub bitmaps: Tok,
+    /// Highest bitmap index + 1.
+    pub nbitmaps: u8,
+    /// The node's keys are list indices.
+    pub list_like: bool,
+}
+
+/// Keyval: what was met at a bitmap's positions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BitmapShape {
+    /// Which node.
+    pub node: u8,
+    /// Index in the node's `bitmaps`.
+    pub index: u8,
+    /// The element.
+    pub this: Tok,
+    /// `name`.
+    pub name: Tok,
+    /// `alias`.
+    pub alias: Tok,
+    /// `transform`.
+    pub transform: Tok,
+    /// `transform.persistent`.
+    pub persistent: Tok,
+    /// Bit 0: the bitmap's keys are list indices; bit 1: `transform`'s are.
+    pub list_like: u8,
+}
+
+/// Keyval: the shape of the list parameters met so far (for conflicts and list conversion).
+#[derive(Clone, Copy, Debug)]
+pub struct KvShape {
+    /// `cpr-exec-command` elements.
+    pub exec: [Tok; EXEC_COMMAND_CAPACITY],
+    /// Highest element index + 1.
+    pub nexec: u8,
+    /// Bitmap-mapping nodes.
+    pub nodes: [NodeShape; BITMAP_NODE_CAPACITY],
+    /// Highest node index + 1.
+    pub nnodes: u8,
+    /// Bitmaps of all nodes, in the order met.
+    pub bitmaps: [BitmapShape; BITMAP_CAPACITY],
+    /// Bitmap slots used.
+    pub nbitmaps: u8,
+}
+
+impl KvShape {
+    const fn new() -> Self {
+        KvShape {
+            exec: [Tok::Absent; EXEC_COMMAND_CAPACITY],
+            nexec: 0,
+            nodes: [NodeShape {
+                this: Tok::Absent,
+                name: Tok::Absent,
+                alias: Tok::Absent,
+                bitmaps: Tok::Absent,
+                nbitmaps: 0,
+                list_like: false,
+            }; BITMAP_NODE_CAPACITY],
+            nnodes: 0,
+            bitmaps: [BitmapShape {
+                node: 0,
+                index: 0,
+                this: Tok::Absent,
+                name: Tok::Absent,
+                alias: Tok::Absent,
+                transform: Tok::Absent,
+                persistent: Tok::Absent,
+                list_like: 0,
+            }; BITMAP_CAPACITY],
+            nbitmaps: 0,
+        }
+    }
+
+    /// Bitmap slot for (node, index), allocating one if needed; `None` when full.
+    pub fn bitmap_slot(&mut self, node: u8, index: u8) -> Option<&mut BitmapShape> {
+        let n = usize::from(self.nbitmaps);
+        let found = self
+            .bitmaps
+            .iter()
+            .take(n)
+            .position(|b| b.node == node && b.index == index);
+        let at = match found {
+            Some(i) => i,
+            None => {
+                let slot = self.bitmaps.get_mut(n)?;
+                *slot = BitmapShape {
+                    node,
+                    index,
+                    ..BitmapShape::default()
+                };
+                self.nbitmaps = self.nbitmaps.saturating_add(1);
+                n
+            }
+        };
+        self.bitmaps.get_mut(at)
+    }
+
+    /// The bitmap (node, index), if met.
+    pub fn bitmap(&self, node: u8, index: u8) -> Option<&BitmapShape> {
+        self.bitmaps
+            .iter()
+            .take(usize::from(self.nbitmaps))
+            .find(|b| b.node == node && b.index == index)
+    }
 }
 
 /// Where an unexpected member of a bitmap-mapping struct was found.
@@ -221,18 +335,8 @@ pub struct Stage {
     /// Slots whose names the input may use (the target release's members; capabilities
     /// only when asked for).
     pub known: u64,
-    /// `cpr-exec-command` elements (keyval: by index; JSON: in order).
-    pub exec: [Raw; EXEC_COMMAND_CAPACITY],
-    /// Number of `cpr-exec-command` elements (JSON) or highest index + 1 (keyval).
-    pub nexec: u8,
-    /// Bitmap-mapping nodes.
-    pub nodes: [Node; BITMAP_NODE_CAPACITY],
-    /// Number of nodes (JSON) or highest index + 1 (keyval).
-    pub nnodes: u8,
-    /// Bitmaps of all nodes, in the order met.
-    pub bitmaps: [Bitmap; BITMAP_CAPACITY],
-    /// Number of bitmap slots used.
-    pub nbitmaps: u8,
+    /// Keyval: the shape of the list parameters.
+    pub kv: KvShape,
     /// First unexpected top-level key (span of the key).
     pub unknown: Raw,
     /// The unexpected bitmap-mapping member QEMU's visit would meet first, and where.
@@ -250,12 +354,7 @@ impl Stage {
             syntax,
             params: [Raw::default(); SLOT_COUNT],
             known: ALL_PARAMS,
-            exec: [Raw::default(); EXEC_COMMAND_CAPACITY],
-            nexec: 0,
-            nodes: [Node::default(); BITMAP_NODE_CAPACITY],
-            nnodes: 0,
-            bitmaps: [Bitmap::default(); BITMAP_CAPACITY],
-            nbitmaps: 0,
+            kv: KvShape::new(),
             unknown: Raw::default(),
             extra: None,
             list_key_off: [0; 2],
@@ -279,37 +378,5 @@ impl Stage {
             Some((old, _)) if old.rank() <= at.rank() => {}
             _ => self.extra = Some((at, key)),
         }
-    }
-
-    /// Bitmap slot for (node, index), allocating one if needed; `None` when full.
-    pub fn bitmap_slot(&mut self, node: u8, index: u8) -> Option<&mut Bitmap> {
-        let n = usize::from(self.nbitmaps);
-        let found = self
-            .bitmaps
-            .iter()
-            .take(n)
-            .position(|b| b.node == node && b.index == index);
-        let at = match found {
-            Some(i) => i,
-            None => {
-                let slot = self.bitmaps.get_mut(n)?;
-                *slot = Bitmap {
-                    node,
-                    index,
-                    ..Bitmap::default()
-                };
-                self.nbitmaps = self.nbitmaps.saturating_add(1);
-                n
-            }
-        };
-        self.bitmaps.get_mut(at)
-    }
-
-    /// The bitmap (node, index), if recorded.
-    pub fn bitmap(&self, node: u8, index: u8) -> Option<&Bitmap> {
-        self.bitmaps
-            .iter()
-            .take(usize::from(self.nbitmaps))
-            .find(|b| b.node == node && b.index == index)
     }
 }

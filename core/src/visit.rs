@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Failed, Message, Status};
 use crate::keyval::fmt_u32;
+use crate::lists::Lists;
 use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
 use crate::stage::{ExtraAt, Raw, Stage, Syntax, Tok};
 use crate::text::StrRef;
@@ -13,9 +14,12 @@ use crate::value;
 pub struct Typed {
     /// Bit `slot`: the input sets that parameter (or, from `PARAM_COUNT` on, capability).
     pub set: u64,
-    /// Scalars (bool 0/1, enum index, integers); for lists, the element count.
-    pub vals: [u64; SLOT_COUNT],
-    /// Per bitmap slot of the stage: 0 no transform, 1 transform without `persistent`,
+    /// Scalars of the parameters (bool 0/1, enum index, integers); for lists, the element
+    /// count.
+    pub vals: [u64; PARAM_COUNT],
+    /// Capabilities the input turns on (bits by `schema::CAPS` position).
+    pub caps: u64,
+    /// Per bitmap (all nodes' bitmaps in order): 0 no transform, 1 transform without `persistent`,
     /// 2 `persistent` false, 3 `persistent` true.
     pub transform: [u8; schema::BITMAP_CAPACITY],
 }
@@ -25,7 +29,8 @@ impl Typed {
     pub fn empty() -> Self {
         Typed {
             set: 0,
-            vals: [0; SLOT_COUNT],
+            vals: [0; PARAM_COUNT],
+            caps: 0,
             transform: [0; schema::BITMAP_CAPACITY],
         }
     }
@@ -35,27 +40,27 @@ impl Typed {
 #[derive(Clone, Copy)]
 pub struct Path {
     parts: [Part; 6],
-    len: usize,
+    len: u8,
     json: bool,
 }
 
 #[derive(Clone, Copy)]
 enum Part {
-    Name(&'static str),
+    Name(schema::Name),
     Index(u32),
 }
 
 impl Path {
     fn new(name: &'static str, syntax: Syntax) -> Path {
         Path {
-            parts: [Part::Name(name); 6],
+            parts: [Part::Name(schema::Name::of(name)); 6],
             len: 1,
             json: syntax == Syntax::Json,
         }
     }
 
     fn with(mut self, p: Part) -> Path {
-        if let Some(slot) = self.parts.get_mut(self.len) {
+        if let Some(slot) = self.parts.get_mut(usize::from(self.len)) {
             *slot = p;
             self.len = self.len.saturating_add(1);
         }
@@ -67,18 +72,18 @@ impl Path {
     }
 
     fn member(self, n: &'static str) -> Path {
-        self.with(Part::Name(n))
+        self.with(Part::Name(schema::Name::of(n)))
     }
 
     /// Write the path.
     pub fn write(&self, m: &mut Message) {
-        for (i, p) in self.parts.iter().take(self.len).enumerate() {
+        for (i, p) in self.parts.iter().take(usize::from(self.len)).enumerate() {
             match *p {
                 Part::Name(n) => {
                     if i > 0 {
                         m.push(b".");
                     }
-                    m.push(n.as_bytes());
+                    m.push(n.as_str().as_bytes());
                 }
                 Part::Index(v) => {
                     let mut buf = [0u8; 10];
@@ -284,14 +289,16 @@ impl Visitor<'_, '_> {
 
     #[inline(never)]
     fn exec(&mut self, raw: Raw, path: &Path) -> Result<u64, Failed> {
-        if !self.is_list(raw, self.st.nexec) {
+        let lists = Lists::new(self.text, self.st);
+        let n = lists.exec_len();
+        if !self.is_list(raw, u8::try_from(n).unwrap_or(u8::MAX)) {
             return Err(self.type_fail(raw, path, "array"));
         }
-        for i in 0..usize::from(self.st.nexec) {
-            let e = self.st.exec.get(i).copied().unwrap_or_default();
+        for i in 0..n {
+            let e = lists.exec(i);
             self.string(e, &path.idx(i), raw.span().start())?;
         }
-        Ok(u64::from(self.st.nexec))
+        Ok(n as u64)
     }
 
     #[inline(never)]
@@ -301,18 +308,20 @@ impl Visitor<'_, '_> {
         path: &Path,
         transform: &mut [u8; schema::BITMAP_CAPACITY],
     ) -> Result<u64, Failed> {
-        let st = self.st;
-        if !self.is_list(raw, st.nnodes) {
+        let lists = Lists::new(self.text, self.st);
+        let nnodes = lists.nodes_len();
+        if !self.is_list(raw, u8::try_from(nnodes).unwrap_or(u8::MAX)) {
             return Err(self.type_fail(raw, path, "array"));
         }
-        for n in 0..usize::from(st.nnodes) {
-            let node = st.nodes.get(n).copied().unwrap_or_default();
+        // Bitmaps of all nodes, in order: where their transform codes go.
+        let mut k = 0usize;
+        for n in 0..nnodes {
+            let node = lists.node(n);
             let np = path.idx(n);
-            let obj = matches!(node.this.tok(), Tok::JObject)
+            let obj = node.this.tok() == Tok::JObject
                 || (node.this.tok() == Tok::KvDict && !node.list_like);
             if !obj {
-                let missing = node.this.tok() == Tok::Absent;
-                if missing {
+                if node.this.tok() == Tok::Absent {
                     return Err(self.fail(
                         Status::Value,
                         raw.span().start(),
@@ -335,24 +344,12 @@ impl Visitor<'_, '_> {
             }
             let nn = u8::try_from(n).unwrap_or(u8::MAX);
             for b in 0..node.nbitmaps {
-                let bi = usize::from(b);
-                let bpp = bp.idx(bi);
-                let slot = st
-                    .bitmaps
-                    .iter()
-                    .take(usize::from(st.nbitmaps))
-                    .position(|x| x.node == nn && x.index == b);
-                let Some(si) = slot else {
-                    return Err(self.fail(
-                        Status::Value,
-                        node.bitmaps.span().start(),
-                        "Parameter '",
-                        &bpp,
-                        "' is missing",
-                    ));
+                let bpp = bp.idx(usize::from(b));
+                let Some(bm) = lists.bitmap(n, usize::from(b)) else {
+                    let at = node.bitmaps.span().start();
+                    return Err(self.fail(Status::Value, at, "Parameter '", &bpp, "' is missing"));
                 };
-                let bm = st.bitmaps.get(si).copied().unwrap_or_default();
-                let obj = matches!(bm.this.tok(), Tok::JObject)
+                let obj = bm.this.tok() == Tok::JObject
                     || (bm.this.tok() == Tok::KvDict && bm.list_like & 1 == 0);
                 if !obj {
                     return Err(self.type_fail(bm.this, &bpp, "object"));
@@ -363,18 +360,14 @@ impl Visitor<'_, '_> {
                 let mut code = 0u8;
                 if bm.transform.present() {
                     let tp = bpp.member("transform");
-                    let tobj = matches!(bm.transform.tok(), Tok::JObject)
+                    let tobj = bm.transform.tok() == Tok::JObject
                         || (bm.transform.tok() == Tok::KvDict && bm.list_like & 2 == 0);
                     if !tobj {
                         return Err(self.type_fail(bm.transform, &tp, "object"));
                     }
                     code = 1;
                     if bm.persistent.present() {
-                        let d = ParamDef {
-                            kind: Kind::Bool,
-                            ..schema::PARAMS[schema::LOCAL]
-                        };
-                        let v = self.scalar(&d, bm.persistent, &tp.member("persistent"))?;
+                        let v = self.scalar(&BOOL, bm.persistent, &tp.member("persistent"))?;
                         code = if v == 1 { 3 } else { 2 };
                     }
                     self.extra(
@@ -386,9 +379,10 @@ impl Visitor<'_, '_> {
                         &tp,
                     )?;
                 }
-                if let Some(t) = transform.get_mut(si) {
+                if let Some(t) = transform.get_mut(k) {
                     *t = code;
                 }
+                k = k.saturating_add(1);
                 self.extra(
                     ExtraAt {
                         node: nn,
@@ -407,7 +401,7 @@ impl Visitor<'_, '_> {
                 &np,
             )?;
         }
-        Ok(u64::from(st.nnodes))
+        Ok(nnodes as u64)
     }
 }
 
@@ -522,8 +516,9 @@ pub fn visit(
             Kind::BitmapMapping => v.bbm(raw, &path, &mut t.transform)?,
             _ => v.scalar(d, raw, &path)?,
         };
-        if let Some(out) = t.vals.get_mut(slot) {
-            *out = val;
+        match t.vals.get_mut(slot) {
+            Some(out) => *out = val,
+            None => t.caps |= u64::from(val != 0) << slot.saturating_sub(PARAM_COUNT),
         }
         t.set |= 1u64 << slot;
     }

@@ -1,6 +1,14 @@
 //! Apply and re-check at migration-object time, capabilities, release targeting, and the
 //! unstable-input policy.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use migcfg_core::apply::{Item, Value};
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::schema::{self, cap, lookup};

@@ -3,6 +3,14 @@
 //! `StrOrNull` TLS members, every `multifd-compression` value accepted, the first unknown
 //! key in the input named).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::Params;
 

@@ -1,6 +1,14 @@
 //! QEMU's keyval behaviour (`qemu-spec.md` a.1-a.3 and b), input by input: exact values,
 //! exact messages, exact offsets.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::{Params, Status};
 

@@ -3,6 +3,14 @@
 //! `<!-- params:begin -->` and `<!-- params:end -->` differs (it prints the expected block).
 //! `UPDATE_README=1 cargo test -p migcfg-core --test readme` rewrites the block.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use migcfg_core::schema::{
     Check, Kind, ParamDef, RangeWords, Version, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY,
     EXEC_COMMAND_CAPACITY, PARAMS,

@@ -2,6 +2,14 @@
 //! to an equal table (where a keyval form exists), the JSON output whenever every string is
 //! valid UTF-8; and both spellings of the same parameters give equal tables.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::schema::{Check, Kind, PARAMS};
 use migcfg_core::{Flags, Params, Status};

@@ -110,7 +110,7 @@ bool migcfg_qemu_incoming(const char *arg)
         return false;
     }
     if (migcfg_arg) {
-        error_report("-incoming %s: Only one '-incoming config:' is allowed", arg);
+        error_report("Only one '-incoming config:' is allowed");
         exit(1);
     }
     if (!strcmp(arg, "config:help") || !strcmp(arg, "config:?")) {
@@ -124,7 +124,8 @@ bool migcfg_qemu_incoming(const char *arg)
         migcfg_qemu_help();
     }
     if (rc < 0) {
-        error_report("-incoming %s: %s", arg, err.message);
+        /* qemu_init() has the option as error location: "-incoming <arg>: " comes first */
+        error_report("%s", err.message);
         exit(1);
     }
     if (config) {

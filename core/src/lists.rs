@@ -1,0 +1,378 @@
+//! The list parameters (`cpr-exec-command`, `block-bitmap-mapping`) as the typed visit, the
+//! checks and the commit read them.
+//!
+//! The stage keeps no list values: they would make it too big for the stack budget. Keyval
+//! input keeps the *shape* of each list position (value or dictionary) and reads values
+//! again from the text: the last item whose key names the position. JSON input reads them
+//! by walking the (already validated) array. Lists are rare and short, so reading twice
+//! costs little; inputs without lists pay nothing.
+
+use crate::keyval;
+use crate::schema::{
+    BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
+    EXEC_COMMAND_CAPACITY,
+};
+use crate::stage::{Bitmap, Node, Raw, Span, Stage, Syntax, Tok};
+use crate::text::StrRef;
+
+/// A fragment of a key path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum P {
+    /// A member name.
+    N(&'static str),
+    /// A list index.
+    I(u32),
+}
+
+/// Reads list elements of one parsed input.
+#[derive(Clone, Copy)]
+pub struct Lists<'a> {
+    text: &'a [u8],
+    st: &'a Stage,
+}
+
+fn idx(i: usize) -> P {
+    P::I(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+impl<'a> Lists<'a> {
+    /// The lists of `st`, read from `text`.
+    pub fn new(text: &'a [u8], st: &'a Stage) -> Self {
+        Lists { text, st }
+    }
+
+    fn json(&self) -> bool {
+        self.st.syntax == Syntax::Json
+    }
+
+    /// Keyval: the value of a position met as a value, or the first key below one met as a
+    /// dictionary.
+    fn kv_raw(&self, tok: Tok, path: &[P]) -> Raw {
+        let span = match tok {
+            Tok::KvStr => keyval::find_last(self.text, path).map(|(_, v)| v),
+            Tok::KvDict => keyval::find_first_under(self.text, path),
+            _ => None,
+        };
+        Raw::new(tok, span.unwrap_or_default())
+    }
+
+    /// JSON: the array a list parameter holds, if it is one.
+    fn array(&self, id: usize) -> Option<usize> {
+        let r = self.st.params.get(id).copied()?;
+        (r.tok() == Tok::JArray).then_some(r.span().start())
+    }
+
+    /// Number of `cpr-exec-command` elements.
+    pub fn exec_len(&self) -> usize {
+        if self.json() {
+            self.array(CPR_EXEC_COMMAND)
+                .map_or(0, |a| count(self.text, a))
+                .min(EXEC_COMMAND_CAPACITY)
+        } else {
+            usize::from(self.st.kv.nexec)
+        }
+    }
+
+    /// Element `i` of `cpr-exec-command`.
+    pub fn exec(&self, i: usize) -> Raw {
+        if self.json() {
+            let at = self
+                .array(CPR_EXEC_COMMAND)
+                .and_then(|a| element(self.text, a, i));
+            return at.map_or_else(Raw::default, |v| token(self.text, v));
+        }
+        let tok = self.st.kv.exec.get(i).copied().unwrap_or_default();
+        self.kv_raw(tok, &[P::N("cpr-exec-command"), idx(i)])
+    }
+
+    /// Number of `block-bitmap-mapping` nodes.
+    pub fn nodes_len(&self) -> usize {
+        if self.json() {
+            self.array(BLOCK_BITMAP_MAPPING)
+                .map_or(0, |a| count(self.text, a))
+                .min(BITMAP_NODE_CAPACITY)
+        } else {
+            usize::from(self.st.kv.nnodes)
+        }
+    }
+
+    /// Node `i` of `block-bitmap-mapping`.
+    pub fn node(&self, i: usize) -> Node {
+        const BBM: P = P::N("block-bitmap-mapping");
+        if self.json() {
+            let Some(at) = self
+                .array(BLOCK_BITMAP_MAPPING)
+                .and_then(|a| element(self.text, a, i))
+            else {
+                return Node::default();
+            };
+            let this = token(self.text, at);
+            if this.tok() != Tok::JObject {
+                return Node {
+                    this,
+                    ..Node::default()
+                };
+            }
+            let m = |name| {
+                member(self.text, at, name).map_or_else(Raw::default, |v| token(self.text, v))
+            };
+            let bitmaps = m("bitmaps");
+            let nbitmaps = if bitmaps.tok() == Tok::JArray {
+                count(self.text, bitmaps.span().start())
+            } else {
+                0
+            };
+            return Node {
+                this,
+                name: m("node-name"),
+                alias: m("alias"),
+                bitmaps,
+                nbitmaps: u8::try_from(nbitmaps.min(BITMAP_CAPACITY)).unwrap_or(0),
+                list_like: false,
+            };
+        }
+        let Some(sh) = self.st.kv.nodes.get(i).copied() else {
+            return Node::default();
+        };
+        Node {
+            this: self.kv_raw(sh.this, &[BBM, idx(i)]),
+            name: self.kv_raw(sh.name, &[BBM, idx(i), P::N("node-name")]),
+            alias: self.kv_raw(sh.alias, &[BBM, idx(i), P::N("alias")]),
+            bitmaps: self.kv_raw(sh.bitmaps, &[BBM, idx(i), P::N("bitmaps")]),
+            nbitmaps: sh.nbitmaps,
+            list_like: sh.list_like,
+        }
+    }
+
+    /// Bitmap `j` of node `i`; `None` when that element is missing.
+    pub fn bitmap(&self, i: usize, j: usize) -> Option<Bitmap> {
+        const BBM: P = P::N("block-bitmap-mapping");
+        if self.json() {
+            let node = self
+                .array(BLOCK_BITMAP_MAPPING)
+                .and_then(|a| element(self.text, a, i))?;
+            let list = member(self.text, node, "bitmaps")?;
+            let at = element(self.text, list, j)?;
+            let this = token(self.text, at);
+            if this.tok() != Tok::JObject {
+                return Some(Bitmap {
+                    this,
+                    ..Bitmap::default()
+                });
+            }
+            let m = |name| {
+                member(self.text, at, name).map_or_else(Raw::default, |v| token(self.text, v))
+            };
+            let transform = m("transform");
+            let persistent = if transform.tok() == Tok::JObject {
+                member(self.text, transform.span().start(), "persistent")
+                    .map_or_else(Raw::default, |v| token(self.text, v))
+            } else {
+                Raw::default()
+            };
+            return Some(Bitmap {
+                this,
+                name: m("name"),
+                alias: m("alias"),
+                transform,
+                persistent,
+                list_like: 0,
+            });
+        }
+        let sh = *self
+            .st
+            .kv
+            .bitmap(u8::try_from(i).ok()?, u8::try_from(j).ok()?)?;
+        let base = [BBM, idx(i), P::N("bitmaps"), idx(j)];
+        let with = |m: &'static str| [BBM, idx(i), P::N("bitmaps"), idx(j), P::N(m)];
+        let pers = [
+            BBM,
+            idx(i),
+            P::N("bitmaps"),
+            idx(j),
+            P::N("transform"),
+            P::N("persistent"),
+        ];
+        Some(Bitmap {
+            this: self.kv_raw(sh.this, &base),
+            name: self.kv_raw(sh.name, &with("name")),
+            alias: self.kv_raw(sh.alias, &with("alias")),
+            transform: self.kv_raw(sh.transform, &with("transform")),
+            persistent: self.kv_raw(sh.persistent, &pers),
+            list_like: sh.list_like,
+        })
+    }
+
+    /// The string a value holds (empty for anything else).
+    pub fn str(&self, raw: Raw) -> StrRef<'a> {
+        crate::visit::str_of(self.text, raw)
+    }
+}
+
+// A reader of JSON text that the front end has already validated: it only skips and
+// classifies, and never needs to report an error.
+
+fn blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn skip_blank(t: &[u8], mut i: usize) -> usize {
+    while t.get(i).is_some_and(|&c| blank(c)) {
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+/// End of the string starting with the quote at `i` (just past the closing quote).
+fn skip_string(t: &[u8], i: usize) -> usize {
+    let q = t.get(i).copied().unwrap_or(b'"');
+    let mut j = i.saturating_add(1);
+    while let Some(&c) = t.get(j) {
+        j = j.saturating_add(if c == b'\\' { 2 } else { 1 });
+        if c == q {
+            break;
+        }
+    }
+    j
+}
+
+/// End of the value starting at `i`.
+fn skip_value(t: &[u8], i: usize) -> usize {
+    match t.get(i) {
+        Some(b'"' | b'\'') => skip_string(t, i),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while let Some(&c) = t.get(j) {
+                match c {
+                    b'"' | b'\'' => {
+                        j = skip_string(t, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth = depth.saturating_add(1),
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return j.saturating_add(1);
+                        }
+                    }
+                    _ => {}
+                }
+                j = j.saturating_add(1);
+            }
+            j
+        }
+        _ => {
+            let mut j = i;
+            while t
+                .get(j)
+                .is_some_and(|&c| !blank(c) && !matches!(c, b',' | b']' | b'}' | b':'))
+            {
+                j = j.saturating_add(1);
+            }
+            j
+        }
+    }
+}
+
+/// Start of element `k` of the array whose `[` is at `a`.
+fn element(t: &[u8], a: usize, k: usize) -> Option<usize> {
+    if t.get(a) != Some(&b'[') {
+        return None;
+    }
+    let mut i = skip_blank(t, a.saturating_add(1));
+    let mut n = 0usize;
+    while t.get(i).is_some_and(|&c| c != b']') {
+        if n == k {
+            return Some(i);
+        }
+        i = skip_blank(t, skip_value(t, i));
+        if t.get(i) == Some(&b',') {
+            i = skip_blank(t, i.saturating_add(1));
+        }
+        n = n.saturating_add(1);
+    }
+    None
+}
+
+/// Number of elements of the array whose `[` is at `a`.
+fn count(t: &[u8], a: usize) -> usize {
+    let mut n = 0usize;
+    while element(t, a, n).is_some() && n <= EXEC_COMMAND_CAPACITY {
+        n = n.saturating_add(1);
+    }
+    n
+}
+
+/// Start of the value of member `name` of the object whose `{` is at `o`.
+fn member(t: &[u8], o: usize, name: &str) -> Option<usize> {
+    if t.get(o) != Some(&b'{') {
+        return None;
+    }
+    let mut i = skip_blank(t, o.saturating_add(1));
+    while matches!(t.get(i), Some(b'"' | b'\'')) {
+        let kend = skip_string(t, i);
+        let key = t
+            .get(i.saturating_add(1)..kend.saturating_sub(1))
+            .unwrap_or(&[]);
+        let colon = skip_blank(t, kend);
+        let v = skip_blank(t, colon.saturating_add(1));
+        if StrRef::Json(key).is(name.as_bytes()) {
+            return Some(v);
+        }
+        i = skip_blank(t, skip_value(t, v));
+        if t.get(i) == Some(&b',') {
+            i = skip_blank(t, i.saturating_add(1));
+        }
+    }
+    None
+}
+
+/// What the value at `i` is, as the front end would record it.
+pub fn token(t: &[u8], i: usize) -> Raw {
+    let end = skip_value(t, i);
+    let (tok, span) = match t.get(i) {
+        Some(b'"' | b'\'') => (
+            Tok::JStr,
+            Span::between(i.saturating_add(1), end.saturating_sub(1)),
+        ),
+        Some(b'{') => (Tok::JObject, Span::between(i, i.saturating_add(1))),
+        Some(b'[') => (Tok::JArray, Span::between(i, i.saturating_add(1))),
+        Some(b't') => (Tok::JTrue, Span::between(i, end)),
+        Some(b'f') => (Tok::JFalse, Span::between(i, end)),
+        Some(b'n') => (Tok::JNull, Span::between(i, end)),
+        _ => {
+            let num = t.get(i..end).unwrap_or(&[]);
+            let tok = if json_integer(num) {
+                Tok::JInt
+            } else {
+                Tok::JFloat
+            };
+            (tok, Span::between(i, end))
+        }
+    };
+    Raw::new(tok, span)
+}
+
+/// Whether QEMU's parser makes this number an integer: no fraction or exponent, and within
+/// [-2^63, 2^64-1].
+pub fn json_integer(num: &[u8]) -> bool {
+    let (neg, digits) = match num.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, num),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        let Some(x) = v
+            .checked_mul(10)
+            .and_then(|x| x.checked_add(u64::from(d.wrapping_sub(b'0'))))
+        else {
+            return false;
+        };
+        v = x;
+    }
+    !neg || v <= 1u64 << 63
+}

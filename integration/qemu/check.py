@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""make qemu-check: QEMU 10.2 with migcfg's change, end to end.
+
+Builds what is missing (build.sh), then starts patched QEMUs and checks, one line per check:
+the destination takes `-incoming config:multifd=on,multifd-channels=4,downtime-limit=500`
+beside `-incoming unix:<sock>` and shows it over QMP before any migration; a source configured
+over QMP with migcfg's formatters migrates to it with multifd; the destination runs; bad
+configs, help, a second config, `-global` precedence, the 10.2 target and the re-check over
+the migration object's real values. Ends with `N passed, N failed`; exit 0 only if all passed.
+
+    check.py                 # the checks
+    check.py --startup 11    # also: exec to QMP greeting, with and without a config (medians)
+
+Environment: QEMU_WORK (default /work/qemu-migcfg), JOBS, MIGCFG_NO_CARGO (see build.sh).
+QMP goes over unix sockets in a temporary directory; nothing listens on the network.
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.abspath(os.environ.get("QEMU_WORK", "/work/qemu-migcfg"))
+CONFIG = "multifd=on,multifd-channels=4,downtime-limit=500"
+BIOS_DIR = "/usr/share/seabios"
+BASE = ["-M", "q35", "-m", "128", "-nodefaults", "-display", "none", "-L", BIOS_DIR]
+
+results = []
+
+
+def report(name, ok, detail=""):
+    results.append(ok)
+    line = f"{'PASS' if ok else 'FAIL'}  {name}"
+    if detail:
+        line += f"  ({detail})"
+    print(line, flush=True)
+
+
+class Qmp:
+    """A QMP client on a unix socket (stdlib only)."""
+
+    def __init__(self, path, proc, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"QEMU exited with status {proc.returncode}")
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        self.sock.settimeout(timeout)
+        self.buf = b""
+        self.greeting = self._read()
+        self.cmd("qmp_capabilities")
+
+    def _read(self):
+        while b"\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise RuntimeError("QMP connection closed")
+            self.buf += data
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def cmd(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            r = self._read()
+            if "return" in r:
+                return r["return"]
+            if "error" in r:
+                raise RuntimeError(f"{name}: {r['error'].get('desc')}")
+            # an event: skip
+
+    def close(self):
+        self.sock.close()
+
+
+class Qemu:
+    def __init__(self, binary, tmp, name, extra):
+        self.qmp_path = os.path.join(tmp, f"{name}.qmp")
+        self.log = open(os.path.join(tmp, f"{name}.log"), "w+")
+        self.proc = subprocess.Popen(
+            [binary] + BASE + ["-qmp", f"unix:{self.qmp_path},server=on,wait=off"] + extra,
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
+        self.qmp = Qmp(self.qmp_path, self.proc)
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read().strip()
+
+    def stop(self):
+        try:
+            self.qmp.cmd("quit")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.qmp.close()
+        self.log.close()
+
+
+def run_exit(binary, extra, timeout=60):
+    """Run QEMU expecting it to exit by itself: (status, stdout, stderr)."""
+    try:
+        p = subprocess.run([binary] + BASE + extra, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=timeout)
+        return p.returncode, p.stdout, p.stderr.strip()
+    except subprocess.TimeoutExpired:
+        return None, "", "did not exit"
+
+
+def build():
+    p = subprocess.run([os.path.join(HERE, "build.sh")], stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        return None, None
+    binary = p.stdout.strip().splitlines()[-1]
+    fmt = os.path.join(WORK, "migcfg-fmt")
+    src = os.path.join(HERE, "migcfg-fmt.c")
+    lib = os.path.join(WORK, "migcfg", "lib", "libmigcfg.a")
+    if (not os.path.exists(fmt) or os.path.getmtime(fmt) < max(os.path.getmtime(src),
+                                                               os.path.getmtime(lib))):
+        c = subprocess.run(["cc", "-std=gnu11", "-O1", "-Wall", "-Werror",
+                            "-I", os.path.join(WORK, "migcfg", "include"), "-o", fmt, src, lib,
+                            "-lpthread", "-ldl", "-lm"])
+        if c.returncode != 0:
+            return binary, None
+    return binary, fmt
+
+
+def poll(fn, timeout, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if v is not None or time.monotonic() > deadline:
+            return v
+        time.sleep(interval)
+
+
+def check_migration(binary, fmt, tmp):
+    sock = os.path.join(tmp, "mig.sock")
+    dst = src = None
+    try:
+        dst = Qemu(binary, tmp, "dst", ["-incoming", f"config:{CONFIG}", "-incoming", f"unix:{sock}"])
+        params = dst.qmp.cmd("query-migrate-parameters")
+        caps = {c["capability"]: c["state"] for c in dst.qmp.cmd("query-migrate-capabilities")}
+        status = dst.qmp.cmd("query-status")["status"]
+        report("destination shows the config before any migration",
+               params.get("multifd-channels") == 4 and params.get("downtime-limit") == 500
+               and caps.get("multifd") is True and status == "inmigrate",
+               f"multifd-channels={params.get('multifd-channels')} "
+               f"downtime-limit={params.get('downtime-limit')} multifd={caps.get('multifd')} "
+               f"status={status}")
+
+        f = subprocess.run([fmt, CONFIG], capture_output=True, text=True)
+        lines = f.stdout.splitlines()
+        if f.returncode != 0 or len(lines) != 2:
+            report("migcfg formats the same config for the source", False, f.stderr.strip())
+            return
+        set_params, set_caps = json.loads(lines[0]), json.loads(lines[1])
+        src = Qemu(binary, tmp, "src", [])
+        src.qmp.cmd("migrate-set-parameters", **set_params)
+        src.qmp.cmd("migrate-set-capabilities", **set_caps)
+        sparams = src.qmp.cmd("query-migrate-parameters")
+        scaps = {c["capability"]: c["state"] for c in src.qmp.cmd("query-migrate-capabilities")}
+        same = (all(sparams.get(k) == params.get(k) for k in set_params)
+                and all(scaps.get(c["capability"]) == caps.get(c["capability"])
+                        for c in set_caps["capabilities"]))
+        report("source configured over QMP from migcfg's formatters matches the destination",
+               same, f"{lines[0]} {lines[1]}")
+
+        t0 = time.monotonic()
+        src.qmp.cmd("migrate", uri=f"unix:{sock}")
+        info = poll(lambda: (lambda i: i if i.get("status") in ("completed", "failed", "cancelled")
+                             else None)(src.qmp.cmd("query-migrate")), 300)
+        info = info or src.qmp.cmd("query-migrate")
+        ram = info.get("ram", {})
+        report("migration completes with multifd",
+               info.get("status") == "completed" and ram.get("multifd-bytes", 0) > 0,
+               f"status={info.get('status')} multifd-bytes={ram.get('multifd-bytes')} "
+               f"transferred={ram.get('transferred')} in {time.monotonic() - t0:.1f}s"
+               + (f" error={info.get('error-desc')}" if info.get("error-desc") else ""))
+        running = poll(lambda: "running" if dst.qmp.cmd("query-status")["status"] == "running"
+                       else None, 30)
+        report("destination runs after the migration", running == "running",
+               f"status={dst.qmp.cmd('query-status')['status']}")
+    except Exception as e:  # a QEMU died or QMP failed: say so, keep going
+        report("migration scenario", False, f"{type(e).__name__}: {e}; "
+               f"dst: {dst.output() if dst else ''} src: {src.output() if src else ''}")
+    finally:
+        for q in (src, dst):
+            if q:
+                q.stop()
+
+
+def check_params(binary, tmp, name, extra, expect):
+    try:
+        q = Qemu(binary, tmp, name, extra)
+    except Exception as e:
+        report(name, False, f"{e}")
+        return
+    try:
+        params = q.qmp.cmd("query-migrate-parameters")
+        got = {k: params.get(k) for k in expect}
+        report(name, got == expect, " ".join(f"{k}={v}" for k, v in got.items()))
+    finally:
+        q.stop()
+
+
+def check_exit(binary, name, extra, status, needles):
+    rc, out, err = run_exit(binary, extra)
+    text = out + err
+    ok = rc == status and all(n in text for n in needles)
+    shown = err if err else (out.splitlines()[0] + " ..." if out else "")
+    report(name, ok, f"exit {rc}: {shown}")
+    return out
+
+
+def startup(binary, runs):
+    """Exec to the QMP greeting (QMP on stdio: the greeting is written once qemu_init() is
+    done and the main loop runs), with and without a config; runs interleaved."""
+    variants = {
+        "without config": ["-incoming", "defer"],
+        "with config": ["-incoming", f"config:{CONFIG}", "-incoming", "defer"],
+    }
+    times = {k: [] for k in variants}
+    for _ in range(runs):
+        for k, extra in variants.items():
+            t0 = time.perf_counter()
+            p = subprocess.Popen([binary] + BASE + ["-qmp", "stdio"] + extra,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL)
+            p.stdout.readline()
+            times[k].append((time.perf_counter() - t0) * 1000)
+            p.stdin.write(b'{"execute": "qmp_capabilities"}\n{"execute": "quit"}\n')
+            p.stdin.close()
+            p.wait()
+    for k, v in times.items():
+        print(f"startup {k}: median {statistics.median(v):.1f} ms over {runs} runs "
+              f"(min {min(v):.1f}, max {max(v):.1f})")
+    d = statistics.median(times["with config"]) - statistics.median(times["without config"])
+    print(f"startup: a config adds {d:+.1f} ms (difference of the medians)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--startup", type=int, metavar="RUNS", help="also time start-up")
+    args = ap.parse_args()
+    t_start = time.monotonic()
+
+    binary, fmt = build()
+    report("build: QEMU 10.2 with migcfg, and migcfg-fmt", bool(binary and fmt),
+           binary or "see build.sh output")
+    if not (binary and fmt):
+        print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
+        return 1
+    if not os.path.exists(os.path.join(BIOS_DIR, "bios-256k.bin")):
+        report("seabios installed", False, BIOS_DIR)
+
+    tmp = tempfile.mkdtemp(prefix="migcfg-qemu-check.")
+    try:
+        check_migration(binary, fmt, tmp)
+        check_exit(binary, "config:multifd-channels=0 exits 1 with the message",
+                   ["-incoming", "config:multifd-channels=0"], 1,
+                   ["-incoming config:multifd-channels=0: ",
+                    "multifd-channels expects a value between 1 and 255"])
+        out = check_exit(binary, "config:help lists the parameters and exits 0",
+                         ["-incoming", "config:help"], 0,
+                         ["multifd-channels", "downtime-limit", "cpr-exec-command", "multifd"])
+        check_exit(binary, "a second config: is refused",
+                   ["-incoming", "config:multifd-channels=4", "-incoming", "config:downtime-limit=500"],
+                   1, ["-incoming config:downtime-limit=500: ",
+                       "Only one '-incoming config:' is allowed"])
+        check_exit(binary, "config:local=on is refused as unexpected (10.2 target)",
+                   ["-incoming", "config:local=on"], 1,
+                   ["-incoming config:local=on: ", "Parameter 'local' is unexpected"])
+        check_params(binary, tmp, "-global migration.multifd-channels=2 alone yields 2",
+                     ["-global", "migration.multifd-channels=2", "-incoming", "defer"],
+                     {"multifd-channels": 2})
+        check_params(binary, tmp, "-global ...multifd-channels=2 with config:multifd-channels=4 yields 4",
+                     ["-global", "migration.multifd-channels=2",
+                      "-incoming", "config:multifd-channels=4", "-incoming", "defer"],
+                     {"multifd-channels": 4})
+        check_params(binary, tmp, "JSON config with mode, beside -incoming defer",
+                     ["-incoming", 'config:{"multifd-channels": 3, "mode": "cpr-transfer"}',
+                      "-incoming", "defer"],
+                     {"multifd-channels": 3, "mode": "cpr-transfer"})
+        check_exit(binary, "re-checked over the object's -global values at creation",
+                   ["-global", "migration.x-cpu-throttle-initial=50",
+                    "-incoming", "config:max-cpu-throttle=40", "-incoming", "defer"], 1,
+                   ["-incoming config:max-cpu-throttle=40: ", "max-cpu-throttle"])
+        if args.startup:
+            startup(binary, args.startup)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    passed = sum(results)
+    print(f"{passed} passed, {len(results) - passed} failed "
+          f"({time.monotonic() - t_start:.0f}s)")
+    return 0 if passed == len(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
