@@ -6,6 +6,7 @@ LIB := target/release/libmigcfg.a
 
 .PHONY: all lib run test rust-test c-test lint header clean
 .PHONY: freestanding install install-check meson-test symbols header-compile doc ship-check
+.PHONY: qemu-check
 
 all: lib
 
@@ -104,6 +105,13 @@ doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked --workspace
 
 ship-check: install-check meson-test symbols header-compile doc
+
+# QEMU 10.2 (Debian's source) built with migcfg's change, then a real live migration and the
+# -incoming config: checks (integration/qemu/README.md). Not part of `make test`: it uses apt
+# (root), downloads and builds QEMU (about 5 minutes on 2 cores the first time). Work dir:
+# QEMU_WORK (default /work/qemu-migcfg).
+qemu-check:
+	integration/qemu/check.py
 
 clean:
 	$(CARGO) clean

@@ -54,7 +54,8 @@ static MigcfgParams proof_p, proof_q, proof_r, proof_saved, proof_defaults;
 static size_t proof_len;
 static MigcfgError proof_err;
 static char proof_out[1u << 17];
-static char proof_in[PROOF_BIG + 64];
+/* The capacity inputs need up to ~20 KiB whatever PROOF_BIG is. */
+static char proof_in[(PROOF_BIG > 65536 ? PROOF_BIG : 65536) + 64];
 
 static int proof_mem_eq(const void *a, const void *b, size_t n)
 {

@@ -80,7 +80,17 @@ impl Params {
         if !self.is_set(id) {
             return None;
         }
+        self.get(id)
+    }
+
+    /// The effective value of parameter `id`: what was set, or the default (an unset
+    /// `block-bitmap-mapping` has no value: `None`, as QEMU omits it; an unset
+    /// `cpr-exec-command` is the empty list).
+    pub fn get(&self, id: usize) -> Option<Value<'_>> {
         let d = schema::def(id)?;
+        if d.kind == Kind::BitmapMapping && !self.is_set(id) {
+            return None;
+        }
         Some(match d.kind {
             Kind::Bool => Value::Bool(self.scalar(id)? != 0),
             Kind::Uint(w) => Value::Uint(self.scalar(id)?, w),

@@ -24,7 +24,7 @@
 //! objects nested at most [`JSON_DUP_DEPTH`] deep. Beyond those bounds an input is still
 //! rejected or reported as over capacity, possibly with a different message than QEMU's.
 
-use crate::error::{Error, Message, Status};
+use crate::error::{Error, Failed, Message, Status};
 use crate::text::StrRef;
 use crate::value;
 
@@ -322,8 +322,9 @@ enum P<'a> {
     R(StrRef<'a>),
 }
 
-fn fail_as(status: Status, at: usize, parts: &[P<'_>]) -> Error {
-    let mut m = Message::new();
+/// Write an error of `status` into `err`.
+fn fail_as(err: &mut Error, status: Status, at: usize, parts: &[P<'_>]) -> Failed {
+    let m = err.begin(status, at);
     for p in parts {
         match *p {
             P::S(s) => m.push(s.as_bytes()),
@@ -335,23 +336,35 @@ fn fail_as(status: Status, at: usize, parts: &[P<'_>]) -> Error {
             }
         }
     }
-    Error::new(status, at, m)
+    Failed
 }
 
-fn fail(at: usize, parts: &[P<'_>]) -> Error {
-    fail_as(Status::Channel, at, parts)
+/// Write a channel error into `err`.
+fn fail(err: &mut Error, at: usize, parts: &[P<'_>]) -> Failed {
+    fail_as(err, Status::Channel, at, parts)
 }
 
 /// Parse one `-incoming` argument that is neither `defer` nor `config:`. `used_ids` holds
-/// the inet option ids earlier arguments registered, each followed by a NUL.
-pub fn parse<'a>(arg: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
-    if is_uri(arg) {
-        uri(arg, used_ids)
+/// the inet option ids earlier arguments registered, each followed by a NUL. On error the
+/// error is written into `err` (sealed).
+pub fn parse<'a>(arg: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec<'a>, Failed> {
+    let r = if is_uri(arg) {
+        uri(arg, used_ids, err)
     } else if arg.first() == Some(&b'{') {
-        json::channel(arg)
+        json::channel(arg, err)
     } else {
-        kv::channel(arg)
+        kv::channel(arg, err)
+    };
+    if r.is_err() {
+        err.seal();
     }
+    r
+}
+
+/// [`parse`] with the error by value (for tests and Rust callers).
+pub fn parse_value<'a>(arg: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
+    let mut err = Error::empty();
+    parse(arg, used_ids, &mut err).map_err(|Failed| err)
 }
 
 /// QEMU's `migrate_is_uri`: a run of ASCII letters (possibly none), then `:`.
@@ -368,7 +381,7 @@ pub fn is_uri(arg: &[u8]) -> bool {
 }
 
 /// `migrate_uri_parse`: the URI forms, always for the main channel.
-fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
+fn uri<'a>(u: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec<'a>, Failed> {
     if let Some(cmd) = u.strip_prefix(b"exec:") {
         let mut s = Spec::new(ChannelType::Main, Transport::Exec);
         s.args = Args::Shell(StrRef::Plain(cmd));
@@ -376,12 +389,12 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
     }
     if let Some(rest) = u.strip_prefix(b"rdma:") {
         let mut s = Spec::new(ChannelType::Main, Transport::Rdma);
-        inet(&mut s, rest, 5, used_ids)?;
+        inet(&mut s, rest, 5, used_ids, err)?;
         return Ok(s);
     }
     if let Some(path) = u.strip_prefix(b"unix:") {
         if path.is_empty() {
-            return Err(fail(5, &[P::S("invalid Unix socket address")]));
+            return Err(fail(err, 5, &[P::S("invalid Unix socket address")]));
         }
         let mut s = Spec::new(ChannelType::Main, Transport::Socket);
         s.socket = SocketType::Unix;
@@ -390,7 +403,7 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
     }
     if let Some(fd) = u.strip_prefix(b"fd:") {
         if fd.is_empty() {
-            return Err(fail(3, &[P::S("invalid file descriptor address")]));
+            return Err(fail(err, 3, &[P::S("invalid file descriptor address")]));
         }
         let mut s = Spec::new(ChannelType::Main, Transport::Socket);
         s.socket = SocketType::Fd;
@@ -400,12 +413,12 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
     if let Some(rest) = u.strip_prefix(b"vsock:") {
         let mut s = Spec::new(ChannelType::Main, Transport::Socket);
         s.socket = SocketType::Vsock;
-        vsock(&mut s, rest, 6)?;
+        vsock(&mut s, rest, 6, err)?;
         return Ok(s);
     }
     if let Some(rest) = u.strip_prefix(b"tcp:") {
         let mut s = Spec::new(ChannelType::Main, Transport::Socket);
-        inet(&mut s, rest, 4, used_ids)?;
+        inet(&mut s, rest, 4, used_ids, err)?;
         return Ok(s);
     }
     if let Some(rest) = u.strip_prefix(b"file:") {
@@ -422,6 +435,7 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
                     Ok(n) => s.offset = n,
                     Err(e) => {
                         return Err(fail(
+                            err,
                             vat.saturating_add(5),
                             &[
                                 P::S("file URI has bad offset "),
@@ -437,25 +451,36 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
         }
         return Ok(s);
     }
-    Err(fail(0, &[P::S("unknown migration protocol: "), P::B(u)]))
+    Err(fail(
+        err,
+        0,
+        &[P::S("unknown migration protocol: "), P::B(u)],
+    ))
 }
 
 /// `vsock_parse`: `sscanf(str, "%32[^:]:%32[^,]%n")`, then nothing may follow.
-fn vsock<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize) -> Result<(), Error> {
-    let bad = || fail(base, &[P::S("error parsing address '"), P::B(v), P::S("'")]);
+fn vsock<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, err: &mut Error) -> Result<(), Failed> {
+    let bad = |err: &mut Error| {
+        fail(
+            err,
+            base,
+            &[P::S("error parsing address '"), P::B(v), P::S("'")],
+        )
+    };
     let cid = v.iter().take(32).take_while(|&&c| c != b':').count();
     if cid == 0 || v.get(cid) != Some(&b':') {
-        return Err(bad());
+        return Err(bad(err));
     }
     let p0 = cid.saturating_add(1);
     let rest = v.get(p0..).unwrap_or(&[]);
     let port = rest.iter().take(32).take_while(|&&c| c != b',').count();
     if port == 0 {
-        return Err(bad());
+        return Err(bad(err));
     }
     let n = p0.saturating_add(port);
     if n != v.len() {
         return Err(fail(
+            err,
             base.saturating_add(n),
             &[P::S("trailing characters in address '"), P::B(v), P::S("'")],
         ));
@@ -590,7 +615,13 @@ fn inet_desc(name: &[u8]) -> Option<usize> {
 }
 
 /// `inet_parse`: `QemuOpts` over `inet_opts`, then the address split into host and port.
-fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Result<(), Error> {
+fn inet<'a>(
+    s: &mut Spec<'a>,
+    v: &'a [u8],
+    base: usize,
+    used_ids: &[u8],
+    err: &mut Error,
+) -> Result<(), Failed> {
     let at = |o: usize| base.saturating_add(o);
     // `opts_parse_id`: the first item named `id` (read without an implied name).
     let id = OptItems {
@@ -602,12 +633,14 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
     if let Some(it) = id {
         if !id_wellformed(it.value) {
             return Err(fail(
+                err,
                 at(it.vstart),
                 &[P::S("Parameter 'id' expects an identifier")],
             ));
         }
         if id_used(used_ids, it.value) {
             return Err(fail(
+                err,
                 at(it.vstart),
                 &[
                     P::S("Duplicate ID '"),
@@ -635,6 +668,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
         }
         let Some(k) = inet_desc(name) else {
             return Err(fail(
+                err,
                 at(it.start),
                 &[P::S("Invalid parameter '"), P::B(name), P::S("'")],
             ));
@@ -642,6 +676,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
         match INET_OPTS.get(k).map(|o| o.2) {
             Some(OptType::Bool) if opt_bool(it.value).is_none() => {
                 return Err(fail(
+                    err,
                     at(it.vstart),
                     &[
                         P::S("Parameter '"),
@@ -654,6 +689,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
                 if let Err(e) = strtou64(it.value) {
                     return Err(match e {
                         Errno::Range => fail(
+                            err,
                             at(it.vstart),
                             &[
                                 P::S("Value '"),
@@ -664,6 +700,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
                             ],
                         ),
                         Errno::Inval => fail(
+                            err,
                             at(it.vstart),
                             &[P::S("Parameter '"), P::B(name), P::S("' expects a number")],
                         ),
@@ -677,7 +714,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
         }
     }
     let Some(addr) = last.get(INET_OPTS.len()).copied().flatten() else {
-        return Err(fail(at(0), &[P::S("error parsing address ''")]));
+        return Err(fail(err, at(0), &[P::S("error parsing address ''")]));
     };
     let a = addr.value;
     let aat = at(addr.vstart);
@@ -688,6 +725,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
         let ok = ip_end.filter(|&e| sub(a, 0, e).len() >= 2 && sub(a, e, raw.len()).len() >= 3);
         let Some(e) = ok else {
             return Err(fail(
+                err,
                 aat,
                 &[P::S("error parsing IPv6 address '"), P::R(a), P::S("'")],
             ));
@@ -707,6 +745,7 @@ fn inet<'a>(s: &mut Spec<'a>, v: &'a [u8], base: usize, used_ids: &[u8]) -> Resu
         let ok = colon.filter(|&c| sub(a, c, raw.len()).len() >= 2);
         let Some(c) = ok else {
             return Err(fail(
+                err,
                 aat,
                 &[P::S("error parsing address '"), P::R(a), P::S("'")],
             ));
@@ -970,7 +1009,7 @@ pub(crate) trait Tree<'t> {
     fn args(&self, list: Node, n: usize) -> Args<'t>;
     /// A reader that could not remember the whole input says so here (a capacity error),
     /// after the visit found nothing QEMU would reject.
-    fn overflow(&self) -> Option<Error>;
+    fn overflow(&self, err: &mut Error) -> Result<(), Failed>;
 }
 
 /// A member path for messages: `addr.args.1` (keyval) or `addr.args[1]` (JSON).
@@ -1046,12 +1085,12 @@ fn dec(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
     buf.get(i..).unwrap_or(&[])
 }
 
-fn path_err(at: usize, pre: &str, p: &VPath, post: &str) -> Error {
-    let mut m = Message::new();
+fn path_err(err: &mut Error, at: usize, pre: &str, p: &VPath, post: &str) -> Failed {
+    let m = err.begin(Status::Channel, at);
     m.push(pre.as_bytes());
-    p.write(&mut m);
+    p.write(m);
     m.push(post.as_bytes());
-    Error::new(Status::Channel, at, m)
+    Failed
 }
 
 /// A JSON integer token as the input visitor reads it for an unsigned member: up to
@@ -1080,124 +1119,149 @@ fn json_uint(tok: &[u8]) -> Option<u64> {
     }
 }
 
+/// Offset of any value but an absent one.
+fn val_at(v: Val<'_>) -> Option<usize> {
+    match v {
+        Val::Absent => None,
+        Val::Str(_, at)
+        | Val::Dict(_, at)
+        | Val::List(_, at)
+        | Val::Int(_, at)
+        | Val::Float(at)
+        | Val::Bool(_, at)
+        | Val::Null(at) => Some(at),
+    }
+}
+
+/// The visit of one `MigrationChannel`; errors go to the caller's one [`Error`].
 struct Visit<'x, T> {
     t: &'x T,
     json: bool,
 }
 
 impl<'t, T: Tree<'t>> Visit<'_, T> {
-    fn missing(&self, dict: Node, p: &VPath) -> Error {
-        path_err(self.t.at(dict), "Parameter '", p, "' is missing")
+    fn missing(&self, err: &mut Error, dict: Node, p: &VPath) -> Failed {
+        path_err(err, self.t.at(dict), "Parameter '", p, "' is missing")
     }
 
-    fn type_err(&self, at: usize, p: &VPath, expected: &str) -> Error {
-        let mut m = Message::new();
+    fn type_err(&self, err: &mut Error, at: usize, p: &VPath, expected: &str) -> Failed {
+        let m = err.begin(Status::Channel, at);
         m.push(b"Invalid parameter type for '");
-        p.write(&mut m);
+        p.write(m);
         m.push(b"', expected: ");
         m.push(expected.as_bytes());
-        Error::new(Status::Channel, at, m)
+        Failed
     }
 
-    /// Keyval: a dictionary or list where a scalar is expected.
-    fn nested(&self, at: usize, p: &VPath) -> Error {
-        path_err(at, "Parameters '", p, ".*' are unexpected")
-    }
-
-    /// `visit_type_str` on a value already fetched.
-    fn str_val(&self, v: Val<'t>, dict: Node, p: &VPath) -> Result<StrRef<'t>, Error> {
-        match v {
-            Val::Str(s, _) => Ok(s),
-            Val::Absent => Err(self.missing(dict, p)),
-            Val::Dict(_, at) | Val::List(_, at) if !self.json => Err(self.nested(at, p)),
-            Val::Dict(_, at)
-            | Val::List(_, at)
-            | Val::Int(_, at)
-            | Val::Float(at)
-            | Val::Bool(_, at)
-            | Val::Null(at) => Err(self.type_err(at, p, "string")),
-        }
-    }
-
-    fn string(&self, dict: Node, p: &VPath) -> Result<StrRef<'t>, Error> {
-        self.str_val(self.t.get(dict, p.last()), dict, p)
-    }
-
-    /// An enum member: a string, then one of `values` (the message names the bare member).
-    fn enumeration(&self, dict: Node, p: &VPath, values: &[&str]) -> Result<usize, Error> {
-        let v = self.t.get(dict, p.last());
-        let s = self.str_val(v, dict, p)?;
-        match values.iter().position(|x| s.is(x.as_bytes())) {
-            Some(i) => Ok(i),
-            None => {
-                let at = match v {
-                    Val::Str(_, at) => at,
-                    _ => self.t.at(dict),
-                };
-                Err(fail(
-                    at,
-                    &[
-                        P::S("Parameter '"),
-                        P::S(p.last()),
-                        P::S("' does not accept value '"),
-                        P::R(s),
-                        P::S("'"),
-                    ],
-                ))
+    /// A value of the wrong kind for a scalar: keyval nests keys under it (a dictionary
+    /// or list, "are unexpected"); JSON gives another type.
+    fn not_scalar(
+        &self,
+        err: &mut Error,
+        v: Val<'_>,
+        dict: Node,
+        p: &VPath,
+        json_expected: &str,
+    ) -> Failed {
+        match (v, val_at(v)) {
+            (Val::Absent, _) | (_, None) => self.missing(err, dict, p),
+            (Val::Dict(..) | Val::List(..), Some(at)) if !self.json => {
+                path_err(err, at, "Parameters '", p, ".*' are unexpected")
+            }
+            (_, Some(at)) => {
+                if json_expected.starts_with("Parameter") {
+                    path_err(err, at, "Parameter '", p, "' expects uint64")
+                } else {
+                    self.type_err(err, at, p, json_expected)
+                }
             }
         }
     }
 
-    fn opt_bool(&self, dict: Node, p: &VPath) -> Result<Option<bool>, Error> {
-        match self.t.get(dict, p.last()) {
+    /// `visit_type_str` on a value already fetched.
+    fn str_val(
+        &self,
+        err: &mut Error,
+        v: Val<'t>,
+        dict: Node,
+        p: &VPath,
+    ) -> Result<StrRef<'t>, Failed> {
+        match v {
+            Val::Str(s, _) => Ok(s),
+            _ => Err(self.not_scalar(err, v, dict, p, "string")),
+        }
+    }
+
+    fn string(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<StrRef<'t>, Failed> {
+        self.str_val(err, self.t.get(dict, p.last()), dict, p)
+    }
+
+    /// An enum member: a string, then one of `values` (the message names the bare member).
+    fn enumeration(
+        &self,
+        err: &mut Error,
+        dict: Node,
+        p: &VPath,
+        values: &[&str],
+    ) -> Result<usize, Failed> {
+        let v = self.t.get(dict, p.last());
+        let s = self.str_val(err, v, dict, p)?;
+        match values.iter().position(|x| s.is(x.as_bytes())) {
+            Some(i) => Ok(i),
+            None => Err(fail(
+                err,
+                val_at(v).unwrap_or(0),
+                &[
+                    P::S("Parameter '"),
+                    P::S(p.last()),
+                    P::S("' does not accept value '"),
+                    P::R(s),
+                    P::S("'"),
+                ],
+            )),
+        }
+    }
+
+    fn opt_bool(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<Option<bool>, Failed> {
+        let v = self.t.get(dict, p.last());
+        match v {
             Val::Absent => Ok(None),
             Val::Bool(b, _) if self.json => Ok(Some(b)),
             Val::Str(s, at) if !self.json => match opt_bool(s) {
                 Some(b) => Ok(Some(b)),
-                None => Err(path_err(at, "Parameter '", p, "' expects 'on' or 'off'")),
+                None => Err(path_err(
+                    err,
+                    at,
+                    "Parameter '",
+                    p,
+                    "' expects 'on' or 'off'",
+                )),
             },
-            Val::Dict(_, at) | Val::List(_, at) if !self.json => Err(self.nested(at, p)),
-            Val::Str(_, at)
-            | Val::Dict(_, at)
-            | Val::List(_, at)
-            | Val::Int(_, at)
-            | Val::Float(at)
-            | Val::Bool(_, at)
-            | Val::Null(at) => Err(self.type_err(at, p, "boolean")),
+            _ => Err(self.not_scalar(err, v, dict, p, "boolean")),
         }
     }
 
     /// An unsigned member of `width` bits (`visit_type_uintN`).
     fn uint(
         &self,
+        err: &mut Error,
         dict: Node,
         p: &VPath,
         width: u32,
         required: bool,
-    ) -> Result<Option<u64>, Error> {
+    ) -> Result<Option<u64>, Failed> {
         let v = self.t.get(dict, p.last());
         let (n, at) = match v {
-            Val::Absent if required => return Err(self.missing(dict, p)),
-            Val::Absent => return Ok(None),
-            Val::Str(s, at) if !self.json => {
-                let n = s.as_plain().and_then(value::parse_u64);
-                match n {
-                    Some(n) => (n, at),
-                    None => return Err(path_err(at, "Parameter '", p, "' expects integer")),
-                }
-            }
-            Val::Dict(_, at) | Val::List(_, at) if !self.json => return Err(self.nested(at, p)),
+            Val::Absent if !required => return Ok(None),
+            Val::Str(s, at) if !self.json => match s.as_plain().and_then(value::parse_u64) {
+                Some(n) => (n, at),
+                None => return Err(path_err(err, at, "Parameter '", p, "' expects integer")),
+            },
             Val::Int(tok, at) if self.json => match json_uint(tok) {
                 Some(n) => (n, at),
-                None => return Err(path_err(at, "Parameter '", p, "' expects uint64")),
+                None => return Err(path_err(err, at, "Parameter '", p, "' expects uint64")),
             },
-            Val::Str(_, at)
-            | Val::Dict(_, at)
-            | Val::List(_, at)
-            | Val::Int(_, at)
-            | Val::Float(at)
-            | Val::Bool(_, at)
-            | Val::Null(at) => return Err(path_err(at, "Parameter '", p, "' expects uint64")),
+            _ => return Err(self.not_scalar(err, v, dict, p, "Parameter")),
         };
         let (max, name) = match width {
             16 => (u64::from(u16::MAX), "uint16_t"),
@@ -1206,6 +1270,7 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
         };
         if n > max {
             return Err(fail(
+                err,
                 at,
                 &[
                     P::S("Parameter '"),
@@ -1218,50 +1283,65 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
         Ok(Some(n))
     }
 
-    fn structure(&self, dict: Node, p: &VPath) -> Result<Node, Error> {
+    /// `visit_start_struct` on a member.
+    fn structure(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<Node, Failed> {
         match self.t.get(dict, p.last()) {
             Val::Dict(n, _) => Ok(n),
-            Val::Absent => Err(self.missing(dict, p)),
-            Val::Str(_, at)
-            | Val::List(_, at)
-            | Val::Int(_, at)
-            | Val::Float(at)
-            | Val::Bool(_, at)
-            | Val::Null(at) => Err(self.type_err(at, p, "object")),
+            v => Err(match val_at(v) {
+                None => self.missing(err, dict, p),
+                Some(at) => self.type_err(err, at, p, "object"),
+            }),
+        }
+    }
+
+    /// `visit_start_list` on a member.
+    fn list(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<Node, Failed> {
+        match self.t.get(dict, p.last()) {
+            Val::List(n, _) => Ok(n),
+            v => Err(match val_at(v) {
+                None => self.missing(err, dict, p),
+                Some(at) => self.type_err(err, at, p, "array"),
+            }),
         }
     }
 
     /// `visit_check_struct`: a member nobody visited.
-    fn check(&self, dict: Node, p: &VPath, known: &[&str]) -> Result<(), Error> {
+    fn check(&self, err: &mut Error, dict: Node, p: &VPath, known: &[&str]) -> Result<(), Failed> {
         if let Some((name, at)) = self.t.unexpected(dict, known) {
-            let mut m = Message::new();
+            let m = err.begin(Status::Channel, at);
             m.push(b"Parameter '");
             if p.n > 0 {
-                p.write(&mut m);
+                p.write(m);
                 m.push(b".");
             }
             for b in name.bytes() {
                 m.push_byte(b);
             }
             m.push(b"' is unexpected");
-            return Err(Error::new(Status::Channel, at, m));
+            return Err(Failed);
         }
         Ok(())
     }
 
-    fn inet(&self, addr: Node, ap: &VPath, s: &mut Spec<'t>) -> Result<(), Error> {
-        s.set(STR_HOST, self.string(addr, &ap.member("host"))?);
-        s.set(STR_PORT, self.string(addr, &ap.member("port"))?);
+    fn inet(
+        &self,
+        err: &mut Error,
+        addr: Node,
+        ap: &VPath,
+        s: &mut Spec<'t>,
+    ) -> Result<(), Failed> {
+        s.set(STR_HOST, self.string(err, addr, &ap.member("host"))?);
+        s.set(STR_PORT, self.string(err, addr, &ap.member("port"))?);
         for (name, b, ty) in INET_OPTS {
             let p = ap.member(name);
             match ty {
                 OptType::Bool => {
-                    if let Some(v) = self.opt_bool(addr, &p)? {
+                    if let Some(v) = self.opt_bool(err, addr, &p)? {
                         s.opts.set_bool(b, v);
                     }
                 }
                 OptType::Num(slot, width) => {
-                    if let Some(v) = self.uint(addr, &p, width, false)? {
+                    if let Some(v) = self.uint(err, addr, &p, width, false)? {
                         s.opts
                             .set_num(b, slot, u32::try_from(v).unwrap_or(u32::MAX));
                     }
@@ -1271,18 +1351,15 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
         Ok(())
     }
 
-    /// `visit_type_MigrationChannel`.
-    fn channel(&self) -> Result<Spec<'t>, Error> {
-        let root = Node::Root;
-        let rp = VPath::root(self.json);
-        let ct = self.enumeration(root, &rp.member("channel-type"), &CHANNEL_TYPES)?;
-        let ap = rp.member("addr");
-        let addr = self.structure(root, &ap)?;
-        let tr =
-            Transport::from_index(self.enumeration(addr, &ap.member("transport"), &TRANSPORTS)?);
-        let mut s = Spec::new(ChannelType::from_index(ct).unwrap_or(ChannelType::Main), tr);
-        const INET: [&str; 12] = [
-            "transport",
+    /// The members of `addr` for its transport; returns the names QEMU visits.
+    fn address(
+        &self,
+        err: &mut Error,
+        addr: Node,
+        ap: &VPath,
+        s: &mut Spec<'t>,
+    ) -> Result<&'static [&'static str], Failed> {
+        const INET: [&str; 11] = [
             "host",
             "port",
             "numeric",
@@ -1295,104 +1372,105 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
             "keep-alive-interval",
             "mptcp",
         ];
-        let known: &[&str] = match tr {
+        Ok(match s.transport {
             Transport::Socket => {
-                let st = self.enumeration(addr, &ap.member("type"), &SOCKET_TYPES)?;
+                let st = self.enumeration(err, addr, &ap.member("type"), &SOCKET_TYPES)?;
                 s.socket = SocketType::from_index(st);
                 match s.socket {
                     SocketType::Inet => {
-                        self.inet(addr, &ap, &mut s)?;
-                        &[
-                            "transport",
-                            "type",
-                            "host",
-                            "port",
-                            "numeric",
-                            "to",
-                            "ipv4",
-                            "ipv6",
-                            "keep-alive",
-                            "keep-alive-count",
-                            "keep-alive-idle",
-                            "keep-alive-interval",
-                            "mptcp",
-                        ]
+                        self.inet(err, addr, ap, s)?;
+                        &INET
                     }
                     SocketType::Unix => {
-                        s.set(STR_PATH, self.string(addr, &ap.member("path"))?);
+                        s.set(STR_PATH, self.string(err, addr, &ap.member("path"))?);
                         for (name, b) in [("abstract", OPT_ABSTRACT), ("tight", OPT_TIGHT)] {
-                            if let Some(v) = self.opt_bool(addr, &ap.member(name))? {
+                            if let Some(v) = self.opt_bool(err, addr, &ap.member(name))? {
                                 s.opts.set_bool(b, v);
                             }
                         }
-                        &["transport", "type", "path", "abstract", "tight"]
+                        &["path", "abstract", "tight"]
                     }
                     SocketType::Vsock => {
-                        s.set(STR_CID, self.string(addr, &ap.member("cid"))?);
-                        s.set(STR_PORT, self.string(addr, &ap.member("port"))?);
-                        &["transport", "type", "cid", "port"]
+                        s.set(STR_CID, self.string(err, addr, &ap.member("cid"))?);
+                        s.set(STR_PORT, self.string(err, addr, &ap.member("port"))?);
+                        &["cid", "port"]
                     }
                     SocketType::Fd => {
-                        s.set(STR_FD, self.string(addr, &ap.member("str"))?);
-                        &["transport", "type", "str"]
+                        s.set(STR_FD, self.string(err, addr, &ap.member("str"))?);
+                        &["str"]
                     }
                 }
             }
             Transport::Exec => {
                 let lp = ap.member("args");
-                let list = match self.t.get(addr, "args") {
-                    Val::List(n, _) => n,
-                    Val::Absent => return Err(self.missing(addr, &lp)),
-                    Val::Str(_, at)
-                    | Val::Dict(_, at)
-                    | Val::Int(_, at)
-                    | Val::Float(at)
-                    | Val::Bool(_, at)
-                    | Val::Null(at) => return Err(self.type_err(at, &lp, "array")),
-                };
+                let list = self.list(err, addr, &lp)?;
                 let n = self.t.len(list);
                 for i in 0..n {
-                    let ep = lp.idx(i);
-                    match self.t.elem(list, i) {
-                        Val::Str(..) => {}
-                        Val::Absent => return Err(self.missing(list, &ep)),
-                        Val::Dict(_, at) | Val::List(_, at) if !self.json => {
-                            return Err(self.nested(at, &ep))
-                        }
-                        Val::Dict(_, at)
-                        | Val::List(_, at)
-                        | Val::Int(_, at)
-                        | Val::Float(at)
-                        | Val::Bool(_, at)
-                        | Val::Null(at) => return Err(self.type_err(at, &ep, "string")),
+                    let v = self.t.elem(list, i);
+                    if !matches!(v, Val::Str(..)) {
+                        return Err(self.not_scalar(err, v, list, &lp.idx(i), "string"));
                     }
                 }
                 s.args = self.t.args(list, n);
-                &["transport", "args"]
+                &["args"]
             }
             Transport::Rdma => {
-                self.inet(addr, &ap, &mut s)?;
+                self.inet(err, addr, ap, s)?;
                 &INET
             }
             Transport::File => {
-                s.set(STR_FILENAME, self.string(addr, &ap.member("filename"))?);
+                s.set(
+                    STR_FILENAME,
+                    self.string(err, addr, &ap.member("filename"))?,
+                );
                 s.offset = self
-                    .uint(addr, &ap.member("offset"), 64, true)?
+                    .uint(err, addr, &ap.member("offset"), 64, true)?
                     .unwrap_or(0);
-                &["transport", "filename", "offset"]
+                &["filename", "offset"]
             }
-        };
-        self.check(addr, &ap, known)?;
-        self.check(root, &rp, &["channel-type", "addr"])?;
-        if let Some(e) = self.t.overflow() {
-            return Err(e);
-        }
+        })
+    }
+
+    /// `visit_type_MigrationChannel`.
+    fn channel(&self, err: &mut Error) -> Result<Spec<'t>, Failed> {
+        let root = Node::Root;
+        let rp = VPath::root(self.json);
+        let ct = self.enumeration(err, root, &rp.member("channel-type"), &CHANNEL_TYPES)?;
+        let ap = rp.member("addr");
+        let addr = self.structure(err, root, &ap)?;
+        let tr = self.enumeration(err, addr, &ap.member("transport"), &TRANSPORTS)?;
+        let mut s = Spec::new(
+            ChannelType::from_index(ct).unwrap_or(ChannelType::Main),
+            Transport::from_index(tr),
+        );
+        let members = self.address(err, addr, &ap, &mut s)?;
+        self.check_rest(err, addr, &ap, members, s.transport == Transport::Socket)?;
+        self.check(err, root, &rp, &["channel-type", "addr"])?;
+        self.t.overflow(err)?;
         Ok(s)
+    }
+
+    /// `visit_check_struct` of `addr`: `transport`, `type` for a socket, then the branch's
+    /// members are known.
+    fn check_rest(
+        &self,
+        err: &mut Error,
+        addr: Node,
+        ap: &VPath,
+        members: &[&str],
+        socket: bool,
+    ) -> Result<(), Failed> {
+        let base = ["transport", if socket { "type" } else { "transport" }];
+        let mut known: [&str; 14] = [""; 14];
+        for (slot, m) in known.iter_mut().zip(base.iter().chain(members)) {
+            *slot = m;
+        }
+        self.check(err, addr, ap, &known)
     }
 }
 
-fn visit<'t, T: Tree<'t>>(t: &T) -> Result<Spec<'t>, Error> {
-    Visit { t, json: t.json() }.channel()
+fn visit<'t, T: Tree<'t>>(t: &T, err: &mut Error) -> Result<Spec<'t>, Failed> {
+    Visit { t, json: t.json() }.channel(err)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1405,7 +1483,7 @@ mod kv {
     //! [`super::KEYVAL_KEYS`]); values are found again in the text when visited.
 
     use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
-    use crate::error::{Error, Status};
+    use crate::error::{Error, Failed, Status};
     use crate::stage::Span;
     use crate::text::StrRef;
     use crate::value::qdict_bucket;
@@ -1623,8 +1701,9 @@ mod kv {
         }
     }
 
-    fn inconsistent(at: usize, path: &[u8]) -> Error {
+    fn inconsistent(err: &mut Error, at: usize, path: &[u8]) -> Failed {
         super::fail(
+            err,
             at,
             &[
                 P::S("Parameters '"),
@@ -1671,7 +1750,7 @@ mod kv {
         }
 
         /// `keyval_parse_into` with the implied key, without help support.
-        fn parse(text: &'t [u8]) -> Result<Kv<'t>, Error> {
+        fn parse(text: &'t [u8], err: &mut Error) -> Result<Kv<'t>, Failed> {
             let mut kv = Kv {
                 text,
                 keys: [Key::default(); super::KEYVAL_KEYS],
@@ -1712,17 +1791,21 @@ mod kv {
                         continue;
                     }
                 }
-                p = kv.item(start, kend)?;
+                p = kv.item(start, kend, err)?;
             }
             if let Some(at) = help {
-                return Err(fail(at, &[P::S("Help is not available for this option")]));
+                return Err(fail(
+                    err,
+                    at,
+                    &[P::S("Help is not available for this option")],
+                ));
             }
-            kv.listify()?;
+            kv.listify(err)?;
             Ok(kv)
         }
 
         /// One `key=value` item (`keyval_parse_one`); returns where the next begins.
-        fn item(&mut self, start: usize, kend: usize) -> Result<usize, Error> {
+        fn item(&mut self, start: usize, kend: usize, err: &mut Error) -> Result<usize, Failed> {
             let text = self.text;
             let key_text = text.get(start..kend).unwrap_or(&[]);
             let mut s = start;
@@ -1732,6 +1815,7 @@ mod kv {
                 let next = text.get(after).copied();
                 if len == 0 || !matches!(next, None | Some(b'=' | b',' | b'.')) {
                     return Err(fail(
+                        err,
                         start,
                         &[P::S("Invalid parameter '"), P::B(key_text), P::S("'")],
                     ));
@@ -1743,6 +1827,7 @@ mod kv {
                         "Parameter '"
                     };
                     return Err(fail(
+                        err,
                         s,
                         &[
                             P::S(word),
@@ -1755,7 +1840,7 @@ mod kv {
                     // The prefix before this fragment becomes a dictionary.
                     let prefix = text.get(start..s.saturating_sub(1)).unwrap_or(&[]);
                     if self.has(prefix) {
-                        return Err(inconsistent(start, prefix));
+                        return Err(inconsistent(err, start, prefix));
                     }
                 }
                 s = after;
@@ -1767,13 +1852,14 @@ mod kv {
             let key = text.get(start..s).unwrap_or(&[]);
             if text.get(s) != Some(&b'=') {
                 return Err(fail(
+                    err,
                     start,
                     &[P::S("Expected '=' after parameter '"), P::B(key), P::S("'")],
                 ));
             }
             let vend = super::value_end(text, s.saturating_add(1));
             if self.keys().any(|(_, k)| below(k, key)) {
-                return Err(inconsistent(start, key));
+                return Err(inconsistent(err, start, key));
             }
             self.remember(key_of(start, s));
             Ok(if text.get(vend) == Some(&b',') {
@@ -1820,8 +1906,9 @@ mod kv {
         }
 
         /// `keyval_listify`: the first list error QEMU's walk meets.
-        fn listify(&self) -> Result<(), Error> {
-            let mut best: Option<(usize, usize, Error)> = None;
+        fn listify(&self, err: &mut Error) -> Result<(), Failed> {
+            // (key, end of the dictionary's path in it, missing index or None for a mix)
+            let mut best: Option<(usize, usize, Option<u32>)> = None;
             for (k, key) in self.keys() {
                 for (_, end, _) in frags(key) {
                     if end >= key.len() {
@@ -1832,13 +1919,13 @@ mod kv {
                     if self.keys().take(k).any(|(_, j)| below(j, path)) {
                         continue;
                     }
-                    let Some(e) = self.judge(path, k) else {
+                    let Some(e) = self.judge(path) else {
                         continue;
                     };
-                    let better = match &best {
+                    let better = match best {
                         None => true,
                         Some((bk, bend, _)) => {
-                            let other = self.key(*bk).get(..*bend).unwrap_or(&[]);
+                            let other = self.key(bk).get(..bend).unwrap_or(&[]);
                             self.walks_before(path, other)
                         }
                     };
@@ -1847,14 +1934,33 @@ mod kv {
                     }
                 }
             }
-            match best {
-                Some((_, _, e)) => Err(e),
-                None => Ok(()),
-            }
+            let Some((k, end, e)) = best else {
+                return Ok(());
+            };
+            let path = self.key(k).get(..end).unwrap_or(&[]);
+            let at = self.key_at(k);
+            Err(match e {
+                None => inconsistent(err, at, path),
+                Some(missing) => {
+                    let mut buf = [0u8; 20];
+                    super::fail(
+                        err,
+                        at,
+                        &[
+                            P::S("Parameter '"),
+                            P::B(path),
+                            P::S("."),
+                            P::B(super::dec(u64::from(missing), &mut buf)),
+                            P::S("' missing"),
+                        ],
+                    )
+                }
+            })
         }
 
-        /// The list-conversion error of dictionary `path`, if any.
-        fn judge(&self, path: &[u8], first: usize) -> Option<Error> {
+        /// The list-conversion error of dictionary `path`, if any: `Some(None)` for
+        /// indices mixed with members, `Some(Some(i))` for a missing element `i`.
+        fn judge(&self, path: &[u8]) -> Option<Option<u32>> {
             let mut index = false;
             let mut member = false;
             let mut present: u128 = 0;
@@ -1875,28 +1981,14 @@ mod kv {
                     None => member = true,
                 }
             }
-            let at = self.key_at(first);
             if index && member {
-                return Some(inconsistent(at, path));
+                return Some(None);
             }
             if !index {
                 return None;
             }
             let missing = (!present).trailing_zeros();
-            if u64::from(missing) < top {
-                let mut buf = [0u8; 20];
-                return Some(super::fail(
-                    at,
-                    &[
-                        P::S("Parameter '"),
-                        P::B(path),
-                        P::S("."),
-                        P::B(super::dec(u64::from(missing), &mut buf)),
-                        P::S("' missing"),
-                    ],
-                ));
-            }
-            None
+            (u64::from(missing) < top).then_some(Some(missing))
         }
 
         fn path(&self, n: Node) -> &'static [u8] {
@@ -2043,12 +2135,13 @@ mod kv {
             Args::Keyval(self.text, n)
         }
 
-        fn overflow(&self) -> Option<Error> {
+        fn overflow(&self, err: &mut Error) -> Result<(), Failed> {
             if !self.overflow {
-                return None;
+                return Ok(());
             }
             let mut buf = [0u8; 20];
-            Some(super::fail_as(
+            Err(super::fail_as(
+                err,
                 Status::Capacity,
                 self.text.len(),
                 &[
@@ -2080,9 +2173,9 @@ mod kv {
     }
 
     /// A `MigrationChannel` in keyval.
-    pub(super) fn channel(text: &[u8]) -> Result<Spec<'_>, Error> {
-        let kv = Kv::parse(text)?;
-        visit(&kv)
+    pub(super) fn channel<'t>(text: &'t [u8], err: &mut Error) -> Result<Spec<'t>, Failed> {
+        let kv = Kv::parse(text, err)?;
+        visit(&kv, err)
     }
 }
 
@@ -2097,7 +2190,7 @@ mod json {
     //! text is lexed again whenever a member is looked up.
 
     use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
-    use crate::error::Error;
+    use crate::error::{Error, Failed};
     use crate::text::StrRef;
 
     const MAX_TOKEN_SIZE: u64 = 64 << 20;
@@ -2263,13 +2356,49 @@ mod json {
         }
     }
 
-    fn msg(at: usize, what: &str) -> Error {
-        fail(at, &[P::S("JSON parse error, "), P::S(what)])
+    /// A parser error, kept small until it is written out.
+    #[derive(Clone, Copy)]
+    enum JErr {
+        /// `JSON parse error, <text>`.
+        Msg(&'static str),
+        /// `invalid keyword '<text[a..b]>'`.
+        Keyword(usize, usize),
+        /// `<text[a..b]> is not a valid Unicode character`.
+        Unicode(usize, usize),
     }
 
-    fn lex_error(text: &[u8], e: LexErr) -> Error {
+    fn msg(err: &mut Error, at: usize, what: &str) -> Failed {
+        fail(err, at, &[P::S("JSON parse error, "), P::S(what)])
+    }
+
+    fn render(err: &mut Error, text: &[u8], at: usize, e: JErr) -> Failed {
+        match e {
+            JErr::Msg(m) => msg(err, at, m),
+            JErr::Keyword(a, b) => fail(
+                err,
+                at,
+                &[
+                    P::S("JSON parse error, invalid keyword '"),
+                    P::B(text.get(a..b).unwrap_or(&[])),
+                    P::S("'"),
+                ],
+            ),
+            JErr::Unicode(a, b) => fail(
+                err,
+                at,
+                &[
+                    P::S("JSON parse error, "),
+                    P::B(text.get(a..b).unwrap_or(&[])),
+                    P::S(" is not a valid Unicode character"),
+                ],
+            ),
+        }
+    }
+
+    fn lex_error(err: &mut Error, text: &[u8], e: LexErr) -> Failed {
         match e {
             LexErr::Stray(a, b, at) => fail(
+                err,
                 at,
                 &[
                     P::S("JSON parse error, stray '"),
@@ -2277,23 +2406,23 @@ mod json {
                     P::S("'"),
                 ],
             ),
-            LexErr::Size(at) => fail(at, &[P::S("JSON token size limit exceeded")]),
+            LexErr::Size(at) => fail(err, at, &[P::S("JSON token size limit exceeded")]),
         }
     }
 
     /// The streamer: tokens of the first value until its brackets balance (or the input
     /// ends), with QEMU's limits. Returns where the first value's tokens end.
-    fn stream(text: &[u8]) -> Result<usize, Error> {
+    fn stream(text: &[u8], err: &mut Error) -> Result<usize, Failed> {
         let mut lx = Lexer::at(text, 0);
         let (mut brace, mut bracket) = (0i64, 0i64);
         let (mut count, mut size) = (0u64, 0u64);
         loop {
             let tok = match lx.next() {
                 None if count == 0 => {
-                    return Err(fail(text.len(), &[P::S("Expecting a JSON value")]))
+                    return Err(fail(err, text.len(), &[P::S("Expecting a JSON value")]))
                 }
                 None => return Ok(text.len()),
-                Some(Err(e)) => return Err(lex_error(text, e)),
+                Some(Err(e)) => return Err(lex_error(err, text, e)),
                 Some(Ok(t)) => t,
             };
             match tok.t {
@@ -2305,13 +2434,22 @@ mod json {
             }
             let len = tok.end.saturating_sub(tok.start) as u64;
             if size.saturating_add(len).saturating_add(1) > MAX_TOKEN_SIZE {
-                return Err(fail(tok.start, &[P::S("JSON token size limit exceeded")]));
+                return Err(fail(
+                    err,
+                    tok.start,
+                    &[P::S("JSON token size limit exceeded")],
+                ));
             }
             if count.saturating_add(1) > MAX_TOKEN_COUNT {
-                return Err(fail(tok.start, &[P::S("JSON token count limit exceeded")]));
+                return Err(fail(
+                    err,
+                    tok.start,
+                    &[P::S("JSON token count limit exceeded")],
+                ));
             }
             if brace.saturating_add(bracket) > MAX_NESTING {
                 return Err(fail(
+                    err,
                     tok.start,
                     &[P::S("JSON nesting depth limit exceeded")],
                 ));
@@ -2368,7 +2506,7 @@ mod json {
     }
 
     /// `parse_string`'s checks on a string token: the error and its offset, if any.
-    fn check_string(text: &[u8], tok: Tok) -> Option<Error> {
+    fn check_string(text: &[u8], tok: Tok) -> Option<(usize, JErr)> {
         let tk = text.get(tok.start..tok.end).unwrap_or(&[]);
         let last = tk.len().saturating_sub(1);
         let mut i = 1usize;
@@ -2378,7 +2516,7 @@ mod json {
             if c != b'\\' {
                 match mod_utf8(tk.get(i..).unwrap_or(&[])) {
                     Some(n) => i = i.saturating_add(n),
-                    None => return Some(msg(at, "invalid UTF-8 sequence in string")),
+                    None => return Some((at, JErr::Msg("invalid UTF-8 sequence in string"))),
                 }
                 continue;
             }
@@ -2403,18 +2541,12 @@ mod json {
                         }
                     }
                     if !cp.is_some_and(valid_cp) {
-                        let shown = tk.get(beg..i.min(tk.len())).unwrap_or(&[]);
-                        return Some(fail(
-                            at,
-                            &[
-                                P::S("JSON parse error, "),
-                                P::B(shown),
-                                P::S(" is not a valid Unicode character"),
-                            ],
-                        ));
+                        let a = tok.start.saturating_add(beg);
+                        let b = tok.start.saturating_add(i.min(tk.len()));
+                        return Some((at, JErr::Unicode(a, b)));
                     }
                 }
-                _ => return Some(msg(at, "invalid escape sequence in string")),
+                _ => return Some((at, JErr::Msg("invalid escape sequence in string"))),
             }
         }
         None
@@ -2478,13 +2610,13 @@ mod json {
     /// The parser over the first value's tokens: its first error (offset and error).
     /// Iterative (the nesting may be 1024 deep): one bit per level says whether the
     /// container is an object, one whether it is an object's key.
-    fn grammar(text: &[u8], end: usize) -> Option<(usize, Error)> {
+    fn grammar(text: &[u8], end: usize) -> Option<(usize, JErr)> {
         let body = text.get(..end).unwrap_or(text);
         let mut ts = Stream {
             lx: Lexer::at(body, 0),
             peeked: None,
         };
-        let eoi = || Some((end, msg(end, "premature EOI")));
+        let eoi = || Some((end, JErr::Msg("premature EOI")));
         let mut objs = Bits([0; 17]);
         let mut keys = Bits([0; 17]);
         let mut depth = 0usize;
@@ -2517,7 +2649,7 @@ mod json {
                 }
                 T::Str => {
                     if let Some(e) = check_string(text, tok) {
-                        return Some((tok.start, e));
+                        return Some(e);
                     }
                     is_str = true;
                 }
@@ -2525,20 +2657,10 @@ mod json {
                 T::Keyword => {
                     let w = text.get(tok.start..tok.end).unwrap_or(&[]);
                     if !matches!(w, b"true" | b"false" | b"null") {
-                        return Some((
-                            tok.start,
-                            fail(
-                                tok.start,
-                                &[
-                                    P::S("JSON parse error, invalid keyword '"),
-                                    P::B(w),
-                                    P::S("'"),
-                                ],
-                            ),
-                        ));
+                        return Some((tok.start, JErr::Keyword(tok.start, tok.end)));
                     }
                 }
-                _ => return Some((tok.start, msg(tok.start, "expecting value"))),
+                _ => return Some((tok.start, JErr::Msg("expecting value"))),
             }
             let mut last = tok.start;
             // A value is complete: what its container expects next.
@@ -2547,7 +2669,7 @@ mod json {
                     Role::Top => return None,
                     Role::Key => {
                         if !is_str {
-                            return Some((last, msg(last, "key is not a string in object")));
+                            return Some((last, JErr::Msg("key is not a string in object")));
                         }
                         match ts.pop() {
                             None => return eoi(),
@@ -2556,7 +2678,7 @@ mod json {
                                 continue 'value;
                             }
                             Some(t) => {
-                                return Some((t.start, msg(t.start, "missing : in object pair")))
+                                return Some((t.start, JErr::Msg("missing : in object pair")))
                             }
                         }
                     }
@@ -2579,7 +2701,7 @@ mod json {
                                 is_str = false;
                                 last = t.start;
                             }
-                            Some(t) => return Some((t.start, msg(t.start, what))),
+                            Some(t) => return Some((t.start, JErr::Msg(what))),
                         }
                     }
                 }
@@ -2707,21 +2829,22 @@ mod json {
     }
 
     /// `qobject_from_json` on a channel argument: the whole text is checked.
-    fn check(text: &[u8]) -> Result<(), Error> {
-        let end = stream(text)?;
+    fn check(text: &[u8], err: &mut Error) -> Result<(), Failed> {
+        let end = stream(text, err)?;
         let g = grammar(text, end);
         let limit = g.as_ref().map_or(end, |(p, _)| *p);
         if let Some(d) = duplicates(text, end, limit) {
             if g.as_ref().is_none_or(|(p, _)| d <= *p) {
-                return Err(msg(d, "duplicate key"));
+                return Err(msg(err, d, "duplicate key"));
             }
         }
-        if let Some((_, e)) = g {
-            return Err(e);
+        if let Some((at, e)) = g {
+            return Err(render(err, text, at, e));
         }
         let rest = text.get(end..).unwrap_or(&[]);
         if let Some(i) = rest.iter().position(|&c| !is_ws(c)) {
             return Err(fail(
+                err,
                 end.saturating_add(i),
                 &[P::S("Expecting at most one JSON value")],
             ));
@@ -2889,15 +3012,15 @@ mod json {
             Args::Json(self.text, self.at(list), n)
         }
 
-        fn overflow(&self) -> Option<Error> {
-            None
+        fn overflow(&self, _err: &mut Error) -> Result<(), Failed> {
+            Ok(())
         }
     }
 
     /// A `MigrationChannel` in JSON.
-    pub(super) fn channel(text: &[u8]) -> Result<Spec<'_>, Error> {
-        check(text)?;
-        visit(&Json { text })
+    pub(super) fn channel<'t>(text: &'t [u8], err: &mut Error) -> Result<Spec<'t>, Failed> {
+        check(text, err)?;
+        visit(&Json { text }, err)
     }
 }
 
@@ -2949,12 +3072,13 @@ impl Default for Slot {
     }
 }
 
-/// Bytes and argument count a spec needs in a slot, or the capacity error.
-pub fn fits(spec: &Spec<'_>) -> Result<(), Error> {
+/// Whether a spec fits a slot (strings, NULs, argument count); else the capacity error.
+pub fn fits(spec: &Spec<'_>, err: &mut Error) -> Result<(), Failed> {
     let n = spec.args.len();
     if n > CHANNEL_ARGS_CAPACITY {
         let mut buf = [0u8; 20];
         return Err(fail_as(
+            err,
             Status::Capacity,
             0,
             &[
@@ -2975,6 +3099,7 @@ pub fn fits(spec: &Spec<'_>) -> Result<(), Error> {
     if total > CHANNEL_STRING_CAPACITY {
         let mut buf = [0u8; 20];
         return Err(fail_as(
+            err,
             Status::Capacity,
             0,
             &[

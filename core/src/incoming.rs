@@ -18,8 +18,8 @@
 //! all-zero one is a fresh state (defaults, no channel, no config).
 
 use crate::channel::{self, ChannelType, Slot, SlotState};
-use crate::error::{Error, Status};
-use crate::parse::Flags;
+use crate::error::{Error, Failed, Status};
+use crate::parse::{self, Flags};
 use crate::schema;
 use crate::stage::TEXT_MAX;
 use crate::table::Params;
@@ -94,20 +94,40 @@ impl Incoming {
     /// (nothing changes then). On error nothing changes; offsets count from the start of
     /// `arg`.
     pub fn add(&mut self, arg: &[u8], flags: Flags) -> Result<Status, Error> {
+        let mut err = Error::empty();
+        self.add_into(arg, flags, &mut err).map_err(|Failed| err)
+    }
+
+    /// [`Incoming::add`] writing any error into `err` (one error object for the whole
+    /// argument, so none travels up the stack by value).
+    pub fn add_into(
+        &mut self,
+        arg: &[u8],
+        flags: Flags,
+        err: &mut Error,
+    ) -> Result<Status, Failed> {
+        let r = self.run(arg, flags, err);
+        if r.is_err() {
+            err.seal();
+        }
+        r
+    }
+
+    fn run(&mut self, arg: &[u8], flags: Flags, err: &mut Error) -> Result<Status, Failed> {
         if arg.len() > TEXT_MAX {
-            return Err(Error::fixed(
+            return Err(err.fail(
                 Status::Capacity,
                 TEXT_MAX,
                 "Text is longer than migcfg accepts (256 MiB)",
             ));
         }
         if let Some(at) = arg.iter().position(|&b| b == 0) {
-            return Err(Error::fixed(Status::Syntax, at, "Text contains a NUL byte"));
+            return Err(err.fail(Status::Syntax, at, "Text contains a NUL byte"));
         }
         const CONFIG: &[u8] = b"config:";
         if let Some(text) = arg.strip_prefix(CONFIG) {
             if self.config != 0 {
-                return Err(Error::fixed(
+                return Err(err.fail(
                     Status::Channel,
                     0,
                     "Only one '-incoming config:' is allowed",
@@ -117,13 +137,16 @@ impl Incoming {
                 help: true,
                 ..flags
             };
-            return match self.params.parse_with(text, f) {
+            return match parse::parse_into(&mut self.params, text, f, err) {
                 Ok(Status::Help) => Ok(Status::Help),
                 Ok(s) => {
                     self.config = 1;
                     Ok(s)
                 }
-                Err(e) => Err(e.shifted(CONFIG.len())),
+                Err(Failed) => {
+                    err.offset = err.offset.saturating_add(CONFIG.len());
+                    Err(Failed)
+                }
             };
         }
         if arg == b"defer" {
@@ -133,13 +156,13 @@ impl Incoming {
             return Ok(Status::Ok);
         }
         let used = self.ids.get(..self.ids_len as usize).unwrap_or(&[]);
-        let spec = channel::parse(arg, used)?;
-        channel::fits(&spec)?;
+        let spec = channel::parse(arg, used, err)?;
+        channel::fits(&spec, err)?;
         // Room for the id QEMU would now remember, before anything is written.
         let id_len = spec.id.map_or(0, |id| id.len().saturating_add(1));
         let start = (self.ids_len as usize).min(IDS_CAPACITY);
         if id_len > IDS_CAPACITY.saturating_sub(start) {
-            return Err(Error::fixed(
+            return Err(err.fail(
                 Status::Capacity,
                 0,
                 "The inet option ids of the command line do not fit (migcfg holds 240 bytes)",

@@ -127,28 +127,27 @@
 
 pub mod apply;
 pub mod channel;
+#[doc(hidden)]
 pub mod check;
 pub mod error;
 pub mod format;
 pub mod help;
 pub mod incoming;
-/// JSON front end (stub until the real one lands).
-pub mod json {
-    use crate::error::{Error, Failed, Status};
-    use crate::stage::Stage;
-    /// Parse JSON text.
-    pub fn parse(_text: &[u8], _stage: &mut Stage, err: &mut Error) -> Result<(), Failed> {
-        Err(err.fail(Status::Syntax, 0, "JSON not yet supported"))
-    }
-}
+pub mod json;
+#[doc(hidden)]
 pub mod keyval;
+#[doc(hidden)]
 pub mod lists;
 pub mod parse;
 pub mod schema;
+#[doc(hidden)]
 pub mod stage;
 pub mod table;
+#[doc(hidden)]
 pub mod text;
+#[doc(hidden)]
 pub mod value;
+#[doc(hidden)]
 pub mod visit;
 
 pub use error::{Error, Status};

@@ -68,6 +68,35 @@ impl Default for Params {
     }
 }
 
+impl PartialEq for Params {
+    /// Same parameters and capabilities set, with the same values (string arenas may be
+    /// laid out differently; settings such as the page size are not compared).
+    fn eq(&self, other: &Params) -> bool {
+        self.same_as(other)
+    }
+}
+
+impl core::fmt::Debug for Params {
+    /// What the table sets, as QEMU-style JSON.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut buf = [0u8; 256];
+        let mut out = crate::format::Out::new(&mut buf);
+        let flags = crate::format::FormatFlags {
+            all: false,
+            capabilities: true,
+        };
+        crate::format::json(self, flags, &mut out);
+        let total = out.len();
+        let n = total.min(buf.len());
+        let shown = crate::error::BytesDisplay(buf.get(..n).unwrap_or(&[]));
+        if total > n {
+            write!(f, "Params({shown}...)")
+        } else {
+            write!(f, "Params({shown})")
+        }
+    }
+}
+
 /// A bitmap of `block-bitmap-mapping`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BitmapAlias<'a> {

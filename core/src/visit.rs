@@ -51,9 +51,9 @@ enum Part {
 }
 
 impl Path {
-    fn new(name: &'static str, syntax: Syntax) -> Path {
+    fn new(slot: usize, syntax: Syntax) -> Path {
         Path {
-            parts: [Part::Name(schema::Name::of(name)); 6],
+            parts: [Part::Name(schema::Name::slot(slot)); 6],
             len: 1,
             json: syntax == Syntax::Json,
         }
@@ -510,7 +510,7 @@ pub fn visit(
             m.push(b" disabled by policy");
             return Err(Failed);
         }
-        let path = Path::new(name, st.syntax);
+        let path = Path::new(slot, st.syntax);
         let val = match d.kind {
             Kind::StrList => v.exec(raw, &path)?,
             Kind::BitmapMapping => v.bbm(raw, &path, &mut t.transform)?,

@@ -132,13 +132,17 @@ def edit_meson(text, repo, inc, lib):
     with open(os.path.join(inc, "migcfg.h")) as f:
         family = "migcfg_incoming_add(" in f.read()
     args = "'-DMIGCFG_QEMU_INCOMING_API'" if family else ""
+    # The native libraries a Rust staticlib needs, as the repository pins them.
+    pinned = os.path.join(repo, "scripts", "native-static-libs.expected")
+    native = open(pinned).read().split() if os.path.exists(pinned) else ["-lpthread", "-ldl", "-lm"]
+    libs = ", ".join(f"'{x}'" for x in [lib] + native)
     return text + (
         "\n"
         "# migcfg: -incoming config: through libmigcfg (added by migcfg's integration/qemu/apply.py)\n"
         f"system_ss.add(files('{glue}/migcfg-qemu.c'), declare_dependency(\n"
         f"  include_directories: include_directories('{inc}', '{glue}'),\n"
         f"  compile_args: [{args}],\n"
-        f"  link_args: ['{lib}', '-lpthread', '-ldl', '-lm']))\n")
+        f"  link_args: [{libs}]))\n")
 
 
 def main():
