@@ -177,9 +177,7 @@ fn find_nul(text: &[u8]) -> Option<usize> {
     let mut chunks = text.chunks_exact(8);
     let mut base = 0usize;
     for c in chunks.by_ref() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        let x = u64::from_le_bytes(w);
+        let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
         if x.wrapping_sub(LO) & !x & HI != 0 {
             return c
                 .iter()

@@ -749,7 +749,7 @@ pub fn exists_in(since: Version, removed: Option<Version>, target: Version) -> b
 
 /// Look a parameter up by its exact QAPI name.
 pub fn lookup(name: &[u8]) -> Option<usize> {
-    let i = *NAME_HASH.get(name_hash(name))?;
+    let i = *NAME_HASH.get(name_hash_rt(name))?;
     let d = PARAMS.get(usize::from(i))?;
     (d.name.as_bytes() == name).then_some(usize::from(i))
 }
@@ -771,6 +771,19 @@ const fn name_hash(n: &[u8]) -> usize {
         .wrapping_add((n[len - 1] as u32).wrapping_mul(5))
         .wrapping_add((n[len / 2] as u32).wrapping_mul(3))
         .wrapping_add(n[len * 3 / 4] as u32);
+    (h as usize) & (HASH_SIZE - 1)
+}
+
+/// [`name_hash`] with checked reads (the same function, for run time: no panic path).
+fn name_hash_rt(n: &[u8]) -> usize {
+    let len = n.len();
+    let at = |i: usize| u32::from(n.get(i).copied().unwrap_or(0));
+    let h = (len as u32)
+        .wrapping_mul(0x9E37)
+        .wrapping_add(at(0).wrapping_mul(31))
+        .wrapping_add(at(len.wrapping_sub(1)).wrapping_mul(5))
+        .wrapping_add(at(len / 2).wrapping_mul(3))
+        .wrapping_add(at((len / 4).wrapping_mul(3).wrapping_add((len % 4).wrapping_mul(3) / 4)));
     (h as usize) & (HASH_SIZE - 1)
 }
 
@@ -843,6 +856,25 @@ pub const TLS_CREDS: usize = id_of("tls-creds");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_time_hash_is_the_const_one() {
+        for d in PARAMS.iter() {
+            assert_eq!(name_hash_rt(d.name.as_bytes()), name_hash(d.name.as_bytes()));
+        }
+        let mut x = 0x1234_5678u32;
+        for len in 0..300 {
+            let mut v = [0u8; 300];
+            for b in v.iter_mut().take(len) {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                *b = (x >> 16) as u8;
+            }
+            assert_eq!(name_hash_rt(&v[..len]), name_hash(&v[..len]));
+        }
+        for d in PARAMS.iter() {
+            assert_eq!(lookup(d.name.as_bytes()).map(|i| PARAMS[i].name), Some(d.name));
+        }
+    }
 
     #[test]
     fn ids_and_order() {

@@ -338,6 +338,28 @@ impl Params {
     }
 }
 
+/// `memmove` within the arena, checked byte by byte (no panic path: bounds are checked by
+/// `get`, and a range outside the arena moves nothing).
+fn move_bytes(arena: &mut [u8], from: usize, to: usize, len: usize) {
+    let ok = from.checked_add(len).is_some_and(|e| e <= arena.len())
+        && to.checked_add(len).is_some_and(|e| e <= arena.len());
+    if !ok {
+        return;
+    }
+    let mut step = |i: usize| {
+        if let Some(b) = arena.get(from.wrapping_add(i)).copied() {
+            if let Some(d) = arena.get_mut(to.wrapping_add(i)) {
+                *d = b;
+            }
+        }
+    };
+    if to < from {
+        (0..len).for_each(&mut step);
+    } else {
+        (0..len).rev().for_each(&mut step);
+    }
+}
+
 /// Calls its argument once per string of a table being written, in canonical order.
 pub(crate) type EachString<'a> = dyn Fn(&mut dyn FnMut(Dst, Src<'a>)) + 'a;
 
@@ -398,8 +420,7 @@ impl Params {
             if let Src::Old(p) = src {
                 let (old, len) = unpack(p);
                 if old > off {
-                    self.arena
-                        .copy_within(old..old.saturating_add(len).min(STRING_CAPACITY), off);
+                    move_bytes(&mut self.arena, old, off, len);
                 }
                 any_up |= old < off;
             }
@@ -417,7 +438,9 @@ impl Params {
                     let b = s.as_plain().unwrap_or(&[]);
                     let end = off.saturating_add(b.len());
                     if let Some(dst) = self.arena.get_mut(off..end) {
-                        dst.copy_from_slice(b);
+                        for (d, c) in dst.iter_mut().zip(b) {
+                            *d = *c;
+                        }
                     }
                     b.len()
                 }
@@ -469,8 +492,7 @@ impl Params {
             });
             if let Some((old, l, new)) = hit {
                 if new.saturating_add(l) <= total.min(STRING_CAPACITY) {
-                    self.arena
-                        .copy_within(old..old.saturating_add(l).min(STRING_CAPACITY), new);
+                    move_bytes(&mut self.arena, old, new, l);
                 }
             }
         }

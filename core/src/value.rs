@@ -4,8 +4,6 @@
 //! corresponding QEMU routine (`qapi/qobject-input-visitor.c`, `util/cutils.c`,
 //! `qobject/qdict.c`); none allocates and none can panic.
 
-/// Bit pattern of `1.0_f64` (compared as bits: the value is exact, no epsilon wanted).
-const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
 
 /// `isspace()` in the C locale: what `strtoull`/`strtod` skip before a number.
 #[inline]
@@ -140,37 +138,83 @@ fn suffix_shift(c: u8) -> Option<u32> {
     }
 }
 
-/// `floor(f * 2^k + 1/2)` exactly, for a finite `0 <= f < 1` and `k <= 63`,
-/// using the double's mantissa and exponent (no float rounding involved).
-fn round_scaled(f: f64, k: u32) -> u64 {
-    const MANT_BITS: u32 = 52;
-    const MANT_MASK: u64 = 0x000F_FFFF_FFFF_FFFF;
-    // Exponent bias plus mantissa width: f = m * 2^(e - BIAS).
-    const BIAS: u32 = 1075;
-    let bits = f.to_bits();
-    let mant = bits & MANT_MASK;
-    // The 11-bit exponent field always fits; the fallback is never taken.
-    let field = u32::try_from((bits >> MANT_BITS) & 0x7FF).unwrap_or(0);
-    let (m, e) = if field == 0 {
-        (mant, 1) // subnormal (or zero)
-    } else {
-        (mant | (1 << MANT_BITS), field)
-    };
-    // f * 2^k = m * 2^(e + k - BIAS); f < 1 keeps e <= 1022, so this cannot wrap.
-    let up = e.wrapping_add(k);
-    match up.checked_sub(BIAS) {
-        // Integral already (shift <= 10 and m < 2^53, so no bits are lost).
-        Some(l) => m.checked_shl(l).unwrap_or(0),
-        None => {
-            let r = BIAS.wrapping_sub(up); // 1 <= r
-            if r >= 64 {
-                return 0; // m < 2^53 <= 2^(r-1): below one half
-            }
-            // Add one half (2^(r-1)) then drop r bits; m + 2^62 cannot overflow.
-            m.wrapping_add(1u64.wrapping_shl(r.wrapping_sub(1)))
-                .wrapping_shr(r)
+
+/// A decimal fraction as QEMU's size parser uses it.
+enum Fraction {
+    /// The nearest double is 1.0.
+    One,
+    /// `floor(f * 2^shift + 1/2)`, with `f` the nearest double below 1.
+    Scaled(u64),
+}
+
+/// Fraction digits kept exactly: every tie point of the rounding that can matter
+/// (multiples of 2^-116) has at most 116 of them; later digits only tell "more than this".
+const FRACTION_DIGITS: usize = 124;
+
+/// The nearest double `f` to `0.<digits>` (ties to even, as `strtod`), and then
+/// `floor(f * 2^shift + 1/2)` exactly (`shift <= 60`), with integers only: no float
+/// parser (core's has panic paths) and no float arithmetic.
+fn fraction(digits: &[u8], shift: u32) -> Fraction {
+    // x * 2^120 by doubling the decimal fraction and collecting carries.
+    let mut d = [0u8; FRACTION_DIGITS];
+    let mut n = 0usize;
+    for (slot, &c) in d.iter_mut().zip(digits) {
+        *slot = c.wrapping_sub(b'0');
+        n = n.saturating_add(1);
+    }
+    let mut sticky = digits.iter().skip(FRACTION_DIGITS).any(|&c| c != b'0');
+    let mut y: u128 = 0;
+    for _ in 0..120 {
+        let mut carry = 0u8;
+        for v in d.iter_mut().take(n).rev() {
+            let t = v.wrapping_mul(2).wrapping_add(carry);
+            carry = u8::from(t >= 10);
+            *v = if t >= 10 { t.wrapping_sub(10) } else { t };
+        }
+        y = (y << 1) | u128::from(carry);
+        // Drop trailing zeros: an exact binary fraction ends early.
+        while n > 0 && d.get(n.wrapping_sub(1)) == Some(&0) {
+            n = n.wrapping_sub(1);
         }
     }
+    sticky |= n > 0;
+    if y == 0 {
+        return Fraction::Scaled(0);
+    }
+    // Leading bit of y; below 2^58 (x < 2^-62) f * 2^60 < 1/4 and the result is 0.
+    let mut p = 127u32.wrapping_sub(y.leading_zeros());
+    if p < 58 {
+        return Fraction::Scaled(0);
+    }
+    let drop = p.wrapping_sub(52);
+    let mut m = y >> drop;
+    let rem = y & ((1u128 << drop).wrapping_sub(1));
+    let half = 1u128 << drop.wrapping_sub(1);
+    if rem > half || (rem == half && (sticky || m & 1 == 1)) {
+        m = m.wrapping_add(1);
+        if m >> 53 != 0 {
+            m >>= 1;
+            p = p.wrapping_add(1);
+        }
+    }
+    // f = m * 2^(p - 52 - 120); it is 1.0 exactly when x rounded up to 2^120 * 2^-120.
+    if p >= 120 {
+        return Fraction::One;
+    }
+    // f * 2^shift = m * 2^(p + shift - 172): a left shift, or a right shift rounding half
+    // up (m < 2^53 and f < 1 keep every result below 2^60).
+    let up = p.wrapping_add(shift.min(60));
+    let v = if up >= 172 {
+        m << up.wrapping_sub(172)
+    } else {
+        let s = 172u32.wrapping_sub(up);
+        if s >= 120 {
+            0
+        } else {
+            m.wrapping_add(1u128 << s.wrapping_sub(1)) >> s
+        }
+    };
+    Fraction::Scaled(u64::try_from(v).unwrap_or(u64::MAX))
 }
 
 /// QEMU's qemu_strtosz (size members): exactly the rules of "Size syntax in detail" (fractions, suffixes B K M G T P E either case with unit 1024, hex only without fraction/suffix, rounding, overflow). None on any error.
@@ -210,20 +254,12 @@ pub fn parse_size(s: &[u8]) -> Option<u64> {
     // An all-zero fraction is exactly 0; any other digit makes f > 0, even when
     // the nearest double underflows to 0 (QEMU then uses 2^-64).
     if frac.iter().any(|&d| d != b'0') {
-        // Parse ".ddd" in place: the '.' is the byte just before `frac`. core's
-        // parser is correctly rounded for any length, like glibc's strtod.
-        let text = after_int.get(..=frac.len())?;
-        let f: f64 = core::str::from_utf8(text).ok()?.parse().ok()?;
-        if f.to_bits() == ONE_BITS {
-            // About 17+ nines: QEMU carries into the integral part.
-            int = int.checked_add(1)?;
-        } else if shift == 0 {
+        match fraction(frac, shift) {
+            // About 17+ nines: f rounds to 1.0 and QEMU carries into the integral part.
+            Fraction::One => int = int.checked_add(1)?,
             // A non-zero fraction needs a unit larger than a byte.
-            return None;
-        } else {
-            // QEMU truncates f to 64 fractional bits then rounds at bit 63 of
-            // f * 2^shift; with a power-of-two unit that equals exact rounding.
-            frac_part = round_scaled(f, shift);
+            Fraction::Scaled(_) if shift == 0 => return None,
+            Fraction::Scaled(v) => frac_part = v,
         }
     }
     if int > u64::MAX >> shift {
