@@ -4,7 +4,6 @@
 //! corresponding QEMU routine (`qapi/qobject-input-visitor.c`, `util/cutils.c`,
 //! `qobject/qdict.c`); none allocates and none can panic.
 
-
 /// `isspace()` in the C locale: what `strtoull`/`strtod` skip before a number.
 #[inline]
 fn is_c_space(b: u8) -> bool {
@@ -137,7 +136,6 @@ fn suffix_shift(c: u8) -> Option<u32> {
         _ => None,
     }
 }
-
 
 /// A decimal fraction as QEMU's size parser uses it.
 enum Fraction {
@@ -935,16 +933,29 @@ mod tests {
             }
             assert_eq!(parse_size(s.as_bytes()), model_size(s.as_bytes()), "{s:?}");
         }
-        // Exact half-unit fractions of every unit: ties round up.
+        // Exact half-unit fractions of every unit: ties round up; just below, down.
+        let frac = |x: f64, k: u32| -> u64 {
+            let text = std::format!("{x:.200}");
+            let digits = text.strip_prefix("0.").unwrap().trim_end_matches('0');
+            match fraction(digits.as_bytes(), k) {
+                Fraction::Scaled(v) => v,
+                Fraction::One => u64::MAX,
+            }
+        };
         for k in [10u32, 20, 30, 40, 50, 60] {
             let half = f64::from_bits(u64::from(1022 - k) << 52); // 2^-(k+1)
-            assert_eq!(round_scaled(half, k), 1, "k={k}");
+            assert_eq!(frac(half, k), 1, "k={k}");
             let below = f64::from_bits(half.to_bits() - 1);
-            assert_eq!(round_scaled(below, k), 0, "k={k}");
+            assert_eq!(frac(below, k), 0, "k={k}");
         }
-        assert_eq!(round_scaled(0.0, 60), 0);
-        assert_eq!(round_scaled(f64::from_bits(1), 60), 0);
-        assert_eq!(round_scaled(f64::from_bits(ONE_BITS - 1), 60), EI - 128); // exact
-        assert_eq!(round_scaled(0.75, 10), 768);
+        assert_eq!(
+            frac(f64::from_bits(0x3FF0_0000_0000_0000 - 1), 60),
+            EI - 128
+        ); // exact
+        assert_eq!(frac(0.75, 10), 768);
+        assert!(matches!(
+            fraction(b"99999999999999999999", 0),
+            Fraction::One
+        ));
     }
 }
