@@ -1,68 +1,231 @@
 /*
- * A tiny VMM main() showing early use of migcfg: the command line is walked the way
- * QEMU's qemu_init() walks it, every "-incoming config:..." goes to migcfg as it is met,
- * and a "backend" reads `mode` long before any migration object exists.
+ * example_vmm: the model of how a C VMM uses migcfg at the top of main().
  *
- *   example_vmm -M q35 -incoming 'config:multifd-channels=4,mode=cpr-transfer' -incoming unix:/tmp/mig.sock
+ * It walks argv the way QEMU's qemu_init() does (options are handled as they are met),
+ * hands every -incoming argument to migcfg whole, and then does what QEMU does before the
+ * migration object exists:
+ *
+ *   1. option walk      every -incoming goes to migcfg_incoming_add(); an error is printed
+ *                       as "-incoming <arg>: <message>" and the VMM exits 1; config:help
+ *                       prints the parameter listing and exits 0
+ *   2. validate         QEMU's cross-option rules (-incoming vs -loadvm, -preconfig)
+ *   3. early backends   a device backend reads `mode` and `local` long before any
+ *                       migration object exists (in QEMU, CPR's incoming_mode global)
+ *   4. cpr state        the cpr channel, consumed first (QEMU's cpr_state_load())
+ *   5. migration object its parameters: what config: set, over QEMU's defaults
+ *   6. incoming         the main channel, or defer
+ *
+ *   example_vmm -M q35 -m 128 \
+ *       -incoming 'config:multifd-channels=4,mode=cpr-transfer' \
+ *       -incoming unix:/tmp/mig.sock \
+ *       -incoming cpr,addr.transport=socket,addr.type=unix,addr.path=/tmp/cpr.sock
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "migcfg.h"
 
-/* Caller-owned, fixed size, no allocation: lives in .bss. */
-static MigcfgParams early_params;
+/* Caller-owned, fixed size, no allocation: lives in .bss (all-zero is a fresh state). */
+static MigcfgIncoming incoming;
 
-/* A device backend created before the migration object: it only needs `mode`. */
+static const char *progname = "example_vmm";
+static const char *loadvm;
+static bool preconfig;
+
+/* Options that take an argument, as in qemu-options.hx (a few of them). */
+static const char *const options_with_arg[] = {
+    "-M", "-machine", "-m", "-smp", "-cpu", "-name", "-accel", "-object", "-device",
+    "-netdev", "-chardev", "-drive", "-global", "-monitor", "-qmp", "-loadvm", "-incoming",
+};
+static const char *const flag_options[] = {"-S", "-nographic", "-daemonize", "-preconfig"};
+
+static bool in(const char *opt, const char *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(opt, set[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* QEMU's case QEMU_OPTION_incoming: incoming_option_parse(optarg). */
+static void incoming_option(const char *arg)
+{
+    MigcfgError err;
+    int32_t rc = migcfg_incoming_add(&incoming, arg, strlen(arg), &err);
+    if (rc == MIGCFG_HELP) {
+        /* Like -device foo,help: print the listing and exit successfully. */
+        size_t len = 0;
+        migcfg_help_write(NULL, 0, &len);
+        char *text = malloc(len + 1);
+        if (!text || migcfg_help_write(text, len + 1, &len) != MIGCFG_OK) {
+            exit(1);
+        }
+        fputs(text, stdout);
+        free(text);
+        exit(0);
+    }
+    if (rc < 0) {
+        /* QEMU's wording, QEMU's format; err.offset points at the problem in `arg`. */
+        fprintf(stderr, "-incoming %s: %s\n", arg, err.message);
+        exit(1);
+    }
+}
+
+static void str(const char *name, MigcfgStr s)
+{
+    if (s.s) {
+        printf(" %s=%.*s", name, (int)s.len, s.s);
+    }
+}
+
+static void opt(const char *name, int64_t v)
+{
+    if (v >= 0) {
+        printf(" %s=%lld", name, (long long)v);
+    }
+}
+
+static void print_channel(const char *label, uint32_t type)
+{
+    static const char *const transports[] = {"socket", "exec", "rdma", "file"};
+    static const char *const sockets[] = {"inet", "unix", "vsock", "fd"};
+    MigcfgChannel c;
+
+    printf("%s channel:", label);
+    if (type == MIGCFG_CHANNEL_MAIN && migcfg_incoming_defer(&incoming)) {
+        printf(" defer (waits for migrate-incoming)\n");
+        return;
+    }
+    if (migcfg_incoming_channel(&incoming, type, &c) != MIGCFG_OK) {
+        printf(" none\n");
+        return;
+    }
+    printf(" %s", c.transport < 4 ? transports[c.transport] : "?");
+    if (c.transport == MIGCFG_TRANSPORT_SOCKET) {
+        printf(" %s", c.socket_type < 4 ? sockets[c.socket_type] : "?");
+    }
+    str("host", c.host);
+    str("port", c.port);
+    str("path", c.path);
+    str("cid", c.cid);
+    str("fd", c.fd);
+    str("filename", c.filename);
+    if (c.transport == MIGCFG_TRANSPORT_FILE) {
+        printf(" offset=%llu", (unsigned long long)c.offset);
+    }
+    opt("numeric", c.numeric);
+    opt("to", c.to);
+    opt("ipv4", c.ipv4);
+    opt("ipv6", c.ipv6);
+    opt("keep-alive", c.keep_alive);
+    opt("keep-alive-count", c.keep_alive_count);
+    opt("keep-alive-idle", c.keep_alive_idle);
+    opt("keep-alive-interval", c.keep_alive_interval);
+    opt("mptcp", c.mptcp);
+    opt("abstract", c.unix_abstract);
+    opt("tight", c.unix_tight);
+    for (size_t i = 0; i < c.argc; i++) {
+        const char *a;
+        size_t n;
+        if (migcfg_incoming_channel_arg(&incoming, type, i, &a, &n) == MIGCFG_OK) {
+            /* Each argument is also NUL-terminated: usable as argv[i] directly. */
+            printf(" argv[%zu]=%s", i, a);
+        }
+    }
+    printf("\n");
+}
+
+/* A device backend created during machine setup, before the migration object: it only
+ * needs to know whether its state (fds) arrives through CPR or a local migration. */
 static void tap_backend_init(void)
 {
-    const char *mode;
-    size_t len;
-    if (migcfg_get_str(&early_params, MIGCFG_PARAM_MODE, &mode, &len) == MIGCFG_OK) {
-        printf("backend: migration mode is %.*s\n", (int)len, mode);
+    uint32_t mode = migcfg_incoming_mode(&incoming);
+    bool local = migcfg_incoming_local(&incoming);
+    printf("backend: migration mode %s%s\n", migcfg_incoming_mode_name(&incoming),
+           local ? ", local" : "");
+    if (mode == MIGCFG_MODE_CPR_TRANSFER || mode == MIGCFG_MODE_CPR_EXEC || local) {
+        printf("backend: waiting for the tap fd from the source instead of opening it\n");
     }
 }
 
 int main(int argc, char **argv)
 {
-    MigcfgError err;
-    int channels = 0;
-    int seen_config = 0;
-
-    migcfg_params_init(&early_params);
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-incoming") != 0 || i + 1 >= argc) {
-            continue;
-        }
-        const char *arg = argv[++i];
-        if (strncmp(arg, "config:", 7) == 0) {
-            if (seen_config++) {
-                fprintf(stderr, "-incoming %s: Only one '-incoming config:' is allowed\n", arg);
-                return 1;
-            }
-            const char *text = arg + 7;
-            if (migcfg_parse(&early_params, text, strlen(text), &err) < 0) {
-                fprintf(stderr, "-incoming %s: %s\n", arg, err.message);
-                return 1;
-            }
-        } else {
-            printf("channel: %s\n", arg);
-            channels++;
-        }
+    if (argc > 0 && argv[0]) {
+        progname = argv[0];
     }
-
-    tap_backend_init();
-
-    /* What the migration object would start from: every effective value. */
-    size_t need = 0;
-    migcfg_format_json_ex(&early_params, MIGCFG_FORMAT_ALL, NULL, 0, &need);
-    char *buf = malloc(need + 1);
-    if (!buf || migcfg_format_json_ex(&early_params, MIGCFG_FORMAT_ALL, buf, need + 1, &need) != MIGCFG_OK) {
+    if (MIGCFG_ABI_CHECK() != MIGCFG_OK) {
+        fprintf(stderr, "%s: migcfg library does not match migcfg.h\n", progname);
         return 1;
     }
-    printf("parameters: %s\n", buf);
-    free(buf);
-    (void)channels;
+    migcfg_incoming_init(&incoming);
+
+    /* 1. The option walk. */
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i];
+        if (in(opt, flag_options, sizeof flag_options / sizeof flag_options[0])) {
+            preconfig |= strcmp(opt, "-preconfig") == 0;
+            continue;
+        }
+        if (!in(opt, options_with_arg, sizeof options_with_arg / sizeof options_with_arg[0])) {
+            fprintf(stderr, "%s: %s: invalid option\n", progname, opt);
+            return 1;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "%s: %s: requires an argument\n", progname, opt);
+            return 1;
+        }
+        const char *arg = argv[++i];
+        if (strcmp(opt, "-incoming") == 0) {
+            incoming_option(arg);
+        } else if (strcmp(opt, "-loadvm") == 0) {
+            loadvm = arg;
+        }
+        /* Everything else would be handled here too; this VMM only records it. */
+    }
+
+    /* 2. qemu_validate_options(). */
+    bool main_incoming = migcfg_incoming_defer(&incoming) ||
+                         migcfg_incoming_has_channel(&incoming, MIGCFG_CHANNEL_MAIN);
+    if (main_incoming && loadvm) {
+        fprintf(stderr, "%s: 'incoming' and 'loadvm' options are mutually exclusive\n",
+                progname);
+        return 1;
+    }
+    if (preconfig && main_incoming && !migcfg_incoming_defer(&incoming)) {
+        fprintf(stderr, "%s: 'preconfig' supports '-incoming defer' only\n", progname);
+        return 1;
+    }
+
+    /* 3. Machine and early backends: no migration object yet, but `mode` is known. */
+    tap_backend_init();
+
+    /* 4. cpr_state_load(): the cpr channel is read before devices are created. */
+    print_channel("cpr", MIGCFG_CHANNEL_CPR);
+    if (migcfg_incoming_mode(&incoming) == MIGCFG_MODE_CPR_TRANSFER &&
+        !migcfg_incoming_has_channel(&incoming, MIGCFG_CHANNEL_CPR)) {
+        printf("note: mode cpr-transfer without a cpr channel: no CPR state will be loaded\n");
+    }
+
+    /* 5. The migration object: every effective parameter (config: over the defaults). */
+    const MigcfgParams *params = migcfg_incoming_params(&incoming);
+    size_t need = 0;
+    migcfg_format_json_ex(params, MIGCFG_FORMAT_ALL, NULL, 0, &need);
+    char *json = malloc(need + 1);
+    if (!json ||
+        migcfg_format_json_ex(params, MIGCFG_FORMAT_ALL, json, need + 1, &need) != MIGCFG_OK) {
+        return 1;
+    }
+    printf("parameters: %s\n", json);
+    free(json);
+
+    /* 6. qmp_x_exit_preconfig(): start listening on the main channel (or wait). */
+    print_channel("main", MIGCFG_CHANNEL_MAIN);
+    if (!main_incoming) {
+        printf("no -incoming: the VM starts normally\n");
+    }
     return 0;
 }

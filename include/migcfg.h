@@ -205,6 +205,57 @@
 // passes the value its header defines to `migcfg_abi_check`.
 #define MIGCFG_ABI_VERSION 1
 
+// Size of `MigcfgIncoming` in 64-bit words (16 296 bytes; the contract allows 16 KiB).
+#define MIGCFG_INCOMING_WORDS 2037
+
+// The main migration channel (URIs and `defer` always set this one).
+#define MIGCFG_CHANNEL_MAIN 0
+
+// The CPR state channel (`MigrationChannel` with `channel-type` `cpr`).
+#define MIGCFG_CHANNEL_CPR 1
+
+// Transport `socket` (`tcp:`, `unix:`, `vsock:`, `fd:`): see `socket_type`.
+#define MIGCFG_TRANSPORT_SOCKET 0
+
+// Transport `exec` (`exec:<command>`): an argv, see `migcfg_incoming_channel_arg`.
+#define MIGCFG_TRANSPORT_EXEC 1
+
+// Transport `rdma` (`rdma:<host>:<port>`): `host`, `port` and the inet options.
+#define MIGCFG_TRANSPORT_RDMA 2
+
+// Transport `file` (`file:<name>[,offset=<n>]`): `filename`, `offset`.
+#define MIGCFG_TRANSPORT_FILE 3
+
+// Socket `inet`: `host`, `port` and the inet options.
+#define MIGCFG_SOCKET_INET 0
+
+// Socket `unix`: `path`, `unix_abstract`, `unix_tight`.
+#define MIGCFG_SOCKET_UNIX 1
+
+// Socket `vsock`: `cid`, `port`.
+#define MIGCFG_SOCKET_VSOCK 2
+
+// Socket `fd`: `fd` (a number or a monitor fd name).
+#define MIGCFG_SOCKET_FD 3
+
+// `MigMode` `normal`.
+#define MIGCFG_MODE_NORMAL 0
+
+// `MigMode` `cpr-reboot`.
+#define MIGCFG_MODE_CPR_REBOOT 1
+
+// `MigMode` `cpr-transfer`.
+#define MIGCFG_MODE_CPR_TRANSFER 2
+
+// `MigMode` `cpr-exec`.
+#define MIGCFG_MODE_CPR_EXEC 3
+
+// Bytes of string data one channel holds (every string and its NUL terminator).
+#define MIGCFG_CHANNEL_STRING_CAPACITY 3072
+
+// Most `exec` arguments one channel holds.
+#define MIGCFG_CHANNEL_ARGS_CAPACITY 64
+
 // Ids of the migration parameters (QEMU master's schema order, `local` last). Append-only.
 // Functions take ids as `uint32_t` and check them.
 typedef enum MigcfgParam {
@@ -378,6 +429,77 @@ typedef struct MigcfgValue {
 // migcfg status).
 typedef int32_t (*MigcfgVisitFn)(void *opaque, uint32_t id, const struct MigcfgValue *value);
 
+// Everything the `-incoming` arguments of a command line said: the early parameter table
+// (`config:`), the main and cpr channels, `defer`. Caller-owned, fixed size, no pointers
+// inside: it may be static, on the stack, or copied with `memcpy`. All-zero is valid and
+// equal to a freshly initialised one. Read it only through the functions.
+typedef struct MigcfgIncoming {
+  // Opaque storage.
+  uint64_t opaque_[MIGCFG_INCOMING_WORDS];
+} MigcfgIncoming;
+
+// A channel as `migcfg_incoming_channel` reads it back, shaped like QEMU's
+// `MigrationChannel`. Strings point into the `MigcfgIncoming` and stay valid until it is
+// next changed; each is also followed by a NUL, so it may be used as a C string. A member
+// that does not apply to the transport is `{NULL, 0}`; an optional member not given is
+// -1.
+//
+// | transport | members |
+// |---|---|
+// | socket, inet | `host`, `port`, `numeric`, `to`, `ipv4`, `ipv6`, `keep_alive`, `keep_alive_count`, `keep_alive_idle`, `keep_alive_interval`, `mptcp` |
+// | socket, unix | `path`, `unix_abstract`, `unix_tight` |
+// | socket, vsock | `cid`, `port` |
+// | socket, fd | `fd` |
+// | exec | `argc` (arguments via `migcfg_incoming_channel_arg`) |
+// | rdma | as inet |
+// | file | `filename`, `offset` |
+typedef struct MigcfgChannel {
+  // `MIGCFG_CHANNEL_MAIN` or `MIGCFG_CHANNEL_CPR`.
+  uint32_t channel_type;
+  // `MIGCFG_TRANSPORT_*`.
+  uint32_t transport;
+  // `MIGCFG_SOCKET_*` for `MIGCFG_TRANSPORT_SOCKET`; 0 otherwise.
+  uint32_t socket_type;
+  // Inet and rdma: host name or address (IPv6 without brackets).
+  struct MigcfgStr host;
+  // Inet, rdma and vsock: port (a number or a service name).
+  struct MigcfgStr port;
+  // Unix: socket path.
+  struct MigcfgStr path;
+  // Vsock: context id.
+  struct MigcfgStr cid;
+  // Fd: file descriptor number or name.
+  struct MigcfgStr fd;
+  // File: file name.
+  struct MigcfgStr filename;
+  // File: offset in bytes (0 when not given by a URI).
+  uint64_t offset;
+  // Exec: number of arguments.
+  size_t argc;
+  // Inet: `numeric` (0/1), -1 if not given.
+  int32_t numeric;
+  // Inet: `to` (highest port to try), -1 if not given.
+  int32_t to;
+  // Inet: `ipv4` (0/1), -1 if not given.
+  int32_t ipv4;
+  // Inet: `ipv6` (0/1), -1 if not given.
+  int32_t ipv6;
+  // Inet: `keep-alive` (0/1), -1 if not given.
+  int32_t keep_alive;
+  // Inet: `mptcp` (0/1), -1 if not given.
+  int32_t mptcp;
+  // Inet: `keep-alive-count`, -1 if not given.
+  int64_t keep_alive_count;
+  // Inet: `keep-alive-idle`, -1 if not given.
+  int64_t keep_alive_idle;
+  // Inet: `keep-alive-interval`, -1 if not given.
+  int64_t keep_alive_interval;
+  // Unix: `abstract` (0/1), -1 if not given.
+  int32_t unix_abstract;
+  // Unix: `tight` (0/1), -1 if not given.
+  int32_t unix_tight;
+} MigcfgChannel;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -544,6 +666,90 @@ int32_t migcfg_format_caps_json(const struct MigcfgParams *p, char *buf, size_t 
 // misread). Call it as `MIGCFG_ABI_CHECK()`, which passes the three values. No side
 // effects; thread-safe; callable at any time.
 int32_t migcfg_abi_check(uint32_t abi_version, size_t sizeof_params, size_t sizeof_incoming);
+
+// Initialise `inc`: default parameters, no channel, no `defer`, no config, flags 0.
+// Cheap (string storage is not cleared). NULL is ignored.
+void migcfg_incoming_init(struct MigcfgIncoming *inc);
+
+// Set the parse flags (`MIGCFG_PARSE_*`, as for `migcfg_parse_ex`) a later `config:`
+// argument is parsed with; 0, the initial value, is QEMU's behaviour. An unknown bit is
+// `MIGCFG_ERR_INVALID_ARG` and changes nothing.
+int32_t migcfg_incoming_set_flags(struct MigcfgIncoming *inc, uint32_t flags);
+
+// Add one `-incoming` argument, whole (`len` bytes, as the command line gave it), the way
+// QEMU's `qemu_init()` meets it:
+//
+// - `config:<text>`: migration parameters (keyval or JSON) into the early table, as
+//   `migcfg_parse_ex` with the flags of `migcfg_incoming_set_flags`. One per command line:
+//   a second is `MIGCFG_ERR_CHANNEL` (`Only one '-incoming config:' is allowed`). A
+//   `help` or `?` item returns `MIGCFG_HELP` and changes nothing (print
+//   `migcfg_help_write`'s listing and exit 0, as QEMU does for `-device foo,help`).
+// - `defer`, or a URI (`tcp:`, `unix:`, `vsock:`, `fd:`, `file:`, `exec:`, `rdma:`): the
+//   main channel.
+// - a `MigrationChannel` in keyval (`main,addr.transport=socket,...`, the first item may
+//   omit `channel-type=`) or JSON: the main or cpr channel.
+//
+// One slot per channel type: a later argument for a type replaces the earlier one.
+// Returns `MIGCFG_OK`, `MIGCFG_HELP`, or a negative status with `err` (optional) set:
+// QEMU's message, and the offset from the start of `arg`. Channel and URI errors are
+// `MIGCFG_ERR_CHANNEL` (or `MIGCFG_ERR_CAPACITY` past a capacity); `config:` errors have
+// the parameter statuses. A rejected argument changes nothing. QEMU prints errors as
+// `-incoming <arg>: <message>` and exits with status 1.
+int32_t migcfg_incoming_add(struct MigcfgIncoming *inc,
+                            const char *arg,
+                            size_t len,
+                            struct MigcfgError *err);
+
+// The early parameter table: defaults until a `config:` argument was added. Read it with
+// the `migcfg_get_*` functions and the formatters. Never NULL for a valid `inc`; NULL
+// for NULL. Valid as long as `inc` is.
+const struct MigcfgParams *migcfg_incoming_params(const struct MigcfgIncoming *inc);
+
+// Whether a `config:` argument was accepted. False for NULL.
+bool migcfg_incoming_has_config(const struct MigcfgIncoming *inc);
+
+// Whether the main `-incoming` (the last one given for it) is `defer`: the main channel
+// comes later from `migrate-incoming`. False for NULL.
+bool migcfg_incoming_defer(const struct MigcfgIncoming *inc);
+
+// Whether channel `channel_type` (`MIGCFG_CHANNEL_*`) was given (a URI or an object; not
+// `defer`). False for NULL or a bad type.
+bool migcfg_incoming_has_channel(const struct MigcfgIncoming *inc, uint32_t channel_type);
+
+// Read channel `channel_type` (`MIGCFG_CHANNEL_*`) into `out`. `MIGCFG_ERR_INVALID_ARG`
+// for a bad type or when no channel of that type was given (`out` untouched then).
+int32_t migcfg_incoming_channel(const struct MigcfgIncoming *inc,
+                                uint32_t channel_type,
+                                struct MigcfgChannel *out);
+
+// `exec` argument `index` of channel `channel_type`: pointer and length (also followed
+// by a NUL), valid until `inc` is next changed. A URI `exec:<cmd>` gives `/bin/sh`, `-c`,
+// `<cmd>`, as QEMU. `MIGCFG_ERR_INVALID_ARG` for a bad type or index.
+int32_t migcfg_incoming_channel_arg(const struct MigcfgIncoming *inc,
+                                    uint32_t channel_type,
+                                    size_t index,
+                                    const char **s,
+                                    size_t *len);
+
+// The effective migration `mode` (`MIGCFG_MODE_*`: what `config:` set, else QEMU's
+// default, normal), for code that runs before any migration object exists (device
+// backends under CPR). 0 (normal) for NULL.
+uint32_t migcfg_incoming_mode(const struct MigcfgIncoming *inc);
+
+// The name of the effective `mode` (`"normal"`, `"cpr-transfer"`, ...), NUL-terminated
+// and static. NULL for NULL.
+const char *migcfg_incoming_mode_name(const struct MigcfgIncoming *inc);
+
+// The effective `local` (same-host migration; what `config:` set, else false). False for
+// NULL.
+bool migcfg_incoming_local(const struct MigcfgIncoming *inc);
+
+// Write the `-incoming config:help` listing: a title line, then every migration
+// parameter (sorted by name) with its type, default, valid range and one-line doc, in the
+// style of QEMU's `-device foo,help`; each line ends in a newline. The formatters' buffer
+// rules: NUL-terminated, `*len` = length without the NUL; `buf` NULL with `cap` 0 asks
+// for the size; too small: `MIGCFG_ERR_NOSPACE` with `*len` = the size needed.
+int32_t migcfg_help_write(char *buf, size_t cap, size_t *len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -188,7 +188,8 @@ typedef int32_t (*proof_formatter_ex)(const MigcfgParams *, uint32_t, char *, si
         full_;                                                                                 \
     })
 
-static void proof_read_table(const MigcfgParams *p)
+/* checked: the table came from a successful parse (so its output must parse back). */
+static void proof_read_table(const MigcfgParams *p, int checked)
 {
     for (uint32_t id = 0; id <= MIGCFG_PARAM__COUNT + 1; id++) {
         uint64_t u = 0;
@@ -240,18 +241,32 @@ static void proof_read_table(const MigcfgParams *p)
     (void)PROOF_FORMAT(migcfg_format_json_ex, p, 0x40);
     (void)PROOF_FORMAT(migcfg_format_caps_json, p);
     (void)PROOF_FORMAT(migcfg_format_keyval_ex, p, MIGCFG_FORMAT_ALL);
-    int32_t kv = PROOF_FORMAT(migcfg_format_keyval, p);
-    if (kv == MIGCFG_OK) {
-        /* What keyval output says parses back (equality is the fuzzers' job). */
-        uint64_t on = 0, set = 0;
-        (void)CALL(migcfg_get_caps, p, &on, &set);
+    (void)PROOF_FORMAT(migcfg_format_keyval_ex, p, 0x40);
+#if defined(MIGCFG_FORMAT_CAPABILITIES)
+    (void)PROOF_FORMAT(migcfg_format_json_ex, p, MIGCFG_FORMAT_CAPABILITIES);
+    (void)PROOF_FORMAT(migcfg_format_json_ex, p, MIGCFG_FORMAT_ALL | MIGCFG_FORMAT_CAPABILITIES);
+    (void)PROOF_FORMAT(migcfg_format_keyval_ex, p, MIGCFG_FORMAT_ALL | MIGCFG_FORMAT_CAPABILITIES);
+    if (PROOF_FORMAT(migcfg_format_keyval_ex, p, MIGCFG_FORMAT_CAPABILITIES) == MIGCFG_OK &&
+        checked) {
         size_t len = 0;
         while (proof_out[len]) {
             len++;
         }
         CALLV(migcfg_params_init, &proof_r);
-        int32_t r = CALL(migcfg_parse_ex, &proof_r, proof_out, len,
-                         set ? MIGCFG_PARSE_CAPABILITIES : 0, &proof_err);
+        int32_t r = CALL(migcfg_parse_ex, &proof_r, proof_out, len, MIGCFG_PARSE_CAPABILITIES,
+                         &proof_err);
+        PROOF_CHECK(r == MIGCFG_OK, "keyval output with capabilities does not parse back", r);
+    }
+#endif
+    int32_t kv = PROOF_FORMAT(migcfg_format_keyval, p);
+    if (kv == MIGCFG_OK && checked) {
+        /* What keyval output says parses back (equality is the fuzzers' job). */
+        size_t len = 0;
+        while (proof_out[len]) {
+            len++;
+        }
+        CALLV(migcfg_params_init, &proof_r);
+        int32_t r = CALL(migcfg_parse, &proof_r, proof_out, len, &proof_err);
         PROOF_CHECK(r == MIGCFG_OK, "keyval output does not parse back", r);
     }
 }
@@ -278,7 +293,7 @@ static int32_t proof_parse(const char *text, size_t len, uint32_t flags, int exp
         PROOF_CHECK(proof_mem_eq(&proof_saved, &proof_p, sizeof proof_p),
                     "a rejected input changed the table", r);
     } else if (read) {
-        proof_read_table(&proof_p);
+        proof_read_table(&proof_p, 1);
     }
     /* Merge over a table that holds strings, lists, the mapping and capabilities. */
     static const char base[] = ALL_KV ",multifd=on";
@@ -294,7 +309,7 @@ static int32_t proof_parse(const char *text, size_t len, uint32_t flags, int exp
         PROOF_CHECK(proof_mem_eq(&proof_saved, &proof_q, sizeof proof_q),
                     "a rejected input changed the table (merge)", m);
     } else if (read) {
-        proof_read_table(&proof_q);
+        proof_read_table(&proof_q, 1);
     }
     return r;
 }
@@ -319,7 +334,7 @@ static int32_t proof_incoming_add(const char *text, size_t len, int expect, int 
         const MigcfgParams *p = CALL(migcfg_incoming_params, &proof_inc);
         PROOF_CHECK(p != 0, "migcfg_incoming_params gave NULL", 0);
         if (p) {
-            proof_read_table(p);
+            proof_read_table(p, 1);
         }
         /* A second argument on top of the first. */
         static const char second[] = "tcp:localhost:4444";
@@ -484,7 +499,7 @@ static void proof_capacities(void)
         PUT("\"");
     }
     PUT("], \"tls-creds\": \"");
-    for (int k = 0; k < 1000; k++) {
+    for (int k = 0; k < 250; k++) { /* 64 * 110 + 250 * 4 bytes: within the arena */
         PUT("\\ud83d\\ude00");
     }
     PUT("\"}");
@@ -517,10 +532,28 @@ static void proof_capacities(void)
 
 /* ---- everything else ------------------------------------------------------------------ */
 
+#if defined(PROOF_HAVE_TYPE_MigcfgIncoming)
+#define PROOF_SIZEOF_INCOMING sizeof(MigcfgIncoming)
+#else
+#define PROOF_SIZEOF_INCOMING 0
+#endif
+
 static void proof_static_functions(void)
 {
     proof_label = "names, lookups, versions";
     PROOF_CHECK(CALL(migcfg_version) != 0, "migcfg_version gave NULL", 0);
+#if defined(PROOF_HAVE_migcfg_abi_check)
+    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION, sizeof(MigcfgParams),
+                     PROOF_SIZEOF_INCOMING) == MIGCFG_OK,
+                "migcfg_abi_check rejects this header", 0);
+    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION + 1, sizeof(MigcfgParams),
+                     PROOF_SIZEOF_INCOMING) == MIGCFG_ERR_INVALID_ARG,
+                "migcfg_abi_check accepts another ABI version", 0);
+    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION, sizeof(MigcfgParams) - 8,
+                     PROOF_SIZEOF_INCOMING) == MIGCFG_ERR_INVALID_ARG,
+                "migcfg_abi_check accepts another table size", 0);
+    (void)CALL(migcfg_abi_check, 0xFFFFFFFFu, (size_t)-1, (size_t)-1);
+#endif
     for (int32_t c = -20; c <= 20; c++) {
         const char *s = CALL(migcfg_status_name, c);
         PROOF_CHECK((s != 0) == proof_known_status(c), "migcfg_status_name", c);
@@ -685,11 +718,11 @@ static void proof_setters(void)
     (void)CALL(migcfg_set_str, &proof_q, MIGCFG_PARAM_TLS_HOSTNAME, proof_in, 1, &proof_err);
     (void)CALL(migcfg_set_str, &proof_q, MIGCFG_PARAM_TLS_CREDS, proof_in,
                (size_t)MIGCFG_STRING_CAPACITY + 1, &proof_err);
-    proof_read_table(&proof_q);
+    proof_read_table(&proof_q, 0);
     for (uint32_t bit = 0; bit <= 64; bit++) {
         (void)CALL(migcfg_set_cap, &proof_q, bit, bit % 2 == 0);
     }
-    proof_read_table(&proof_q);
+    proof_read_table(&proof_q, 0);
     static const uint32_t sizes[] = {0, 1, 4096, 16384, 65536, 3, 0xFFFFFFFFu};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         (void)CALL(migcfg_params_set_page_size, &proof_q, sizes[i]);

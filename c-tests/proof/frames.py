@@ -12,12 +12,29 @@ deepest chain of direct calls (tail jumps included; indirect calls and recursion
 Used by run.sh to say which frames make a stack figure big, and which functions pull a
 panic into the panic-never link."""
 import re
+import struct
 import subprocess
 import sys
 
 HEAD = re.compile(r"^([0-9a-f]+) <(.+)>:$")
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(.*)$")
-TARGET = re.compile(r"\b(call|jmp|j[a-z]+)\s+[0-9a-f]+ <([^>]+)>")
+TARGET = re.compile(r"\b(call|jmp|j[a-z]+)\s+([0-9a-f]+) <")
+GOTCALL = re.compile(r"\b(call|jmp)\s+\*0x[0-9a-f]+\(%rip\)\s+# ([0-9a-f]+)")
+
+
+def words(elf):
+    """Address -> 8-byte word of every allocated section with contents (the GOT of a
+    static link holds the final addresses: Rust calls other functions through it)."""
+    data = open(elf, "rb").read()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    out = {}
+    for i in range(shnum):
+        _, typ, flags, addr, off, size = struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize)
+        if typ == 1 and flags & 2 and not flags & 4 and size % 8 == 0:  # PROGBITS, ALLOC, !EXEC
+            for k in range(0, size, 8):
+                out[addr + k], = struct.unpack_from("<Q", data, off + k)
+    return out
 SUB = re.compile(r"\bsub\s+\$0x([0-9a-f]+),%rsp")
 PUSH = re.compile(r"\bpush\s+%")
 
@@ -25,6 +42,12 @@ PUSH = re.compile(r"\bpush\s+%")
 def load(elf):
     out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", "-C", "-w", elf],
                          check=True, capture_output=True, text=True).stdout
+    got = words(elf)
+    names = {}
+    for line in out.splitlines():
+        m = HEAD.match(line)
+        if m:
+            names[int(m.group(1), 16)] = m.group(2)
     frames, calls, cur, prologue = {}, {}, None, True
     for line in out.splitlines():
         m = HEAD.match(line)
@@ -38,19 +61,25 @@ def load(elf):
         if not m or cur is None:
             continue
         ins = m.group(2)
-        if prologue and PUSH.search(ins):
-            frames[cur] += 8
-        s = SUB.search(ins)
-        if s and prologue:
-            frames[cur] += int(s.group(1), 16)
-            prologue = False
-        elif prologue and not PUSH.search(ins) and not ins.startswith(("mov", "lea", "endbr", "xor")):
-            prologue = False
+        if prologue:
+            s = SUB.search(ins)
+            if PUSH.search(ins):
+                frames[cur] += 8
+            elif s:
+                frames[cur] += int(s.group(1), 16)
+            elif re.search(r"\bsub\s+\$0x([0-9a-f]+),%r11", ins):
+                frames[cur] += int(re.search(r"\$0x([0-9a-f]+)", ins).group(1), 16)
+            elif not re.match(r"(movq\s+\$0x0,\(%rsp\)|mov\s+%rsp,%r11|mov|lea|endbr|xor|test|cmp|j)", ins):
+                prologue = False
+        tgt = None
         t = TARGET.search(ins)
         if t:
-            tgt = re.sub(r"\+0x[0-9a-f]+$", "", t.group(2))
-            if tgt != cur:
-                calls[cur].add(tgt)
+            tgt = names.get(int(t.group(2), 16))
+        g = GOTCALL.search(ins)
+        if g:
+            tgt = names.get(got.get(int(g.group(2), 16), -1))
+        if tgt and tgt != cur:
+            calls[cur].add(tgt)
     return frames, calls
 
 

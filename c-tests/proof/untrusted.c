@@ -13,6 +13,8 @@
  *
  *   untrusted                   all of the above; shapes whose 1 MiB run times out are
  *                               listed on stdout as "slow: NAME" (and fail the run)
+ *   untrusted shapes            the names of the shapes that apply
+ *   untrusted precheck          only the 1 MiB shapes
  *   untrusted measure SIZE SHAPE...
  *                               for callgrind (run.sh): each shape at SIZE bytes, parsed
  *                               once inside proof_measured(), so
@@ -388,6 +390,7 @@ static void big_shapes(void)
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
+            failures = 0;
             alarm((unsigned)secs);
             one_big(&proof_shapes[i]);
             fflush(NULL);
@@ -464,6 +467,21 @@ int main(int argc, char **argv)
 
     if (argc >= 3 && strcmp(argv[1], "measure") == 0) {
         return measure((size_t)strtoul(argv[2], NULL, 0), argc - 3, argv + 3);
+    }
+    if (argc == 2 && strcmp(argv[1], "shapes") == 0) {
+        for (size_t i = 0; i < PROOF_SHAPE_COUNT; i++) {
+#if !defined(PROOF_HAVE_migcfg_incoming_init)
+            if (proof_shapes[i].incoming_only) {
+                continue;
+            }
+#endif
+            printf("%s\n", proof_shapes[i].name);
+        }
+        return 0;
+    }
+    if (argc == 2 && strcmp(argv[1], "precheck") == 0) {
+        big_shapes();
+        return failures ? 1 : 0;
     }
     page_edges();
     printf("untrusted: page-boundary inputs done (%lu checked calls)\n", checks);

@@ -148,7 +148,7 @@ impl Values for Merged<'_> {
 
     fn offset(&self, id: usize) -> usize {
         match self.stage.params.get(id) {
-            Some(r) if self.staged(id) => r.span().start(),
+            Some(r) if self.staged(id) => r.at(),
             _ => self.text.len(),
         }
     }
@@ -156,10 +156,7 @@ impl Values for Merged<'_> {
 
 #[cold]
 fn capacity_error(text: &[u8], stage: &Stage, id: usize, err: &mut Error) -> Failed {
-    let at = stage
-        .params
-        .get(id)
-        .map_or(text.len(), |r| r.span().start());
+    let at = stage.params.get(id).map_or(text.len(), |r| r.at());
     let m = err.begin(Status::Capacity, at);
     m.push(b"Parameter '");
     m.push(schema::def(id).map_or("", |d| d.name).as_bytes());

@@ -783,7 +783,9 @@ fn name_hash_rt(n: &[u8]) -> usize {
         .wrapping_add(at(0).wrapping_mul(31))
         .wrapping_add(at(len.wrapping_sub(1)).wrapping_mul(5))
         .wrapping_add(at(len / 2).wrapping_mul(3))
-        .wrapping_add(at((len / 4).wrapping_mul(3).wrapping_add((len % 4).wrapping_mul(3) / 4)));
+        .wrapping_add(at((len / 4)
+            .wrapping_mul(3)
+            .wrapping_add((len % 4).wrapping_mul(3) / 4)));
     (h as usize) & (HASH_SIZE - 1)
 }
 
@@ -860,7 +862,10 @@ mod tests {
     #[test]
     fn run_time_hash_is_the_const_one() {
         for d in PARAMS.iter() {
-            assert_eq!(name_hash_rt(d.name.as_bytes()), name_hash(d.name.as_bytes()));
+            assert_eq!(
+                name_hash_rt(d.name.as_bytes()),
+                name_hash(d.name.as_bytes())
+            );
         }
         let mut x = 0x1234_5678u32;
         for len in 0..300 {
@@ -872,7 +877,10 @@ mod tests {
             assert_eq!(name_hash_rt(&v[..len]), name_hash(&v[..len]));
         }
         for d in PARAMS.iter() {
-            assert_eq!(lookup(d.name.as_bytes()).map(|i| PARAMS[i].name), Some(d.name));
+            assert_eq!(
+                lookup(d.name.as_bytes()).map(|i| PARAMS[i].name),
+                Some(d.name)
+            );
         }
     }
 

@@ -115,6 +115,17 @@ impl Raw {
     pub fn present(self) -> bool {
         self.tok() != Tok::Absent
     }
+
+    /// Where the value starts in the text, for error offsets: a JSON string's span is its
+    /// content, so its opening quote is one byte before.
+    pub fn at(self) -> usize {
+        let start = self.span().start();
+        if self.tok() == Tok::JStr {
+            start.saturating_sub(1)
+        } else {
+            start
+        }
+    }
 }
 
 impl Tok {

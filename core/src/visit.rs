@@ -137,7 +137,7 @@ impl Visitor<'_, '_> {
 
     #[cold]
     fn type_fail(&mut self, raw: Raw, path: &Path, expected: &str) -> Failed {
-        let m = self.err.begin(Status::Value, raw.span().start());
+        let m = self.err.begin(Status::Value, raw.at());
         m.push(b"Invalid parameter type for '");
         path.write(m);
         m.push(b"', expected: ");
@@ -149,7 +149,7 @@ impl Visitor<'_, '_> {
     fn nested_fail(&mut self, raw: Raw, path: &Path) -> Failed {
         self.fail(
             Status::Unexpected,
-            raw.span().start(),
+            raw.at(),
             "Parameters '",
             path,
             ".*' are unexpected",
@@ -157,7 +157,7 @@ impl Visitor<'_, '_> {
     }
 
     fn scalar(&mut self, d: &ParamDef, raw: Raw, path: &Path) -> Result<u64, Failed> {
-        let at = raw.span().start();
+        let at = raw.at();
         let json = self.syntax == Syntax::Json;
         if raw.tok() == Tok::KvDict {
             return Err(self.nested_fail(raw, path));
@@ -265,7 +265,12 @@ impl Visitor<'_, '_> {
             Some((where_, key)) if where_ == at => {
                 let text = self.text;
                 let syntax = self.syntax;
-                let m = self.err.begin(Status::Unexpected, key.start());
+                let at = if syntax == Syntax::Json {
+                    key.start().saturating_sub(1)
+                } else {
+                    key.start()
+                };
+                let m = self.err.begin(Status::Unexpected, at);
                 m.push(b"Parameter '");
                 path.write(m);
                 m.push(b".");
@@ -296,7 +301,7 @@ impl Visitor<'_, '_> {
         }
         for i in 0..n {
             let e = lists.exec(i);
-            self.string(e, &path.idx(i), raw.span().start())?;
+            self.string(e, &path.idx(i), raw.at())?;
         }
         Ok(n as u64)
     }
@@ -324,7 +329,7 @@ impl Visitor<'_, '_> {
                 if node.this.tok() == Tok::Absent {
                     return Err(self.fail(
                         Status::Value,
-                        raw.span().start(),
+                        raw.at(),
                         "Parameter '",
                         &np,
                         "' is missing",
@@ -332,7 +337,7 @@ impl Visitor<'_, '_> {
                 }
                 return Err(self.type_fail(node.this, &np, "object"));
             }
-            let at = node.this.span().start();
+            let at = node.this.at();
             self.string(node.name, &np.member("node-name"), at)?;
             self.string(node.alias, &np.member("alias"), at)?;
             let bp = np.member("bitmaps");
@@ -346,7 +351,7 @@ impl Visitor<'_, '_> {
             for b in 0..node.nbitmaps {
                 let bpp = bp.idx(usize::from(b));
                 let Some(bm) = lists.bitmap(n, usize::from(b)) else {
-                    let at = node.bitmaps.span().start();
+                    let at = node.bitmaps.at();
                     return Err(self.fail(Status::Value, at, "Parameter '", &bpp, "' is missing"));
                 };
                 let obj = bm.this.tok() == Tok::JObject
@@ -354,7 +359,7 @@ impl Visitor<'_, '_> {
                 if !obj {
                     return Err(self.type_fail(bm.this, &bpp, "object"));
                 }
-                let at = bm.this.span().start();
+                let at = bm.this.at();
                 self.string(bm.name, &bpp.member("name"), at)?;
                 self.string(bm.alias, &bpp.member("alias"), at)?;
                 let mut code = 0u8;
@@ -503,7 +508,7 @@ pub fn visit(
             },
         };
         if reject_unstable && unstable {
-            let at = key_before(text, st.syntax, raw.span().start(), name.len());
+            let at = key_before(text, st.syntax, raw.at(), name.len());
             let m = v.err.begin(Status::Unexpected, at);
             m.push(b"Unstable parameter ");
             m.push(name.as_bytes());
@@ -524,7 +529,7 @@ pub fn visit(
     }
     let err = v.err;
     if st.unknown.present() {
-        let m = err.begin(Status::Unexpected, st.unknown.span().start());
+        let m = err.begin(Status::Unexpected, st.unknown.at());
         m.push(b"Parameter '");
         for b in str_of(text, st.unknown).bytes() {
             m.push_byte(b);

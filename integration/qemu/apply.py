@@ -128,10 +128,10 @@ def edit_meson(text, repo, inc, lib):
     system emulators."""
     find_once(text, r"^system_ss\.add\(files\($", "migration/meson.build: system_ss.add(files(")
     glue = os.path.join(repo, "integration", "qemu")
-    # The -incoming family, when the library has it (else the glue parses config: alone).
+    # The glue is written against the -incoming family.
     with open(os.path.join(inc, "migcfg.h")) as f:
-        family = "migcfg_incoming_add(" in f.read()
-    args = "'-DMIGCFG_QEMU_INCOMING_API'" if family else ""
+        if "migcfg_incoming_add(" not in f.read():
+            raise AnchorError(f"{inc}/migcfg.h has no migcfg_incoming_add: migcfg is too old")
     # The native libraries a Rust staticlib needs, as the repository pins them.
     pinned = os.path.join(repo, "scripts", "native-static-libs.expected")
     native = open(pinned).read().split() if os.path.exists(pinned) else ["-lpthread", "-ldl", "-lm"]
@@ -141,7 +141,6 @@ def edit_meson(text, repo, inc, lib):
         "# migcfg: -incoming config: through libmigcfg (added by migcfg's integration/qemu/apply.py)\n"
         f"system_ss.add(files('{glue}/migcfg-qemu.c'), declare_dependency(\n"
         f"  include_directories: include_directories('{inc}', '{glue}'),\n"
-        f"  compile_args: [{args}],\n"
         f"  link_args: [{libs}]))\n")
 
 

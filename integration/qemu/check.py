@@ -234,6 +234,23 @@ def check_exit(binary, name, extra, status, needles):
     return out
 
 
+def check_status(binary, tmp, name, extra, status, expect):
+    try:
+        q = Qemu(binary, tmp, f"p{len(results)}", extra)
+    except Exception as e:
+        report(name, False, f"{e}")
+        return
+    try:
+        params = q.qmp.cmd("query-migrate-parameters")
+        got = {k: params.get(k) for k in expect}
+        st = poll(lambda: status if q.qmp.cmd("query-status")["status"] == status else None, 10)
+        report(name, got == expect and st == status,
+               f"status={q.qmp.cmd('query-status')['status']} "
+               + " ".join(f"{k}={v}" for k, v in got.items()))
+    finally:
+        q.stop()
+
+
 def startup(binary, runs, tmp):
     """Start-up time, with and without a config, runs interleaved, median of `runs`:
     exec to the QMP greeting (QMP's own I/O thread sends it as soon as the monitor exists,
@@ -313,6 +330,12 @@ def main():
         check_exit(binary, "config:local=on is refused as unexpected (10.2 target)",
                    ["-incoming", "config:local=on"], 1,
                    ["-incoming config:local=on: ", "Parameter 'local' is unexpected"])
+        check_exit(binary, "a bad channel is refused with QEMU's message",
+                   ["-incoming", "foo:bar"], 1,
+                   ["-incoming foo:bar: unknown migration protocol: foo:bar"])
+        check_status(binary, tmp, "config: alone is no incoming migration: the guest runs with it",
+                     ["-incoming", "config:multifd-channels=4"], "running",
+                     {"multifd-channels": 4})
         check_params(binary, tmp, "-global migration.multifd-channels=8 alone yields 8 (control)",
                      ["-global", "migration.multifd-channels=8", "-incoming", "defer"],
                      {"multifd-channels": 8})

@@ -28,41 +28,24 @@
 #define MIGCFG_QEMU_MAJOR 10
 #define MIGCFG_QEMU_MINOR 2
 
-#ifdef MIGCFG_QEMU_INCOMING_API
-/* The -incoming family: every -incoming argument, channels included. */
+/* Every -incoming argument of the command line (caller-owned, fixed size, in .bss). */
 static MigcfgIncoming migcfg_incoming;
-#else
-/* Only the config: arguments, into a plain table (the family is not there). */
-static MigcfgParams migcfg_early;
-#endif
-static bool migcfg_started;     /* the table is initialised */
+static bool migcfg_started;     /* migcfg_incoming is initialised */
 static const char *migcfg_arg;  /* the -incoming config:... argument, for messages */
 static bool migcfg_applied;     /* the migration object exists and has the config */
 
-static void migcfg_qemu_start(void)
-{
-    if (migcfg_started) {
-        return;
-    }
-    migcfg_started = true;
-#ifdef MIGCFG_QEMU_INCOMING_API
-    migcfg_incoming_init(&migcfg_incoming);
-    migcfg_incoming_set_flags(&migcfg_incoming, MIGCFG_PARSE_CAPABILITIES);
-    migcfg_incoming_target(&migcfg_incoming, MIGCFG_QEMU_MAJOR, MIGCFG_QEMU_MINOR);
-#else
-    migcfg_params_init(&migcfg_early);
-    migcfg_params_target(&migcfg_early, MIGCFG_QEMU_MAJOR, MIGCFG_QEMU_MINOR);
-#endif
-}
-
 static const MigcfgParams *migcfg_qemu_params(void)
 {
-    migcfg_qemu_start();
-#ifdef MIGCFG_QEMU_INCOMING_API
+    if (!migcfg_started) {
+        migcfg_started = true;
+        migcfg_incoming_init(&migcfg_incoming);
+        migcfg_incoming_set_flags(&migcfg_incoming, MIGCFG_PARSE_CAPABILITIES);
+        /* The family has no target setter of its own: the release is a setting of the
+         * early table, which lives inside migcfg_incoming. */
+        migcfg_params_target((MigcfgParams *)migcfg_incoming_params(&migcfg_incoming),
+                             MIGCFG_QEMU_MAJOR, MIGCFG_QEMU_MINOR);
+    }
     return migcfg_incoming_params(&migcfg_incoming);
-#else
-    return &migcfg_early;
-#endif
 }
 
 /* config:help: migcfg's listing on stdout, then exit 0. */
@@ -71,55 +54,22 @@ static void G_NORETURN migcfg_qemu_help(void)
     size_t len = 0;
     char *buf;
 
-#ifdef MIGCFG_QEMU_INCOMING_API
     migcfg_help_write(NULL, 0, &len);
     buf = g_malloc(len + 1);
     if (migcfg_help_write(buf, len + 1, &len) != MIGCFG_OK) {
         exit(1);
     }
-#else
-    /* No listing in the library yet: every parameter with its default, as JSON. */
-    MigcfgParams *all = g_new(MigcfgParams, 1);
-
-    migcfg_params_init(all);
-    migcfg_params_target(all, MIGCFG_QEMU_MAJOR, MIGCFG_QEMU_MINOR);
-    migcfg_format_json_ex(all, MIGCFG_FORMAT_ALL, NULL, 0, &len);
-    buf = g_malloc(len + 1);
-    if (migcfg_format_json_ex(all, MIGCFG_FORMAT_ALL, buf, len + 1, &len) != MIGCFG_OK) {
-        exit(1);
-    }
-#endif
     fwrite(buf, 1, len, stdout);
-    if (len && buf[len - 1] != '\n') {
-        putchar('\n');
-    }
     exit(0);
 }
 
 bool migcfg_qemu_incoming(const char *arg)
 {
     MigcfgError err;
-    bool config = g_str_has_prefix(arg, "config:");
     int32_t rc;
 
-    migcfg_qemu_start();
-#ifdef MIGCFG_QEMU_INCOMING_API
+    migcfg_qemu_params();
     rc = migcfg_incoming_add(&migcfg_incoming, arg, strlen(arg), &err);
-#else
-    if (!config) {
-        return false;
-    }
-    if (migcfg_arg) {
-        error_report("Only one '-incoming config:' is allowed");
-        exit(1);
-    }
-    if (!strcmp(arg, "config:help") || !strcmp(arg, "config:?")) {
-        rc = MIGCFG_HELP;
-    } else {
-        rc = migcfg_parse_ex(&migcfg_early, arg + 7, strlen(arg + 7),
-                             MIGCFG_PARSE_CAPABILITIES, &err);
-    }
-#endif
     if (rc == MIGCFG_HELP) {
         migcfg_qemu_help();
     }
@@ -128,32 +78,22 @@ bool migcfg_qemu_incoming(const char *arg)
         error_report("%s", err.message);
         exit(1);
     }
-    if (config) {
-        migcfg_arg = arg;
+    if (!g_str_has_prefix(arg, "config:")) {
+        return false;   /* a channel, URI or defer: QEMU parses and keeps it, as before */
     }
-    return config;
+    migcfg_arg = arg;
+    return true;
 }
 
 bool migcfg_qemu_early_mode(int *mode)
 {
-    const MigcfgParams *p;
-    const char *s;
-    size_t len;
-    char name[32];
     int m;
 
-    if (migcfg_applied || !migcfg_arg) {
+    if (migcfg_applied || !migcfg_arg ||
+        !migcfg_is_set(migcfg_qemu_params(), MIGCFG_PARAM_MODE)) {
         return false;
     }
-    p = migcfg_qemu_params();
-    if (!migcfg_is_set(p, MIGCFG_PARAM_MODE) ||
-        migcfg_get_str(p, MIGCFG_PARAM_MODE, &s, &len) != MIGCFG_OK ||
-        len >= sizeof(name)) {
-        return false;
-    }
-    memcpy(name, s, len);
-    name[len] = 0;
-    m = qapi_enum_parse(&MigMode_lookup, name, -1, NULL);
+    m = qapi_enum_parse(&MigMode_lookup, migcfg_incoming_mode_name(&migcfg_incoming), -1, NULL);
     if (m < 0) {
         return false;
     }
