@@ -4,8 +4,7 @@
  * migcfg_incoming_* / migcfg_help_* family, which test_incoming.c covers.
  *
  * Output: one "FAIL file:line: ..." line per failed check, then "N passed, N failed".
- * JSON input is exercised in its own table; while migcfg has no JSON front end those cases
- * are checked exactly.
+ * JSON input is exercised in its own table.
  */
 #define _GNU_SOURCE
 #include <stddef.h>
