@@ -410,6 +410,47 @@ impl Visitor<'_, '_> {
     }
 }
 
+/// The present slots in visiting order: parameters in [`VISIT_ORDER`], then capabilities.
+struct VisitOrder {
+    present: u64,
+    next: usize,
+}
+
+/// Whether QEMU's visiting order is id order (then the walk just takes set bits).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+const VISIT_IS_ID_ORDER: bool = {
+    let mut i = 0;
+    let mut same = true;
+    while i < PARAM_COUNT {
+        same &= VISIT_ORDER[i] as usize == i;
+        i += 1;
+    }
+    same
+};
+
+impl Iterator for VisitOrder {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if VISIT_IS_ID_ORDER {
+            if self.present == 0 {
+                return None;
+            }
+            let slot = self.present.trailing_zeros() as usize;
+            self.present &= self.present.wrapping_sub(1);
+            return Some(slot);
+        }
+        while self.next < SLOT_COUNT {
+            let i = self.next;
+            self.next = self.next.saturating_add(1);
+            let slot = if i < PARAM_COUNT { VISIT_ORDER.get(i).map_or(i, |&s| usize::from(s)) } else { i };
+            if self.present & (1u64 << slot) != 0 {
+                return Some(slot);
+            }
+        }
+        None
+    }
+}
+
 /// Where the key of a top-level member starts, given where its value starts (error path
 /// only: the stage keeps value spans).
 fn key_before(text: &[u8], syntax: Syntax, value: usize, name_len: usize) -> usize {
@@ -488,15 +529,10 @@ pub fn visit(
     for (i, r) in st.params.iter().enumerate() {
         present |= u64::from(r.present()) << i;
     }
-    let caps = (PARAM_COUNT..SLOT_COUNT).map(|s| s as u8);
-    for slot in VISIT_ORDER.iter().copied().chain(caps) {
-        let slot = usize::from(slot);
-        if present & (1u64 << slot) == 0 {
-            if slot >= PARAM_COUNT && present >> slot == 0 {
-                break;
-            }
-            continue;
-        }
+    // Slots in QEMU's visiting order: while that is id order (it is today), the set bits
+    // of `present` are it.
+    let mut order = VisitOrder { present, next: 0 };
+    while let Some(slot) = order.next() {
         let Some(raw) = st.params.get(slot).copied() else {
             continue;
         };

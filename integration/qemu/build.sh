@@ -49,9 +49,11 @@ done
 need=()
 for p in ninja-build libglib2.0-dev flex bison python3-venv device-tree-compiler libzstd-dev \
          bzip2 xz-utils dpkg-dev seabios gcc make; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || need+=("$p")
 done
-if ! apt-cache showsrc qemu 2>/dev/null | grep -q '^Version: 1:10\.2\.'; then
+# (no `| grep -q` under pipefail: grep quits at the first match and apt-cache dies of SIGPIPE)
+srcs=$(apt-cache showsrc qemu 2>/dev/null || true)
+if ! grep -q '^Version: 1:10\.2\.' <<<"$srcs"; then
     src=/etc/apt/sources.list.d/migcfg-qemu-src.sources
     uris=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
     say "adding $src (deb-src, unstable, ${uris:-http://deb.debian.org/debian})"
@@ -98,7 +100,7 @@ python3 "$HERE/apply.py" --tree "$TREE" --repo "$REPO" --include "$WORK/migcfg/i
 
 # 5. Configure (once): meson from a venv, empty placeholders for the firmware the +ds
 #    tarball leaves out.
-if [ ! -x "$WORK/venv/bin/meson" ] || ! "$WORK/venv/bin/meson" --version | grep -qx "$MESON_VERSION" \
+if [ ! -x "$WORK/venv/bin/meson" ] || [ "$("$WORK/venv/bin/meson" --version)" != "$MESON_VERSION" ] \
    || ! "$WORK/venv/bin/python3" -c 'import pycotap' 2>/dev/null; then
     say "venv with meson $MESON_VERSION (configure also wants pycotap)"
     /usr/bin/python3 -m venv "$WORK/venv"
