@@ -317,6 +317,56 @@ static int32_t proof_parse(const char *text, size_t len, uint32_t flags, int exp
 #if defined(PROOF_HAVE_migcfg_incoming_init)
 static MigcfgIncoming proof_inc, proof_inc_saved;
 
+/* Everything that reads an -incoming state back. */
+static void proof_read_incoming(const MigcfgIncoming *inc)
+{
+    const MigcfgParams *p = CALL(migcfg_incoming_params, inc);
+    PROOF_CHECK(p != 0, "migcfg_incoming_params gave NULL", 0);
+    if (p) {
+        proof_read_table(p, 1);
+    }
+#if defined(PROOF_HAVE_migcfg_incoming_has_config)
+    (void)CALL(migcfg_incoming_has_config, inc);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_defer)
+    (void)CALL(migcfg_incoming_defer, inc);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_mode)
+    (void)CALL(migcfg_incoming_mode, inc);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_mode_name)
+    PROOF_CHECK(CALL(migcfg_incoming_mode_name, inc) != 0, "migcfg_incoming_mode_name gave NULL",
+                0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_local)
+    (void)CALL(migcfg_incoming_local, inc);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_channel)
+    for (uint32_t ct = 0; ct <= 2; ct++) {
+#if defined(PROOF_HAVE_migcfg_incoming_has_channel)
+        (void)CALL(migcfg_incoming_has_channel, inc, ct);
+#endif
+        MigcfgChannel ch;
+        size_t argc = 0;
+        if (CALL(migcfg_incoming_channel, inc, ct, &ch) == MIGCFG_OK) {
+            argc = ch.argc;
+        }
+#if defined(PROOF_HAVE_migcfg_incoming_channel_arg)
+        for (size_t i = 0; i <= argc && i <= MIGCFG_CHANNEL_ARGS_CAPACITY; i++) {
+            const char *a = 0;
+            size_t alen = 0;
+            (void)CALL(migcfg_incoming_channel_arg, inc, ct, i, &a, &alen);
+        }
+        PROOF_CHECK(CALL(migcfg_incoming_channel_arg, inc, ct, 0, (const char **)0,
+                         (size_t *)0) < 0,
+                    "migcfg_incoming_channel_arg with NULL out-pointers", 0);
+#endif
+    }
+    PROOF_CHECK(CALL(migcfg_incoming_channel, inc, MIGCFG_CHANNEL_MAIN, (MigcfgChannel *)0) < 0,
+                "migcfg_incoming_channel with a NULL out-pointer", 0);
+#endif
+}
+
 static int32_t proof_incoming_add(const char *text, size_t len, int expect, int read)
 {
     proof_len = len;
@@ -331,11 +381,20 @@ static int32_t proof_incoming_add(const char *text, size_t len, int expect, int 
                     "a rejected -incoming argument changed the state", r);
     }
     if (read) {
-        const MigcfgParams *p = CALL(migcfg_incoming_params, &proof_inc);
-        PROOF_CHECK(p != 0, "migcfg_incoming_params gave NULL", 0);
-        if (p) {
-            proof_read_table(p, 1);
+        proof_read_incoming(&proof_inc);
+#if defined(PROOF_HAVE_migcfg_incoming_set_flags)
+        /* With flags, and a bad flag. */
+        CALLV(migcfg_incoming_init, &proof_inc);
+        PROOF_CHECK(CALL(migcfg_incoming_set_flags, &proof_inc, 0x80000000u) ==
+                        MIGCFG_ERR_INVALID_ARG,
+                    "migcfg_incoming_set_flags accepts an unknown bit", 0);
+        PROOF_CHECK(CALL(migcfg_incoming_set_flags, &proof_inc,
+                         MIGCFG_PARSE_CAPABILITIES | MIGCFG_PARSE_REJECT_UNSTABLE) == MIGCFG_OK,
+                    "migcfg_incoming_set_flags", 0);
+        if (CALL(migcfg_incoming_add, &proof_inc, text, len, &proof_err) >= 0) {
+            proof_read_incoming(&proof_inc);
         }
+#endif
         /* A second argument on top of the first. */
         static const char second[] = "tcp:localhost:4444";
         (void)CALL(migcfg_incoming_add, &proof_inc, second, sizeof second - 1, &proof_err);
@@ -543,15 +602,15 @@ static void proof_static_functions(void)
     proof_label = "names, lookups, versions";
     PROOF_CHECK(CALL(migcfg_version) != 0, "migcfg_version gave NULL", 0);
 #if defined(PROOF_HAVE_migcfg_abi_check)
-    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION, sizeof(MigcfgParams),
-                     PROOF_SIZEOF_INCOMING) == MIGCFG_OK,
-                "migcfg_abi_check rejects this header", 0);
-    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION + 1, sizeof(MigcfgParams),
-                     PROOF_SIZEOF_INCOMING) == MIGCFG_ERR_INVALID_ARG,
+    /* As the header says to call it. */
+    PROOF_CHECK(MIGCFG_ABI_CHECK() == MIGCFG_OK, "MIGCFG_ABI_CHECK() fails with this header", 0);
+    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION + 1, sizeof(MigcfgParams), 0) ==
+                    MIGCFG_ERR_INVALID_ARG,
                 "migcfg_abi_check accepts another ABI version", 0);
-    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION, sizeof(MigcfgParams) - 8,
-                     PROOF_SIZEOF_INCOMING) == MIGCFG_ERR_INVALID_ARG,
+    PROOF_CHECK(CALL(migcfg_abi_check, MIGCFG_ABI_VERSION, sizeof(MigcfgParams) - 8, 0) ==
+                    MIGCFG_ERR_INVALID_ARG,
                 "migcfg_abi_check accepts another table size", 0);
+    (void)CALL(migcfg_abi_check, MIGCFG_ABI_VERSION, sizeof(MigcfgParams), PROOF_SIZEOF_INCOMING);
     (void)CALL(migcfg_abi_check, 0xFFFFFFFFu, (size_t)-1, (size_t)-1);
 #endif
     for (int32_t c = -20; c <= 20; c++) {
@@ -680,6 +739,45 @@ static void proof_static_functions(void)
                     "incoming_add NULL", 0);
         PROOF_CHECK(CALL(migcfg_incoming_params, (const MigcfgIncoming *)0) == 0,
                     "incoming_params NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_set_flags)
+        PROOF_CHECK(CALL(migcfg_incoming_set_flags, (MigcfgIncoming *)0, 0) == MIGCFG_ERR_NULL,
+                    "incoming_set_flags NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_channel)
+        {
+            MigcfgChannel ch;
+            PROOF_CHECK(CALL(migcfg_incoming_channel, (const MigcfgIncoming *)0, 0, &ch) < 0,
+                        "incoming_channel NULL", 0);
+        }
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_channel_arg)
+        PROOF_CHECK(CALL(migcfg_incoming_channel_arg, (const MigcfgIncoming *)0, 0, 0, &s, &n) <
+                        0,
+                    "incoming_channel_arg NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_mode_name)
+        PROOF_CHECK(CALL(migcfg_incoming_mode_name, (const MigcfgIncoming *)0) == 0,
+                    "incoming_mode_name NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_mode)
+        (void)CALL(migcfg_incoming_mode, (const MigcfgIncoming *)0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_has_config)
+        PROOF_CHECK(!CALL(migcfg_incoming_has_config, (const MigcfgIncoming *)0),
+                    "incoming_has_config NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_defer)
+        PROOF_CHECK(!CALL(migcfg_incoming_defer, (const MigcfgIncoming *)0), "incoming_defer NULL",
+                    0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_has_channel)
+        PROOF_CHECK(!CALL(migcfg_incoming_has_channel, (const MigcfgIncoming *)0, 0),
+                    "incoming_has_channel NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_local)
+        PROOF_CHECK(!CALL(migcfg_incoming_local, (const MigcfgIncoming *)0), "incoming_local NULL",
+                    0);
 #endif
 #if defined(PROOF_HAVE_migcfg_help_write)
         PROOF_CHECK(CALL(migcfg_help_write, proof_out, 16, (size_t *)0) == MIGCFG_ERR_NULL,

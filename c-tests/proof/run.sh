@@ -292,7 +292,9 @@ item_linear() {
 rm -f "$OUT/untrusted.txt" "$OUT/untrusted"
 for it in "${items[@]}"; do
     if declare -F "item_$it" > /dev/null; then
+        start=$SECONDS
         if "item_$it"; then pass "$it"; else fail "$it"; fi
+        echo "proof: ($it took $((SECONDS - start)) s)"
     else
         echo "proof: unknown item $it" >&2
         fail "$it"

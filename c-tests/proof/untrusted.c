@@ -380,7 +380,7 @@ static int one_big(const struct proof_shape *sh)
 static void big_shapes(void)
 {
     const char *env = getenv("PROOF_BIG_SECONDS");
-    int secs = env ? atoi(env) : 10;
+    int secs = env ? atoi(env) : 4;
     for (size_t i = 0; i < PROOF_SHAPE_COUNT; i++) {
 #if !defined(PROOF_HAVE_migcfg_incoming_init)
         if (proof_shapes[i].incoming_only) {

@@ -113,14 +113,14 @@ impl Params {
         Some(self.caps & (1u64 << bit) != 0)
     }
 
-    /// Capabilities that are on (bits by [`schema::CAPS`] position).
-    pub fn caps(&self) -> u64 {
-        self.caps & self.caps_set & ((1u64 << CAP_COUNT) - 1)
+    /// Capabilities that are on.
+    pub fn caps(&self) -> schema::CapSet {
+        schema::CapSet::from_bits_truncate(self.caps & self.caps_set)
     }
 
     /// Capabilities that were set, on or off.
-    pub fn caps_set(&self) -> u64 {
-        self.caps_set & ((1u64 << CAP_COUNT) - 1)
+    pub fn caps_set(&self) -> schema::CapSet {
+        schema::CapSet::from_bits_truncate(self.caps_set)
     }
 
     /// Target QEMU release `major.minor`: members it does not have are unexpected in later
@@ -321,8 +321,8 @@ impl Values for Over<'_> {
     }
 
     fn caps(&self) -> u64 {
-        let set = self.p.caps_set();
-        (self.p.caps() & set) | (self.d.caps() & !set)
+        let set = self.p.caps_set().bits();
+        (self.p.caps().bits() & set) | (self.d.caps().bits() & !set)
     }
 
     fn tls_empty(&self) -> bool {

@@ -381,6 +381,7 @@ pub fn is_uri(arg: &[u8]) -> bool {
 }
 
 /// `migrate_uri_parse`: the URI forms, always for the main channel.
+#[inline(never)]
 fn uri<'a>(u: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec<'a>, Failed> {
     if let Some(cmd) = u.strip_prefix(b"exec:") {
         let mut s = Spec::new(ChannelType::Main, Transport::Exec);
@@ -602,7 +603,8 @@ fn id_wellformed(id: StrRef<'_>) -> bool {
 
 /// Whether `id` is among the NUL-terminated ids of `used`.
 fn id_used(used: &[u8], id: StrRef<'_>) -> bool {
-    used.split(|&c| c == 0).any(|u| !u.is_empty() && id.is(u))
+    used.split(|&c| c == 0)
+        .any(|u| !u.is_empty() && eq_str(id, u))
 }
 
 /// Names of `inet_opts` (QEMU's `QemuOptsList` for `InetSocketAddress`): `addr`, then the
@@ -795,15 +797,24 @@ fn sub(s: StrRef<'_>, a: usize, b: usize) -> StrRef<'_> {
     }
 }
 
-/// `qapi_bool_parse`.
+/// `qapi_bool_parse` (no bool word holds a comma or an escape, so only plain text can be
+/// one).
 fn opt_bool(v: StrRef<'_>) -> Option<bool> {
-    if [&b"on"[..], b"yes", b"true", b"y"].iter().any(|w| v.is(w)) {
-        Some(true)
-    } else if [&b"off"[..], b"no", b"false", b"n"].iter().any(|w| v.is(w)) {
-        Some(false)
-    } else {
-        None
+    value::parse_bool(v.as_plain()?)
+}
+
+/// Decoded equality with plain bytes; the decoding path is kept out of line, since the
+/// byte iterators it needs are large and the common case needs none.
+fn eq_str(s: StrRef<'_>, w: &[u8]) -> bool {
+    match s.as_plain() {
+        Some(p) => p == w,
+        None => eq_decoded(s, w),
     }
+}
+
+#[inline(never)]
+fn eq_decoded(s: StrRef<'_>, w: &[u8]) -> bool {
+    s.is(w)
 }
 
 /// The two `errno` values QEMU's number parsers report.
@@ -909,6 +920,20 @@ pub fn strtosz(s: &[u8]) -> Result<u64, Errno> {
     })
 }
 
+/// Whether the nearest double to `0.<frac>` is 1.0 (`strtod` rounds ties to even): the
+/// fraction is at least 1 - 2^-54, the midpoint between 1 and the double below it. Exact,
+/// on the digits (no float parser: core's has panic paths).
+fn rounds_to_one(frac: &[u8]) -> bool {
+    const MIDPOINT: &[u8] = b"999999999999999944488848768742172978818416595458984375";
+    for (i, &t) in MIDPOINT.iter().enumerate() {
+        let d = frac.get(i).copied().unwrap_or(b'0');
+        if d != t {
+            return d > t;
+        }
+    }
+    true
+}
+
 /// Whether a size QEMU rejects is rejected with ERANGE (out of range, or negative) rather
 /// than EINVAL: only when the number reaches the end of the text.
 fn strtosz_erange(s: &[u8]) -> bool {
@@ -945,12 +970,8 @@ fn strtosz_erange(s: &[u8]) -> bool {
         let nf = after_dot.iter().take_while(|c| c.is_ascii_digit()).count();
         tail = after_dot.get(nf..).unwrap_or(&[]);
         // A fraction that rounds to 1 on the largest integer is ERANGE right there.
-        let frac = rest.get(..nf.saturating_add(1)).unwrap_or(&[]);
-        let one = core::str::from_utf8(frac)
-            .ok()
-            .and_then(|f| f.parse::<f64>().ok())
-            .is_some_and(|f| f.to_bits() == 1.0f64.to_bits());
-        if one && dec_value(digits) == Some(u64::MAX) {
+        let frac = after_dot.get(..nf).unwrap_or(&[]);
+        if rounds_to_one(frac) && dec_value(digits) == Some(u64::MAX) {
             return tail.is_empty();
         }
     }
@@ -1206,7 +1227,7 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
     ) -> Result<usize, Failed> {
         let v = self.t.get(dict, p.last());
         let s = self.str_val(err, v, dict, p)?;
-        match values.iter().position(|x| s.is(x.as_bytes())) {
+        match values.iter().position(|x| eq_str(s, x.as_bytes())) {
             Some(i) => Ok(i),
             None => Err(fail(
                 err,
@@ -1352,6 +1373,7 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
     }
 
     /// The members of `addr` for its transport; returns the names QEMU visits.
+    #[inline(never)]
     fn address(
         &self,
         err: &mut Error,
@@ -1469,6 +1491,7 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
     }
 }
 
+#[inline(never)]
 fn visit<'t, T: Tree<'t>>(t: &T, err: &mut Error) -> Result<Spec<'t>, Failed> {
     Visit { t, json: t.json() }.channel(err)
 }
@@ -1749,14 +1772,21 @@ mod kv {
             }
         }
 
-        /// `keyval_parse_into` with the implied key, without help support.
-        fn parse(text: &'t [u8], err: &mut Error) -> Result<Kv<'t>, Failed> {
-            let mut kv = Kv {
+        /// A reader of `text` that has remembered nothing yet.
+        fn new(text: &'t [u8]) -> Kv<'t> {
+            Kv {
                 text,
                 keys: [Key::default(); super::KEYVAL_KEYS],
                 n: 0,
                 overflow: false,
-            };
+            }
+        }
+
+        /// `keyval_parse_into` with the implied key, without help support.
+        #[inline(never)]
+        fn parse(&mut self, err: &mut Error) -> Result<(), Failed> {
+            let text = self.text;
+            let kv = self;
             let mut help: Option<usize> = None;
             let mut p = 0usize;
             let mut first = true;
@@ -1800,8 +1830,7 @@ mod kv {
                     &[P::S("Help is not available for this option")],
                 ));
             }
-            kv.listify(err)?;
-            Ok(kv)
+            kv.listify(err)
         }
 
         /// One `key=value` item (`keyval_parse_one`); returns where the next begins.
@@ -1906,6 +1935,7 @@ mod kv {
         }
 
         /// `keyval_listify`: the first list error QEMU's walk meets.
+        #[inline(never)]
         fn listify(&self, err: &mut Error) -> Result<(), Failed> {
             // (key, end of the dictionary's path in it, missing index or None for a mix)
             let mut best: Option<(usize, usize, Option<u32>)> = None;
@@ -2040,6 +2070,7 @@ mod kv {
             }
         }
 
+        #[inline(never)]
         fn get(&self, dict: Node, name: &'static str) -> Val<'t> {
             let dp = self.path(dict);
             let whole = if dp.is_empty() {
@@ -2087,6 +2118,7 @@ mod kv {
             n
         }
 
+        #[inline(never)]
         fn elem(&self, list: Node, i: usize) -> Val<'t> {
             let dp = self.path(list);
             let at = dp.len().saturating_add(1);
@@ -2112,6 +2144,7 @@ mod kv {
             found
         }
 
+        #[inline(never)]
         fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)> {
             let dp = self.path(dict);
             for (i, k) in self.keys() {
@@ -2173,8 +2206,10 @@ mod kv {
     }
 
     /// A `MigrationChannel` in keyval.
+    #[inline(never)]
     pub(super) fn channel<'t>(text: &'t [u8], err: &mut Error) -> Result<Spec<'t>, Failed> {
-        let kv = Kv::parse(text, err)?;
+        let mut kv = Kv::new(text);
+        kv.parse(err)?;
         visit(&kv, err)
     }
 }
@@ -2412,6 +2447,7 @@ mod json {
 
     /// The streamer: tokens of the first value until its brackets balance (or the input
     /// ends), with QEMU's limits. Returns where the first value's tokens end.
+    #[inline(never)]
     fn stream(text: &[u8], err: &mut Error) -> Result<usize, Failed> {
         let mut lx = Lexer::at(text, 0);
         let (mut brace, mut bracket) = (0i64, 0i64);
@@ -2610,6 +2646,7 @@ mod json {
     /// The parser over the first value's tokens: its first error (offset and error).
     /// Iterative (the nesting may be 1024 deep): one bit per level says whether the
     /// container is an object, one whether it is an object's key.
+    #[inline(never)]
     fn grammar(text: &[u8], end: usize) -> Option<(usize, JErr)> {
         let body = text.get(..end).unwrap_or(text);
         let mut ts = Stream {
@@ -2802,6 +2839,7 @@ mod json {
 
     /// The first duplicate key (by where QEMU meets it) among objects nested at most
     /// `JSON_DUP_DEPTH` deep, before `limit`.
+    #[inline(never)]
     fn duplicates(text: &[u8], end: usize, limit: usize) -> Option<usize> {
         let body = text.get(..end).unwrap_or(text);
         let mut lx = Lexer::at(body, 0);
@@ -2829,6 +2867,7 @@ mod json {
     }
 
     /// `qobject_from_json` on a channel argument: the whole text is checked.
+    #[inline(never)]
     fn check(text: &[u8], err: &mut Error) -> Result<(), Failed> {
         let end = stream(text, err)?;
         let g = grammar(text, end);
@@ -2972,10 +3011,11 @@ mod json {
             }
         }
 
+        #[inline(never)]
         fn get(&self, dict: Node, name: &'static str) -> Val<'t> {
             let open = self.at(dict);
             for (k, v) in members(self.text, open) {
-                if body_of(self.text, k).is(name.as_bytes()) {
+                if super::eq_str(body_of(self.text, k), name.as_bytes()) {
                     let node = match (dict, name) {
                         (Node::Root, "addr") => Node::Addr(v.start),
                         (Node::Addr(_), "args") => Node::Args(v.start),
@@ -2991,6 +3031,7 @@ mod json {
             elems(self.text, self.at(list)).count()
         }
 
+        #[inline(never)]
         fn elem(&self, list: Node, i: usize) -> Val<'t> {
             match elems(self.text, self.at(list)).nth(i) {
                 Some(t) => self.val(t, Node::Other(t.start)),
@@ -2998,10 +3039,11 @@ mod json {
             }
         }
 
+        #[inline(never)]
         fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)> {
             for (k, _) in members(self.text, self.at(dict)) {
                 let key = body_of(self.text, k);
-                if !known.iter().any(|n| key.is(n.as_bytes())) {
+                if !known.iter().any(|n| super::eq_str(key, n.as_bytes())) {
                     return Some((key, k.start));
                 }
             }
@@ -3018,6 +3060,7 @@ mod json {
     }
 
     /// A `MigrationChannel` in JSON.
+    #[inline(never)]
     pub(super) fn channel<'t>(text: &'t [u8], err: &mut Error) -> Result<Spec<'t>, Failed> {
         check(text, err)?;
         visit(&Json { text }, err)

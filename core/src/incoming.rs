@@ -155,6 +155,13 @@ impl Incoming {
             }
             return Ok(Status::Ok);
         }
+        self.channel(arg, err)
+    }
+
+    /// A URI or `MigrationChannel` argument. Out of line: the config path (the deepest
+    /// user of the stack) carries none of its locals.
+    #[inline(never)]
+    fn channel(&mut self, arg: &[u8], err: &mut Error) -> Result<Status, Failed> {
         let used = self.ids.get(..self.ids_len as usize).unwrap_or(&[]);
         let spec = channel::parse(arg, used, err)?;
         channel::fits(&spec, err)?;

@@ -143,7 +143,7 @@ impl Values for Merged<'_> {
 
     fn caps(&self) -> u64 {
         let staged = self.typed.set >> PARAM_COUNT;
-        (self.typed.caps & staged) | (self.table.caps() & !staged)
+        (self.typed.caps & staged) | (self.table.caps().bits() & !staged)
     }
 
     fn offset(&self, id: usize) -> usize {

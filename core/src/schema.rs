@@ -689,49 +689,98 @@ const fn cap_bit(name: &str) -> u64 {
     panic!("no such capability")
 }
 
-/// Capability bits the checks name.
+bitflags::bitflags! {
+    /// A set of capabilities (bit `n` is [`CAPS`]`[n]`). The named flags are the ones the
+    /// checks use; each takes its bit from the table by name, at compile time.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+    pub struct CapSet: u64 {
+        /// `xbzrle`
+        const XBZRLE = cap_bit("xbzrle");
+        /// `rdma-pin-all`
+        const RDMA_PIN_ALL = cap_bit("rdma-pin-all");
+        /// `auto-converge`
+        const AUTO_CONVERGE = cap_bit("auto-converge");
+        /// `postcopy-ram`
+        const POSTCOPY_RAM = cap_bit("postcopy-ram");
+        /// `x-colo`
+        const X_COLO = cap_bit("x-colo");
+        /// `release-ram`
+        const RELEASE_RAM = cap_bit("release-ram");
+        /// `return-path`
+        const RETURN_PATH = cap_bit("return-path");
+        /// `pause-before-switchover`
+        const PAUSE_BEFORE_SWITCHOVER = cap_bit("pause-before-switchover");
+        /// `multifd`
+        const MULTIFD = cap_bit("multifd");
+        /// `dirty-bitmaps`
+        const DIRTY_BITMAPS = cap_bit("dirty-bitmaps");
+        /// `postcopy-blocktime`
+        const POSTCOPY_BLOCKTIME = cap_bit("postcopy-blocktime");
+        /// `late-block-activate`
+        const LATE_BLOCK_ACTIVATE = cap_bit("late-block-activate");
+        /// `x-ignore-shared`
+        const X_IGNORE_SHARED = cap_bit("x-ignore-shared");
+        /// `validate-uuid`
+        const VALIDATE_UUID = cap_bit("validate-uuid");
+        /// `background-snapshot`
+        const BACKGROUND_SNAPSHOT = cap_bit("background-snapshot");
+        /// `zero-copy-send`
+        const ZERO_COPY_SEND = cap_bit("zero-copy-send");
+        /// `postcopy-preempt`
+        const POSTCOPY_PREEMPT = cap_bit("postcopy-preempt");
+        /// `switchover-ack`
+        const SWITCHOVER_ACK = cap_bit("switchover-ack");
+        /// `dirty-limit`
+        const DIRTY_LIMIT = cap_bit("dirty-limit");
+        /// `mapped-ram`
+        const MAPPED_RAM = cap_bit("mapped-ram");
+        // Every capability of the table, named or not.
+        const _ = (1u64 << CAP_COUNT) - 1;
+    }
+}
+
+/// Capability bits the checks name (the bits of [`CapSet`]'s flags).
 pub mod cap {
-    use super::cap_bit;
     /// `xbzrle`
-    pub const XBZRLE: u64 = cap_bit("xbzrle");
+    pub const XBZRLE: u64 = super::CapSet::XBZRLE.bits();
     /// `rdma-pin-all`
-    pub const RDMA_PIN_ALL: u64 = cap_bit("rdma-pin-all");
+    pub const RDMA_PIN_ALL: u64 = super::CapSet::RDMA_PIN_ALL.bits();
     /// `auto-converge`
-    pub const AUTO_CONVERGE: u64 = cap_bit("auto-converge");
+    pub const AUTO_CONVERGE: u64 = super::CapSet::AUTO_CONVERGE.bits();
     /// `postcopy-ram`
-    pub const POSTCOPY_RAM: u64 = cap_bit("postcopy-ram");
+    pub const POSTCOPY_RAM: u64 = super::CapSet::POSTCOPY_RAM.bits();
     /// `x-colo`
-    pub const X_COLO: u64 = cap_bit("x-colo");
+    pub const X_COLO: u64 = super::CapSet::X_COLO.bits();
     /// `release-ram`
-    pub const RELEASE_RAM: u64 = cap_bit("release-ram");
+    pub const RELEASE_RAM: u64 = super::CapSet::RELEASE_RAM.bits();
     /// `return-path`
-    pub const RETURN_PATH: u64 = cap_bit("return-path");
+    pub const RETURN_PATH: u64 = super::CapSet::RETURN_PATH.bits();
     /// `pause-before-switchover`
-    pub const PAUSE_BEFORE_SWITCHOVER: u64 = cap_bit("pause-before-switchover");
+    pub const PAUSE_BEFORE_SWITCHOVER: u64 = super::CapSet::PAUSE_BEFORE_SWITCHOVER.bits();
     /// `multifd`
-    pub const MULTIFD: u64 = cap_bit("multifd");
+    pub const MULTIFD: u64 = super::CapSet::MULTIFD.bits();
     /// `dirty-bitmaps`
-    pub const DIRTY_BITMAPS: u64 = cap_bit("dirty-bitmaps");
+    pub const DIRTY_BITMAPS: u64 = super::CapSet::DIRTY_BITMAPS.bits();
     /// `postcopy-blocktime`
-    pub const POSTCOPY_BLOCKTIME: u64 = cap_bit("postcopy-blocktime");
+    pub const POSTCOPY_BLOCKTIME: u64 = super::CapSet::POSTCOPY_BLOCKTIME.bits();
     /// `late-block-activate`
-    pub const LATE_BLOCK_ACTIVATE: u64 = cap_bit("late-block-activate");
+    pub const LATE_BLOCK_ACTIVATE: u64 = super::CapSet::LATE_BLOCK_ACTIVATE.bits();
     /// `x-ignore-shared`
-    pub const X_IGNORE_SHARED: u64 = cap_bit("x-ignore-shared");
+    pub const X_IGNORE_SHARED: u64 = super::CapSet::X_IGNORE_SHARED.bits();
     /// `validate-uuid`
-    pub const VALIDATE_UUID: u64 = cap_bit("validate-uuid");
+    pub const VALIDATE_UUID: u64 = super::CapSet::VALIDATE_UUID.bits();
     /// `background-snapshot`
-    pub const BACKGROUND_SNAPSHOT: u64 = cap_bit("background-snapshot");
+    pub const BACKGROUND_SNAPSHOT: u64 = super::CapSet::BACKGROUND_SNAPSHOT.bits();
     /// `zero-copy-send`
-    pub const ZERO_COPY_SEND: u64 = cap_bit("zero-copy-send");
+    pub const ZERO_COPY_SEND: u64 = super::CapSet::ZERO_COPY_SEND.bits();
     /// `postcopy-preempt`
-    pub const POSTCOPY_PREEMPT: u64 = cap_bit("postcopy-preempt");
+    pub const POSTCOPY_PREEMPT: u64 = super::CapSet::POSTCOPY_PREEMPT.bits();
     /// `switchover-ack`
-    pub const SWITCHOVER_ACK: u64 = cap_bit("switchover-ack");
+    pub const SWITCHOVER_ACK: u64 = super::CapSet::SWITCHOVER_ACK.bits();
     /// `dirty-limit`
-    pub const DIRTY_LIMIT: u64 = cap_bit("dirty-limit");
+    pub const DIRTY_LIMIT: u64 = super::CapSet::DIRTY_LIMIT.bits();
     /// `mapped-ram`
-    pub const MAPPED_RAM: u64 = cap_bit("mapped-ram");
+    pub const MAPPED_RAM: u64 = super::CapSet::MAPPED_RAM.bits();
 }
 
 /// Name of stage slot `slot` (a parameter or a capability).

@@ -442,7 +442,11 @@ impl Iterator for VisitOrder {
         while self.next < SLOT_COUNT {
             let i = self.next;
             self.next = self.next.saturating_add(1);
-            let slot = if i < PARAM_COUNT { VISIT_ORDER.get(i).map_or(i, |&s| usize::from(s)) } else { i };
+            let slot = if i < PARAM_COUNT {
+                VISIT_ORDER.get(i).map_or(i, |&s| usize::from(s))
+            } else {
+                i
+            };
             if self.present & (1u64 << slot) != 0 {
                 return Some(slot);
             }
@@ -531,8 +535,8 @@ pub fn visit(
     }
     // Slots in QEMU's visiting order: while that is id order (it is today), the set bits
     // of `present` are it.
-    let mut order = VisitOrder { present, next: 0 };
-    while let Some(slot) = order.next() {
+    let order = VisitOrder { present, next: 0 };
+    for slot in order {
         let Some(raw) = st.params.get(slot).copied() else {
             continue;
         };

@@ -11,7 +11,7 @@
 
 use migcfg_core::apply::{Item, Value};
 use migcfg_core::format::{self, FormatFlags, Out};
-use migcfg_core::schema::{self, cap, lookup};
+use migcfg_core::schema::{self, cap, lookup, CapSet};
 use migcfg_core::{Flags, Params, Status};
 
 const CAPS: Flags = Flags {
@@ -54,15 +54,15 @@ fn capabilities_are_opt_in() {
             .unwrap(),
         Status::Ok
     );
-    assert_eq!(p.caps(), cap::MULTIFD | cap::POSTCOPY_RAM);
+    assert_eq!(p.caps(), CapSet::MULTIFD | CapSet::POSTCOPY_RAM);
     assert_eq!(p.cap(10), Some(true));
     assert_eq!(p.cap(0), None);
     p.parse_with(b"{\"multifd\": false, \"xbzrle\": true}", CAPS)
         .ok();
     let mut q = Params::new();
     q.parse_with(b"multifd=off,events=on", CAPS).unwrap();
-    assert_eq!(q.caps(), cap_bit("events"));
-    assert_eq!(q.caps_set(), cap::MULTIFD | cap_bit("events"));
+    assert_eq!(q.caps().bits(), cap_bit("events"));
+    assert_eq!(q.caps_set().bits(), cap::MULTIFD | cap_bit("events"));
     assert_eq!(json(&q), r#"{"events": true, "multifd": false}"#);
     let mut buf = vec![0u8; 256];
     let mut o = Out::new(&mut buf);
@@ -187,7 +187,7 @@ fn release_targeting() {
         "Parameter 'x-rdma-chunk-size' is unexpected"
     );
     p.parse_with(b"zero-blocks=on", CAPS).unwrap();
-    assert_eq!(p.caps(), cap_bit("zero-blocks"));
+    assert_eq!(p.caps().bits(), cap_bit("zero-blocks"));
     let mut q = Params::new();
     q.set_target(11, 0).unwrap();
     assert_eq!(

@@ -1106,8 +1106,8 @@ pub extern "C" fn migcfg_get_caps(p: *const MigcfgParams, on: *mut u64, set: *mu
     let Some(t) = table(p) else {
         return MIGCFG_ERR_NULL;
     };
-    put(on, t.caps());
-    put(set, t.caps_set());
+    put(on, t.caps().bits());
+    put(set, t.caps_set().bits());
     MIGCFG_OK
 }
 

@@ -64,13 +64,13 @@ Suites: unstable
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-    apt-get update -q >&2
+    apt-get update -qq >&2
 elif [ ${#need[@]} -gt 0 ]; then
-    apt-get update -q >&2
+    apt-get update -qq >&2
 fi
 if [ ${#need[@]} -gt 0 ]; then
     say "apt-get install ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
 fi
 
 # 3. The source: the pinned version, else the newest 10.2.x the mirror has.
