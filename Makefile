@@ -6,7 +6,7 @@ LIB := target/release/libmigcfg.a
 
 .PHONY: all lib run test rust-test c-test lint header clean
 .PHONY: freestanding install install-check meson-test symbols header-compile doc ship-check
-.PHONY: qemu-check
+.PHONY: qemu-check proof bench
 
 all: lib
 
@@ -112,6 +112,29 @@ ship-check: install-check meson-test symbols header-compile doc
 # QEMU_WORK (default /work/qemu-migcfg).
 qemu-check:
 	integration/qemu/check.py
+
+# ---------------------------------------------------------------------------------------
+# The embedded-contract proofs (issue 6): no heap, no reachable panic (panic-never link),
+# freestanding link, bounded stack, size, untrusted input and linear cost, no_std guard.
+# Builds the default, freestanding and panic-never libraries; needs python3, objdump and
+# valgrind. c-tests/proof/run.sh ITEM... runs single items.
+proof:
+	c-tests/proof/run.sh
+
+# Benchmarks (not CI): criterion (core/benches/parse.rs) and the C benchmark c-tests/bench.c,
+# ns per parse (median of 5 runs of 10^6) and instructions per parse (callgrind).
+BENCH_PIN := $(shell command -v taskset >/dev/null && echo taskset -c 1)
+bench: lib
+	mkdir -p c-tests/build
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Iinclude -o c-tests/build/bench c-tests/bench.c \
+	    $(TARGET_DIR)/release/libmigcfg.a -lpthread -ldl -lm
+	$(BENCH_PIN) c-tests/build/bench 1000000 5
+	@for i in 0 1 2; do \
+	    valgrind --tool=callgrind --toggle-collect=bench_one --callgrind-out-file=/dev/null \
+	        c-tests/build/bench callgrind $$i 10000 2>&1 | \
+	        awk -v i=$$i '/Collected/ { printf "string %d: %.0f instructions per init+parse (callgrind)\n", i, $$4 / 10000 }'; \
+	done
+	$(CARGO) bench --locked -p migcfg-core --bench parse
 
 clean:
 	$(CARGO) clean

@@ -361,7 +361,7 @@ static void test_errors(void)
     REJECT("{\"channel-type\": \"main\", \"addr\": {\"transport\": \"file\", \"filename\": \"f\", "
            "\"offset\": 1.5}}",
            MIGCFG_ERR_CHANNEL, 82, "Parameter 'addr.offset' expects uint64");
-    REJECT("{\"a\": 1, \"a\": 2}", MIGCFG_ERR_CHANNEL, 15, "JSON parse error, duplicate key");
+    REJECT("{\"a\": 1, \"a\": 2}", MIGCFG_ERR_CHANNEL, 9, "JSON parse error, duplicate key");
     REJECT("{\"a\" 1, \"b\": @}", MIGCFG_ERR_CHANNEL, 13, "JSON parse error, stray '@'");
     REJECT("{\"a\": 1} x", MIGCFG_ERR_CHANNEL, 9, "Expecting at most one JSON value");
     REJECT("{", MIGCFG_ERR_CHANNEL, 1, "JSON parse error, premature EOI");

@@ -213,6 +213,7 @@ int main(void)
         printf("  %-28s %6zu bytes  %s(%lu calls; deepest on \"%.40s\", %zu bytes)\n", f->fn,
                f->depth, bad ? "OVER BUDGET " : "", f->calls, f->label, f->len);
     }
+    fflush(stdout);
     /* Every exported function must have been measured. */
     static const char *const names[] = {PROOF_FN_NAMES};
     int missing = 0;
@@ -225,6 +226,7 @@ int main(void)
             missing = 1;
         }
     }
+    fflush(stdout);
     if (failures) {
         fprintf(stderr, "stack: %lu contract failures\n", failures);
     }

@@ -294,7 +294,8 @@ pub struct Spec<'a> {
 }
 
 impl<'a> Spec<'a> {
-    fn new(ctype: ChannelType, transport: Transport) -> Self {
+    /// A main `socket` channel with nothing set, to be filled by [`parse`].
+    pub fn new(ctype: ChannelType, transport: Transport) -> Self {
         Spec {
             ctype,
             transport,
@@ -347,13 +348,20 @@ fn fail(err: &mut Error, at: usize, parts: &[P<'_>]) -> Failed {
 /// Parse one `-incoming` argument that is neither `defer` nor `config:`. `used_ids` holds
 /// the inet option ids earlier arguments registered, each followed by a NUL. On error the
 /// error is written into `err` (sealed).
-pub fn parse<'a>(arg: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec<'a>, Failed> {
+pub fn parse<'a>(
+    arg: &'a [u8],
+    used_ids: &[u8],
+    out: &mut Spec<'a>,
+    err: &mut Error,
+) -> Result<(), Failed> {
+    // The spec is filled in place (it is large, and the stack is small).
+    *out = Spec::new(ChannelType::Main, Transport::Socket);
     let r = if is_uri(arg) {
-        uri(arg, used_ids, err)
+        uri(arg, used_ids, out, err)
     } else if arg.first() == Some(&b'{') {
-        json::channel(arg, err)
+        json::channel(arg, out, err)
     } else {
-        kv::channel(arg, err)
+        kv::channel(arg, out, err)
     };
     if r.is_err() {
         err.seal();
@@ -361,10 +369,14 @@ pub fn parse<'a>(arg: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec
     r
 }
 
-/// [`parse`] with the error by value (for tests and Rust callers).
+/// [`parse`] returning the spec, or the error by value (for tests and Rust callers).
 pub fn parse_value<'a>(arg: &'a [u8], used_ids: &[u8]) -> Result<Spec<'a>, Error> {
     let mut err = Error::empty();
-    parse(arg, used_ids, &mut err).map_err(|Failed| err)
+    let mut spec = Spec::new(ChannelType::Main, Transport::Socket);
+    match parse(arg, used_ids, &mut spec, &mut err) {
+        Ok(()) => Ok(spec),
+        Err(Failed) => Err(err),
+    }
 }
 
 /// QEMU's `migrate_is_uri`: a run of ASCII letters (possibly none), then `:`.
@@ -382,48 +394,48 @@ pub fn is_uri(arg: &[u8]) -> bool {
 
 /// `migrate_uri_parse`: the URI forms, always for the main channel.
 #[inline(never)]
-fn uri<'a>(u: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec<'a>, Failed> {
+fn uri<'a>(u: &'a [u8], used_ids: &[u8], s: &mut Spec<'a>, err: &mut Error) -> Result<(), Failed> {
     if let Some(cmd) = u.strip_prefix(b"exec:") {
-        let mut s = Spec::new(ChannelType::Main, Transport::Exec);
+        s.transport = Transport::Exec;
         s.args = Args::Shell(StrRef::Plain(cmd));
-        return Ok(s);
+        return Ok(());
     }
     if let Some(rest) = u.strip_prefix(b"rdma:") {
-        let mut s = Spec::new(ChannelType::Main, Transport::Rdma);
-        inet(&mut s, rest, 5, used_ids, err)?;
-        return Ok(s);
+        s.transport = Transport::Rdma;
+        inet(s, rest, 5, used_ids, err)?;
+        return Ok(());
     }
     if let Some(path) = u.strip_prefix(b"unix:") {
         if path.is_empty() {
             return Err(fail(err, 5, &[P::S("invalid Unix socket address")]));
         }
-        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        s.transport = Transport::Socket;
         s.socket = SocketType::Unix;
         s.set(STR_PATH, StrRef::Plain(path));
-        return Ok(s);
+        return Ok(());
     }
     if let Some(fd) = u.strip_prefix(b"fd:") {
         if fd.is_empty() {
             return Err(fail(err, 3, &[P::S("invalid file descriptor address")]));
         }
-        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        s.transport = Transport::Socket;
         s.socket = SocketType::Fd;
         s.set(STR_FD, StrRef::Plain(fd));
-        return Ok(s);
+        return Ok(());
     }
     if let Some(rest) = u.strip_prefix(b"vsock:") {
-        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
+        s.transport = Transport::Socket;
         s.socket = SocketType::Vsock;
-        vsock(&mut s, rest, 6, err)?;
-        return Ok(s);
+        vsock(s, rest, 6, err)?;
+        return Ok(());
     }
     if let Some(rest) = u.strip_prefix(b"tcp:") {
-        let mut s = Spec::new(ChannelType::Main, Transport::Socket);
-        inet(&mut s, rest, 4, used_ids, err)?;
-        return Ok(s);
+        s.transport = Transport::Socket;
+        inet(s, rest, 4, used_ids, err)?;
+        return Ok(());
     }
     if let Some(rest) = u.strip_prefix(b"file:") {
-        let mut s = Spec::new(ChannelType::Main, Transport::File);
+        s.transport = Transport::File;
         // `file_parse_offset`: the first ",offset=" ends the file name.
         const OPT: &[u8] = b",offset=";
         let at = rest.windows(OPT.len()).position(|w| w == OPT);
@@ -450,7 +462,7 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8], err: &mut Error) -> Result<Spec<'a>, Fa
             }
             None => s.set(STR_FILENAME, StrRef::Plain(rest)),
         }
-        return Ok(s);
+        return Ok(());
     }
     Err(fail(
         err,
@@ -591,6 +603,68 @@ impl<'a> Iterator for OptItems<'a> {
     }
 }
 
+/// Where the last item of an option name is (compact: ten of these live at once).
+#[derive(Clone, Copy)]
+struct Last {
+    vstart: u32,
+    /// Length of a `name=value` value, or `u32::MAX` for a flag's "on", `MAX - 1` "off".
+    len: u32,
+}
+
+impl Last {
+    fn of(it: &OptItem<'_>) -> Last {
+        let vstart = u32::try_from(it.vstart).unwrap_or(u32::MAX);
+        // Only a flag's value is plain ("on" or "off"); a written value is keyval text.
+        let len = match it.value {
+            StrRef::Plain(b"on") => u32::MAX,
+            StrRef::Plain(_) => u32::MAX - 1,
+            StrRef::Keyval(x) | StrRef::Json(x) => u32::try_from(x.len()).unwrap_or(0),
+        };
+        Last { vstart, len }
+    }
+
+    fn item<'a>(self, v: &'a [u8]) -> OptItem<'a> {
+        let start = self.vstart as usize;
+        let value = match self.len {
+            u32::MAX => StrRef::Plain(b"on"),
+            l if l == u32::MAX - 1 => StrRef::Plain(b"off"),
+            l => StrRef::Keyval(
+                v.get(start..start.saturating_add(l as usize))
+                    .unwrap_or(&[]),
+            ),
+        };
+        OptItem {
+            start,
+            name: OptName::Implied,
+            value,
+            vstart: start,
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn bad_number(err: &mut Error, at: usize, value: StrRef<'_>, name: &[u8], e: Errno) -> Failed {
+    match e {
+        Errno::Range => fail(
+            err,
+            at,
+            &[
+                P::S("Value '"),
+                P::R(value),
+                P::S("' is too large for parameter '"),
+                P::B(name),
+                P::S("'"),
+            ],
+        ),
+        Errno::Inval => fail(
+            err,
+            at,
+            &[P::S("Parameter '"), P::B(name), P::S("' expects a number")],
+        ),
+    }
+}
+
 /// `id_wellformed`: a letter, then letters, digits, `-`, `.`, `_`.
 fn id_wellformed(id: StrRef<'_>) -> bool {
     let mut it = id.bytes();
@@ -654,7 +728,7 @@ fn inet<'a>(
         s.id = Some(it.value);
     }
     // `opts_do_parse`: each item validated in order; the last of each name counts.
-    let mut last: [Option<OptItem<'a>>; 10] = [None; 10];
+    let mut last: [Option<Last>; 10] = [None; 10];
     let items = OptItems {
         s: v,
         p: 0,
@@ -689,35 +763,19 @@ fn inet<'a>(
             }
             Some(OptType::Num(..)) => {
                 if let Err(e) = strtou64(it.value) {
-                    return Err(match e {
-                        Errno::Range => fail(
-                            err,
-                            at(it.vstart),
-                            &[
-                                P::S("Value '"),
-                                P::R(it.value),
-                                P::S("' is too large for parameter '"),
-                                P::B(name),
-                                P::S("'"),
-                            ],
-                        ),
-                        Errno::Inval => fail(
-                            err,
-                            at(it.vstart),
-                            &[P::S("Parameter '"), P::B(name), P::S("' expects a number")],
-                        ),
-                    });
+                    return Err(bad_number(err, at(it.vstart), it.value, name, e));
                 }
             }
             _ => {}
         }
         if let Some(slot) = last.get_mut(k) {
-            *slot = Some(it);
+            *slot = Some(Last::of(&it));
         }
     }
     let Some(addr) = last.get(INET_OPTS.len()).copied().flatten() else {
         return Err(fail(err, at(0), &[P::S("error parsing address ''")]));
     };
+    let addr = addr.item(v);
     let a = addr.value;
     let aat = at(addr.vstart);
     if v.first() == Some(&b'[') {
@@ -756,7 +814,7 @@ fn inet<'a>(
         s.set(STR_PORT, sub(a, c.saturating_add(1), raw.len()));
     }
     for (k, (_, b, ty)) in INET_OPTS.iter().enumerate() {
-        let Some(it) = last.get(k).copied().flatten() else {
+        let Some(it) = last.get(k).copied().flatten().map(|l| l.item(v)) else {
             continue;
         };
         match *ty {
@@ -1065,13 +1123,6 @@ impl VPath {
         self
     }
 
-    fn last(&self) -> &'static str {
-        self.names
-            .get(self.n.saturating_sub(1))
-            .copied()
-            .unwrap_or("")
-    }
-
     fn write(&self, m: &mut Message) {
         for (i, n) in self.names.iter().take(self.n).enumerate() {
             if i > 0 {
@@ -1106,6 +1157,8 @@ fn dec(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
     buf.get(i..).unwrap_or(&[])
 }
 
+#[cold]
+#[inline(never)]
 fn path_err(err: &mut Error, at: usize, pre: &str, p: &VPath, post: &str) -> Failed {
     let m = err.begin(Status::Channel, at);
     m.push(pre.as_bytes());
@@ -1154,111 +1207,157 @@ fn val_at(v: Val<'_>) -> Option<usize> {
     }
 }
 
-/// The visit of one `MigrationChannel`; errors go to the caller's one [`Error`].
+/// Member `name` of `parent` (`parent.name`), or element `index` of it, for a message.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    parent: &'p VPath,
+    name: &'static str,
+}
+
+impl At<'_> {
+    fn path(&self) -> VPath {
+        self.parent.member(self.name)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn err_missing(err: &mut Error, at: usize, m: At<'_>) -> Failed {
+    path_err(err, at, "Parameter '", &m.path(), "' is missing")
+}
+
+#[cold]
+#[inline(never)]
+fn err_type(err: &mut Error, at: usize, p: &VPath, expected: &str) -> Failed {
+    let m = err.begin(Status::Channel, at);
+    m.push(b"Invalid parameter type for '");
+    p.write(m);
+    m.push(b"', expected: ");
+    m.push(expected.as_bytes());
+    Failed
+}
+
+#[cold]
+#[inline(never)]
+fn err_expects(err: &mut Error, at: usize, m: At<'_>, what: &str) -> Failed {
+    let p = m.path();
+    let msg = err.begin(Status::Channel, at);
+    msg.push(b"Parameter '");
+    p.write(msg);
+    msg.push(b"' expects ");
+    msg.push(what.as_bytes());
+    Failed
+}
+
+/// An enum value not in the enum, or a number beyond its width: QEMU names the bare
+/// member in these.
+#[cold]
+#[inline(never)]
+fn err_bare(
+    err: &mut Error,
+    at: usize,
+    name: &str,
+    mid: &str,
+    value: StrRef<'_>,
+    end: &str,
+) -> Failed {
+    let m = err.begin(Status::Channel, at);
+    m.push(b"Parameter '");
+    m.push(name.as_bytes());
+    m.push(mid.as_bytes());
+    for b in value.bytes() {
+        m.push_byte(b);
+    }
+    m.push(end.as_bytes());
+    Failed
+}
+
+/// A value of the wrong kind where a scalar is expected: keyval nests keys under it (a
+/// dictionary or list: "are unexpected"); JSON has another type (`json_expected`, or
+/// `expects uint64` for integers).
+#[cold]
+#[inline(never)]
+fn err_scalar(
+    err: &mut Error,
+    json: bool,
+    v: Val<'_>,
+    at: usize,
+    p: &VPath,
+    json_expected: &str,
+) -> Failed {
+    match v {
+        Val::Dict(..) | Val::List(..) if !json => {
+            path_err(err, at, "Parameters '", p, ".*' are unexpected")
+        }
+        _ if json_expected == "uint64" => path_err(err, at, "Parameter '", p, "' expects uint64"),
+        _ => err_type(err, at, p, json_expected),
+    }
+}
+
+/// The visit of one `MigrationChannel`; errors go to the caller's one [`Error`]. Member
+/// paths are built only when a message needs one.
 struct Visit<'x, T> {
     t: &'x T,
     json: bool,
 }
 
 impl<'t, T: Tree<'t>> Visit<'_, T> {
-    fn missing(&self, err: &mut Error, dict: Node, p: &VPath) -> Failed {
-        path_err(err, self.t.at(dict), "Parameter '", p, "' is missing")
-    }
-
-    fn type_err(&self, err: &mut Error, at: usize, p: &VPath, expected: &str) -> Failed {
-        let m = err.begin(Status::Channel, at);
-        m.push(b"Invalid parameter type for '");
-        p.write(m);
-        m.push(b"', expected: ");
-        m.push(expected.as_bytes());
-        Failed
-    }
-
-    /// A value of the wrong kind for a scalar: keyval nests keys under it (a dictionary
-    /// or list, "are unexpected"); JSON gives another type.
-    fn not_scalar(
+    /// A fetched value that is not what a scalar member needs.
+    fn wrong(
         &self,
         err: &mut Error,
         v: Val<'_>,
         dict: Node,
-        p: &VPath,
+        m: At<'_>,
         json_expected: &str,
     ) -> Failed {
-        match (v, val_at(v)) {
-            (Val::Absent, _) | (_, None) => self.missing(err, dict, p),
-            (Val::Dict(..) | Val::List(..), Some(at)) if !self.json => {
-                path_err(err, at, "Parameters '", p, ".*' are unexpected")
-            }
-            (_, Some(at)) => {
-                if json_expected.starts_with("Parameter") {
-                    path_err(err, at, "Parameter '", p, "' expects uint64")
-                } else {
-                    self.type_err(err, at, p, json_expected)
-                }
-            }
+        match val_at(v) {
+            None => err_missing(err, self.t.at(dict), m),
+            Some(at) => err_scalar(err, self.json, v, at, &m.path(), json_expected),
         }
     }
 
-    /// `visit_type_str` on a value already fetched.
-    fn str_val(
-        &self,
-        err: &mut Error,
-        v: Val<'t>,
-        dict: Node,
-        p: &VPath,
-    ) -> Result<StrRef<'t>, Failed> {
-        match v {
+    fn string(&self, err: &mut Error, dict: Node, m: At<'_>) -> Result<StrRef<'t>, Failed> {
+        match self.t.get(dict, m.name) {
             Val::Str(s, _) => Ok(s),
-            _ => Err(self.not_scalar(err, v, dict, p, "string")),
+            v => Err(self.wrong(err, v, dict, m, "string")),
         }
     }
 
-    fn string(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<StrRef<'t>, Failed> {
-        self.str_val(err, self.t.get(dict, p.last()), dict, p)
-    }
-
-    /// An enum member: a string, then one of `values` (the message names the bare member).
+    /// An enum member: a string, then one of `values`.
     fn enumeration(
         &self,
         err: &mut Error,
         dict: Node,
-        p: &VPath,
+        m: At<'_>,
         values: &[&str],
     ) -> Result<usize, Failed> {
-        let v = self.t.get(dict, p.last());
-        let s = self.str_val(err, v, dict, p)?;
-        match values.iter().position(|x| eq_str(s, x.as_bytes())) {
-            Some(i) => Ok(i),
-            None => Err(fail(
-                err,
-                val_at(v).unwrap_or(0),
-                &[
-                    P::S("Parameter '"),
-                    P::S(p.last()),
-                    P::S("' does not accept value '"),
-                    P::R(s),
-                    P::S("'"),
-                ],
-            )),
+        match self.t.get(dict, m.name) {
+            Val::Str(s, at) => match values.iter().position(|x| eq_str(s, x.as_bytes())) {
+                Some(i) => Ok(i),
+                None => Err(err_bare(
+                    err,
+                    at,
+                    m.name,
+                    "' does not accept value '",
+                    s,
+                    "'",
+                )),
+            },
+            v => Err(self.wrong(err, v, dict, m, "string")),
         }
     }
 
-    fn opt_bool(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<Option<bool>, Failed> {
-        let v = self.t.get(dict, p.last());
+    fn opt_bool(&self, err: &mut Error, dict: Node, m: At<'_>) -> Result<Option<bool>, Failed> {
+        let v = self.t.get(dict, m.name);
         match v {
             Val::Absent => Ok(None),
             Val::Bool(b, _) if self.json => Ok(Some(b)),
             Val::Str(s, at) if !self.json => match opt_bool(s) {
                 Some(b) => Ok(Some(b)),
-                None => Err(path_err(
-                    err,
-                    at,
-                    "Parameter '",
-                    p,
-                    "' expects 'on' or 'off'",
-                )),
+                None => Err(err_expects(err, at, m, "'on' or 'off'")),
             },
-            _ => Err(self.not_scalar(err, v, dict, p, "boolean")),
+            _ => Err(self.wrong(err, v, dict, m, "boolean")),
         }
     }
 
@@ -1267,22 +1366,22 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
         &self,
         err: &mut Error,
         dict: Node,
-        p: &VPath,
+        m: At<'_>,
         width: u32,
         required: bool,
     ) -> Result<Option<u64>, Failed> {
-        let v = self.t.get(dict, p.last());
+        let v = self.t.get(dict, m.name);
         let (n, at) = match v {
             Val::Absent if !required => return Ok(None),
             Val::Str(s, at) if !self.json => match s.as_plain().and_then(value::parse_u64) {
                 Some(n) => (n, at),
-                None => return Err(path_err(err, at, "Parameter '", p, "' expects integer")),
+                None => return Err(err_expects(err, at, m, "integer")),
             },
             Val::Int(tok, at) if self.json => match json_uint(tok) {
                 Some(n) => (n, at),
-                None => return Err(path_err(err, at, "Parameter '", p, "' expects uint64")),
+                None => return Err(err_expects(err, at, m, "uint64")),
             },
-            _ => return Err(self.not_scalar(err, v, dict, p, "Parameter")),
+            _ => return Err(self.wrong(err, v, dict, m, "uint64")),
         };
         let (max, name) = match width {
             16 => (u64::from(u16::MAX), "uint16_t"),
@@ -1290,56 +1389,67 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
             _ => (u64::MAX, ""),
         };
         if n > max {
-            return Err(fail(
+            return Err(err_bare(
                 err,
                 at,
-                &[
-                    P::S("Parameter '"),
-                    P::S(p.last()),
-                    P::S("' expects "),
-                    P::S(name),
-                ],
+                m.name,
+                "' expects ",
+                StrRef::Plain(name.as_bytes()),
+                "",
             ));
         }
         Ok(Some(n))
     }
 
-    /// `visit_start_struct` on a member.
-    fn structure(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<Node, Failed> {
-        match self.t.get(dict, p.last()) {
-            Val::Dict(n, _) => Ok(n),
-            v => Err(match val_at(v) {
-                None => self.missing(err, dict, p),
-                Some(at) => self.type_err(err, at, p, "object"),
-            }),
-        }
-    }
-
-    /// `visit_start_list` on a member.
-    fn list(&self, err: &mut Error, dict: Node, p: &VPath) -> Result<Node, Failed> {
-        match self.t.get(dict, p.last()) {
-            Val::List(n, _) => Ok(n),
-            v => Err(match val_at(v) {
-                None => self.missing(err, dict, p),
-                Some(at) => self.type_err(err, at, p, "array"),
+    /// `visit_start_struct` (`object`) or `visit_start_list` (`array`) on a member.
+    fn container(
+        &self,
+        err: &mut Error,
+        dict: Node,
+        m: At<'_>,
+        list: bool,
+    ) -> Result<Node, Failed> {
+        let v = self.t.get(dict, m.name);
+        match v {
+            Val::Dict(n, _) if !list => Ok(n),
+            Val::List(n, _) if list => Ok(n),
+            _ => Err(match val_at(v) {
+                None => err_missing(err, self.t.at(dict), m),
+                Some(at) => err_type(err, at, &m.path(), if list { "array" } else { "object" }),
             }),
         }
     }
 
     /// `visit_check_struct`: a member nobody visited.
     fn check(&self, err: &mut Error, dict: Node, p: &VPath, known: &[&str]) -> Result<(), Failed> {
-        if let Some((name, at)) = self.t.unexpected(dict, known) {
-            let m = err.begin(Status::Channel, at);
-            m.push(b"Parameter '");
-            if p.n > 0 {
-                p.write(m);
-                m.push(b".");
+        match self.t.unexpected(dict, known) {
+            Some((name, at)) => Err(err_unexpected(err, at, p, name)),
+            None => Ok(()),
+        }
+    }
+
+    /// One optional member of an inet address.
+    #[inline(never)]
+    fn inet_opt(
+        &self,
+        err: &mut Error,
+        addr: Node,
+        m: At<'_>,
+        b: u32,
+        ty: OptType,
+        opts: &mut Opts,
+    ) -> Result<(), Failed> {
+        match ty {
+            OptType::Bool => {
+                if let Some(v) = self.opt_bool(err, addr, m)? {
+                    opts.set_bool(b, v);
+                }
             }
-            for b in name.bytes() {
-                m.push_byte(b);
+            OptType::Num(slot, width) => {
+                if let Some(v) = self.uint(err, addr, m, width, false)? {
+                    opts.set_num(b, slot, u32::try_from(v).unwrap_or(u32::MAX));
+                }
             }
-            m.push(b"' is unexpected");
-            return Err(Failed);
         }
         Ok(())
     }
@@ -1351,23 +1461,30 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
         ap: &VPath,
         s: &mut Spec<'t>,
     ) -> Result<(), Failed> {
-        s.set(STR_HOST, self.string(err, addr, &ap.member("host"))?);
-        s.set(STR_PORT, self.string(err, addr, &ap.member("port"))?);
+        s.set(
+            STR_HOST,
+            self.string(
+                err,
+                addr,
+                At {
+                    parent: ap,
+                    name: "host",
+                },
+            )?,
+        );
+        s.set(
+            STR_PORT,
+            self.string(
+                err,
+                addr,
+                At {
+                    parent: ap,
+                    name: "port",
+                },
+            )?,
+        );
         for (name, b, ty) in INET_OPTS {
-            let p = ap.member(name);
-            match ty {
-                OptType::Bool => {
-                    if let Some(v) = self.opt_bool(err, addr, &p)? {
-                        s.opts.set_bool(b, v);
-                    }
-                }
-                OptType::Num(slot, width) => {
-                    if let Some(v) = self.uint(err, addr, &p, width, false)? {
-                        s.opts
-                            .set_num(b, slot, u32::try_from(v).unwrap_or(u32::MAX));
-                    }
-                }
-            }
+            self.inet_opt(err, addr, At { parent: ap, name }, b, ty, &mut s.opts)?;
         }
         Ok(())
     }
@@ -1394,9 +1511,10 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
             "keep-alive-interval",
             "mptcp",
         ];
+        let at = |name| At { parent: ap, name };
         Ok(match s.transport {
             Transport::Socket => {
-                let st = self.enumeration(err, addr, &ap.member("type"), &SOCKET_TYPES)?;
+                let st = self.enumeration(err, addr, at("type"), &SOCKET_TYPES)?;
                 s.socket = SocketType::from_index(st);
                 match s.socket {
                     SocketType::Inet => {
@@ -1404,33 +1522,30 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
                         &INET
                     }
                     SocketType::Unix => {
-                        s.set(STR_PATH, self.string(err, addr, &ap.member("path"))?);
+                        s.set(STR_PATH, self.string(err, addr, at("path"))?);
                         for (name, b) in [("abstract", OPT_ABSTRACT), ("tight", OPT_TIGHT)] {
-                            if let Some(v) = self.opt_bool(err, addr, &ap.member(name))? {
-                                s.opts.set_bool(b, v);
-                            }
+                            self.inet_opt(err, addr, at(name), b, OptType::Bool, &mut s.opts)?;
                         }
                         &["path", "abstract", "tight"]
                     }
                     SocketType::Vsock => {
-                        s.set(STR_CID, self.string(err, addr, &ap.member("cid"))?);
-                        s.set(STR_PORT, self.string(err, addr, &ap.member("port"))?);
+                        s.set(STR_CID, self.string(err, addr, at("cid"))?);
+                        s.set(STR_PORT, self.string(err, addr, at("port"))?);
                         &["cid", "port"]
                     }
                     SocketType::Fd => {
-                        s.set(STR_FD, self.string(err, addr, &ap.member("str"))?);
+                        s.set(STR_FD, self.string(err, addr, at("str"))?);
                         &["str"]
                     }
                 }
             }
             Transport::Exec => {
-                let lp = ap.member("args");
-                let list = self.list(err, addr, &lp)?;
+                let list = self.container(err, addr, at("args"), true)?;
                 let n = self.t.len(list);
                 for i in 0..n {
                     let v = self.t.elem(list, i);
                     if !matches!(v, Val::Str(..)) {
-                        return Err(self.not_scalar(err, v, list, &lp.idx(i), "string"));
+                        return Err(err_elem(err, self.json, v, ap, i));
                     }
                 }
                 s.args = self.t.args(list, n);
@@ -1441,35 +1556,51 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
                 &INET
             }
             Transport::File => {
-                s.set(
-                    STR_FILENAME,
-                    self.string(err, addr, &ap.member("filename"))?,
-                );
-                s.offset = self
-                    .uint(err, addr, &ap.member("offset"), 64, true)?
-                    .unwrap_or(0);
+                s.set(STR_FILENAME, self.string(err, addr, at("filename"))?);
+                s.offset = self.uint(err, addr, at("offset"), 64, true)?.unwrap_or(0);
                 &["filename", "offset"]
             }
         })
     }
 
-    /// `visit_type_MigrationChannel`.
-    fn channel(&self, err: &mut Error) -> Result<Spec<'t>, Failed> {
+    /// `visit_type_MigrationChannel`, into `s`.
+    fn channel(&self, err: &mut Error, s: &mut Spec<'t>) -> Result<(), Failed> {
         let root = Node::Root;
         let rp = VPath::root(self.json);
-        let ct = self.enumeration(err, root, &rp.member("channel-type"), &CHANNEL_TYPES)?;
+        let ct = self.enumeration(
+            err,
+            root,
+            At {
+                parent: &rp,
+                name: "channel-type",
+            },
+            &CHANNEL_TYPES,
+        )?;
         let ap = rp.member("addr");
-        let addr = self.structure(err, root, &ap)?;
-        let tr = self.enumeration(err, addr, &ap.member("transport"), &TRANSPORTS)?;
-        let mut s = Spec::new(
-            ChannelType::from_index(ct).unwrap_or(ChannelType::Main),
-            Transport::from_index(tr),
-        );
-        let members = self.address(err, addr, &ap, &mut s)?;
+        let addr = self.container(
+            err,
+            root,
+            At {
+                parent: &rp,
+                name: "addr",
+            },
+            false,
+        )?;
+        let tr = self.enumeration(
+            err,
+            addr,
+            At {
+                parent: &ap,
+                name: "transport",
+            },
+            &TRANSPORTS,
+        )?;
+        s.ctype = ChannelType::from_index(ct).unwrap_or(ChannelType::Main);
+        s.transport = Transport::from_index(tr);
+        let members = self.address(err, addr, &ap, s)?;
         self.check_rest(err, addr, &ap, members, s.transport == Transport::Socket)?;
         self.check(err, root, &rp, &["channel-type", "addr"])?;
-        self.t.overflow(err)?;
-        Ok(s)
+        self.t.overflow(err)
     }
 
     /// `visit_check_struct` of `addr`: `transport`, `type` for a socket, then the branch's
@@ -1491,9 +1622,34 @@ impl<'t, T: Tree<'t>> Visit<'_, T> {
     }
 }
 
+/// `Parameter '<path>.<name>' is unexpected`.
+#[cold]
 #[inline(never)]
-fn visit<'t, T: Tree<'t>>(t: &T, err: &mut Error) -> Result<Spec<'t>, Failed> {
-    Visit { t, json: t.json() }.channel(err)
+fn err_unexpected(err: &mut Error, at: usize, p: &VPath, name: StrRef<'_>) -> Failed {
+    let m = err.begin(Status::Channel, at);
+    m.push(b"Parameter '");
+    if p.n > 0 {
+        p.write(m);
+        m.push(b".");
+    }
+    for b in name.bytes() {
+        m.push_byte(b);
+    }
+    m.push(b"' is unexpected");
+    Failed
+}
+
+/// Element `i` of `addr.args` is not a string.
+#[cold]
+#[inline(never)]
+fn err_elem(err: &mut Error, json: bool, v: Val<'_>, ap: &VPath, i: usize) -> Failed {
+    let p = ap.member("args").idx(i);
+    err_scalar(err, json, v, val_at(v).unwrap_or(0), &p, "string")
+}
+
+#[inline(never)]
+fn visit<'t, T: Tree<'t>>(t: &T, s: &mut Spec<'t>, err: &mut Error) -> Result<(), Failed> {
+    Visit { t, json: t.json() }.channel(err, s)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2207,10 +2363,14 @@ mod kv {
 
     /// A `MigrationChannel` in keyval.
     #[inline(never)]
-    pub(super) fn channel<'t>(text: &'t [u8], err: &mut Error) -> Result<Spec<'t>, Failed> {
+    pub(super) fn channel<'t>(
+        text: &'t [u8],
+        s: &mut Spec<'t>,
+        err: &mut Error,
+    ) -> Result<(), Failed> {
         let mut kv = Kv::new(text);
         kv.parse(err)?;
-        visit(&kv, err)
+        visit(&kv, s, err)
     }
 }
 
@@ -2658,6 +2818,8 @@ mod json {
         let mut keys = Bits([0; 17]);
         let mut depth = 0usize;
         let mut role = Role::Top;
+        // The container opened as a key: the first to close ends the parse, so one will do.
+        let mut key_open = 0usize;
         'value: loop {
             let Some(tok) = ts.pop() else {
                 return eoi();
@@ -2665,6 +2827,9 @@ mod json {
             let mut is_str = false;
             match tok.t {
                 T::LCurly | T::LSquare => {
+                    if role == Role::Key {
+                        key_open = tok.start;
+                    }
                     let obj = tok.t == T::LCurly;
                     depth = depth.saturating_add(1);
                     objs.set(depth, obj);
@@ -2683,6 +2848,7 @@ mod json {
                     // An empty container is complete: back to its own role.
                     role = role_of(&objs, &keys, depth);
                     depth = depth.saturating_sub(1);
+                    key_open = tok.start;
                 }
                 T::Str => {
                     if let Some(e) = check_string(text, tok) {
@@ -2736,7 +2902,7 @@ mod json {
                                 role = role_of(&objs, &keys, depth);
                                 depth = depth.saturating_sub(1);
                                 is_str = false;
-                                last = t.start;
+                                last = key_open;
                             }
                             Some(t) => return Some((t.start, JErr::Msg(what))),
                         }
@@ -2790,9 +2956,9 @@ mod json {
     }
 
     /// The first duplicate key of the object at `open` whose value ends before `limit`:
-    /// where QEMU would report it (the end of that value). Only the first
-    /// `JSON_DUP_KEYS` keys are remembered.
-    fn dup_in(text: &[u8], open: usize, limit: usize) -> Option<usize> {
+    /// when QEMU reports it (the end of that value), and where the key starts. Only the
+    /// first `JSON_DUP_KEYS` keys are remembered.
+    fn dup_in(text: &[u8], open: usize, limit: usize) -> Option<(usize, usize)> {
         let mut lx = Lexer::at(text, open.saturating_add(1));
         let mut seen = [(0u32, 0u32); super::JSON_DUP_KEYS];
         let mut n = 0usize;
@@ -2825,7 +2991,7 @@ mod json {
                 body_of(text, t).same(key)
             });
             if dup {
-                return Some(vend);
+                return Some((vend, k.start));
             }
             if let Some(slot) = seen.get_mut(n) {
                 *slot = (
@@ -2840,11 +3006,11 @@ mod json {
     /// The first duplicate key (by where QEMU meets it) among objects nested at most
     /// `JSON_DUP_DEPTH` deep, before `limit`.
     #[inline(never)]
-    fn duplicates(text: &[u8], end: usize, limit: usize) -> Option<usize> {
+    fn duplicates(text: &[u8], end: usize, limit: usize) -> Option<(usize, usize)> {
         let body = text.get(..end).unwrap_or(text);
         let mut lx = Lexer::at(body, 0);
         let mut depth = 0usize;
-        let mut best: Option<usize> = None;
+        let mut best: Option<(usize, usize)> = None;
         while let Some(Ok(t)) = lx.next() {
             if t.start >= limit {
                 break;
@@ -2853,7 +3019,7 @@ mod json {
                 T::LCurly => {
                     if depth < super::JSON_DUP_DEPTH {
                         if let Some(p) = dup_in(body, t.start, limit) {
-                            best = Some(best.map_or(p, |b| b.min(p)));
+                            best = Some(best.map_or(p, |b| if p.0 < b.0 { p } else { b }));
                         }
                     }
                     depth = depth.saturating_add(1);
@@ -2872,9 +3038,9 @@ mod json {
         let end = stream(text, err)?;
         let g = grammar(text, end);
         let limit = g.as_ref().map_or(end, |(p, _)| *p);
-        if let Some(d) = duplicates(text, end, limit) {
-            if g.as_ref().is_none_or(|(p, _)| d <= *p) {
-                return Err(msg(err, d, "duplicate key"));
+        if let Some((when, key)) = duplicates(text, end, limit) {
+            if g.as_ref().is_none_or(|(p, _)| when <= *p) {
+                return Err(msg(err, key, "duplicate key"));
             }
         }
         if let Some((at, e)) = g {
@@ -3061,9 +3227,13 @@ mod json {
 
     /// A `MigrationChannel` in JSON.
     #[inline(never)]
-    pub(super) fn channel<'t>(text: &'t [u8], err: &mut Error) -> Result<Spec<'t>, Failed> {
+    pub(super) fn channel<'t>(
+        text: &'t [u8],
+        s: &mut Spec<'t>,
+        err: &mut Error,
+    ) -> Result<(), Failed> {
         check(text, err)?;
-        visit(&Json { text }, err)
+        visit(&Json { text }, s, err)
     }
 }
 
@@ -3116,6 +3286,7 @@ impl Default for Slot {
 }
 
 /// Whether a spec fits a slot (strings, NULs, argument count); else the capacity error.
+#[inline(never)]
 pub fn fits(spec: &Spec<'_>, err: &mut Error) -> Result<(), Failed> {
     let n = spec.args.len();
     if n > CHANNEL_ARGS_CAPACITY {
@@ -3197,6 +3368,7 @@ impl Slot {
     }
 
     /// Hold `spec`, which [`fits`] has accepted.
+    #[inline(never)]
     pub fn set(&mut self, spec: &Spec<'_>) {
         self.clear();
         let mut off = 0usize;

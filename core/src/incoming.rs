@@ -17,7 +17,7 @@
 //! [`Incoming`] is made of integers only, so any bit pattern is a valid value and the
 //! all-zero one is a fresh state (defaults, no channel, no config).
 
-use crate::channel::{self, ChannelType, Slot, SlotState};
+use crate::channel::{self, ChannelType, Slot, SlotState, Spec, Transport};
 use crate::error::{Error, Failed, Status};
 use crate::parse::{self, Flags};
 use crate::schema;
@@ -163,7 +163,8 @@ impl Incoming {
     #[inline(never)]
     fn channel(&mut self, arg: &[u8], err: &mut Error) -> Result<Status, Failed> {
         let used = self.ids.get(..self.ids_len as usize).unwrap_or(&[]);
-        let spec = channel::parse(arg, used, err)?;
+        let mut spec = Spec::new(ChannelType::Main, Transport::Socket);
+        channel::parse(arg, used, &mut spec, err)?;
         channel::fits(&spec, err)?;
         // Room for the id QEMU would now remember, before anything is written.
         let id_len = spec.id.map_or(0, |id| id.len().saturating_add(1));

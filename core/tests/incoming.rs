@@ -1053,8 +1053,14 @@ fn errors_have_offsets_and_statuses() {
         (
             r#"{"a": 1, "a": 2}"#,
             Status::Channel,
-            15,
+            9,
             "JSON parse error, duplicate key",
+        ),
+        (
+            r#"{"a": 1, {"b": 1}: 2}"#,
+            Status::Channel,
+            9,
+            "JSON parse error, key is not a string in object",
         ),
         (
             r#"{"channel-type": "main", "addr": {"transport": "exec", "args": ["a", 1]}}"#,

@@ -37,7 +37,8 @@ if [ "${MIGCFG_NO_CARGO:-0}" != 1 ]; then
 fi
 LIB_SRC="$REPO/target/release/libmigcfg.a"
 [ -f "$LIB_SRC" ] || die "missing $LIB_SRC"
-HDR_SRC=$(ls -t $(find "$REPO/target/release/build" -path '*/out/migcfg.h' 2>/dev/null) 2>/dev/null | head -n 1 || true)
+HDR_SRC=$(find "$REPO/target/release/build" -path '*/out/migcfg.h' -printf '%T@ %p\n' 2>/dev/null \
+          | sort -n | tail -n 1 | cut -d' ' -f2-)
 [ -n "$HDR_SRC" ] || HDR_SRC="$REPO/include/migcfg.h"
 mkdir -p "$WORK/migcfg/include" "$WORK/migcfg/lib"
 for pair in "$LIB_SRC:$WORK/migcfg/lib/libmigcfg.a" "$HDR_SRC:$WORK/migcfg/include/migcfg.h"; do
