@@ -81,10 +81,12 @@ _Static_assert(MIGCFG_PARAM_ANNOUNCE_INITIAL == 0 && MIGCFG_PARAM_MULTIFD_CHANNE
 _Static_assert(MIGCFG_PARAM_MODE == 26 && MIGCFG_PARAM_LOCAL == 31, "ids");
 _Static_assert(MIGCFG_PARAM__COUNT >= 32, "ids are append-only");
 _Static_assert(MIGCFG_ERROR_MAX == 512, "MIGCFG_ERROR_MAX");
+_Static_assert(sizeof(MigcfgIncoming) == 8 * MIGCFG_INCOMING_WORDS, "MigcfgIncoming is its words");
+_Static_assert(sizeof(MigcfgIncoming) <= 16384, "MigcfgIncoming at most 16 KiB");
 
 int main(void)
 {
-    size_t incoming_size = 0; /* sizeof(MigcfgIncoming) once that type exists */
+    size_t incoming_size = sizeof(MigcfgIncoming);
     CHECK_RC(MIGCFG_ABI_CHECK(), MIGCFG_OK);
     CHECK_RC(migcfg_abi_check(MIGCFG_ABI_VERSION, sizeof(MigcfgParams), incoming_size), MIGCFG_OK);
     CHECK_RC(migcfg_abi_check(MIGCFG_ABI_VERSION + 1, sizeof(MigcfgParams), incoming_size),

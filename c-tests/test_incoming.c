@@ -401,7 +401,13 @@ static void test_help(void)
     int lines = 0;
     for (const char *p = buf; *p; p++)
         lines += *p == '\n';
-    CHECK_INT(lines, MIGCFG_PARAM__COUNT + 1);
+    /* Title, parameters, empty line, capability title, capabilities. */
+    CHECK_INT(lines, MIGCFG_PARAM__COUNT + 1 + 2 + MIGCFG_CAP_COUNT);
+    for (uint32_t bit = 0; bit < MIGCFG_CAP_COUNT; bit++) {
+        char head[96];
+        snprintf(head, sizeof head, "\n  %s=<bool>", migcfg_cap_name(bit));
+        CHECK_AT(__LINE__, strstr(buf, head) != NULL);
+    }
     for (uint32_t id = 0; id < MIGCFG_PARAM__COUNT; id++) {
         char head[96];
         snprintf(head, sizeof head, "\n  %s=<", migcfg_param_name(id));

@@ -9,7 +9,7 @@
 
 // Start-up guard: `if (MIGCFG_ABI_CHECK() != MIGCFG_OK)` this header and the linked library
 // disagree (ABI version, table sizes); the host must stop before using migcfg.
-#define MIGCFG_ABI_CHECK() migcfg_abi_check(MIGCFG_ABI_VERSION, sizeof(MigcfgParams), 0)
+#define MIGCFG_ABI_CHECK() migcfg_abi_check(MIGCFG_ABI_VERSION, sizeof(MigcfgParams), sizeof(MigcfgIncoming))
 
 // Library major version.
 #define MIGCFG_VERSION_MAJOR 0
@@ -660,8 +660,8 @@ int32_t migcfg_format_caps_json(const struct MigcfgParams *p, char *buf, size_t 
 
 // Start-up guard against a header/library mismatch: returns `MIGCFG_OK` when
 // `abi_version`, `sizeof_params` and `sizeof_incoming` (what the caller's header says:
-// `MIGCFG_ABI_VERSION`, `sizeof(MigcfgParams)`, `sizeof(MigcfgIncoming)`, 0 while the
-// header has no `MigcfgIncoming`) equal this library's, else `MIGCFG_ERR_INVALID_ARG`;
+// `MIGCFG_ABI_VERSION`, `sizeof(MigcfgParams)`, `sizeof(MigcfgIncoming)`) equal this
+// library's, else `MIGCFG_ERR_INVALID_ARG`;
 // then the host must not call migcfg further (a table of the wrong size would be
 // misread). Call it as `MIGCFG_ABI_CHECK()`, which passes the three values. No side
 // effects; thread-safe; callable at any time.

@@ -207,14 +207,54 @@ fn sorted() -> impl Iterator<Item = &'static ParamDef> {
     })
 }
 
-/// Write the whole listing: a title line, then one line per parameter, each ending in
-/// a newline.
+/// Title of the capability part of the listing (after an empty line).
+pub const CAPS_TITLE: &str =
+    "Migration capabilities (with MIGCFG_PARSE_CAPABILITIES: NAME=on|off, same syntax):";
+
+/// The capabilities sorted by name.
+fn sorted_caps() -> impl Iterator<Item = &'static schema::CapDef> {
+    let mut prev: Option<&'static str> = None;
+    core::iter::from_fn(move || {
+        let next = schema::CAPS
+            .iter()
+            .filter(|c| prev.is_none_or(|p| c.name > p))
+            .min_by(|a, b| a.name.cmp(b.name))?;
+        prev = Some(next.name);
+        Some(next)
+    })
+}
+
+/// Write the whole listing: a title line, one line per parameter, an empty line, a title
+/// line and one line per capability, each ending in a newline.
 pub fn write(w: &mut Writer<'_>) {
     w.s(TITLE);
     w.s("\n");
     for d in sorted() {
         line(w, d);
         w.s("\n");
+    }
+    w.s("\n");
+    w.s(CAPS_TITLE);
+    w.s("\n");
+    let col = column();
+    for c in sorted_caps() {
+        w.s("  ");
+        w.s(c.name);
+        w.s("=<bool>");
+        let width = c.name.len().saturating_add(9);
+        for _ in 0..col.saturating_sub(width) {
+            w.s(" ");
+        }
+        w.s(" - ");
+        w.s(c.doc);
+        w.s(" (default: off");
+        if let Some(r) = c.removed {
+            w.s(", removed in ");
+            w.dec(u64::from(r.major));
+            w.s(".");
+            w.dec(u64::from(r.minor));
+        }
+        w.s(")\n");
     }
 }
 
@@ -273,8 +313,19 @@ mod tests {
         let s = listing();
         let mut lines = s.lines();
         assert_eq!(lines.next(), Some(TITLE));
-        let rest: std::vec::Vec<&str> = lines.collect();
+        let rest: std::vec::Vec<&str> = lines.by_ref().take_while(|l| !l.is_empty()).collect();
         assert_eq!(rest.len(), PARAMS.len());
+        assert_eq!(lines.next(), Some(CAPS_TITLE));
+        let caps: std::vec::Vec<&str> = lines.collect();
+        assert_eq!(caps.len(), schema::CAPS.len());
+        for c in schema::CAPS.iter() {
+            assert_eq!(
+                caps.iter()
+                    .filter(|l| l.starts_with(&std::format!("  {}=<bool>", c.name)))
+                    .count(),
+                1
+            );
+        }
         let mut names: std::vec::Vec<&str> = PARAMS.iter().map(|d| d.name).collect();
         names.sort();
         let col = column();

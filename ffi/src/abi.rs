@@ -20,15 +20,13 @@ use core::mem::{align_of, offset_of, size_of};
 /// passes the value its header defines to `migcfg_abi_check`.
 pub const MIGCFG_ABI_VERSION: u32 = 1;
 
-/// `sizeof(MigcfgIncoming)` as this library was built. Placeholder until `MigcfgIncoming`
-/// lands in `incoming.rs`: then this becomes `size_of::<MigcfgIncoming>()` and the
-/// `MIGCFG_ABI_CHECK()` trailer in cbindgen.toml passes `sizeof(MigcfgIncoming)` for its 0.
-const INCOMING_SIZE: usize = 0;
+/// `sizeof(MigcfgIncoming)` as this library was built.
+const INCOMING_SIZE: usize = size_of::<crate::incoming::MigcfgIncoming>();
 
 /// Start-up guard against a header/library mismatch: returns `MIGCFG_OK` when
 /// `abi_version`, `sizeof_params` and `sizeof_incoming` (what the caller's header says:
-/// `MIGCFG_ABI_VERSION`, `sizeof(MigcfgParams)`, `sizeof(MigcfgIncoming)`, 0 while the
-/// header has no `MigcfgIncoming`) equal this library's, else `MIGCFG_ERR_INVALID_ARG`;
+/// `MIGCFG_ABI_VERSION`, `sizeof(MigcfgParams)`, `sizeof(MigcfgIncoming)`) equal this
+/// library's, else `MIGCFG_ERR_INVALID_ARG`;
 /// then the host must not call migcfg further (a table of the wrong size would be
 /// misread). Call it as `MIGCFG_ABI_CHECK()`, which passes the three values. No side
 /// effects; thread-safe; callable at any time.
@@ -52,6 +50,11 @@ pub extern "C" fn migcfg_abi_check(
 const PTR: usize = size_of::<usize>();
 const _: () = {
     assert!(size_of::<MigcfgParams>() == MIGCFG_PARAMS_WORDS * 8);
+    assert!(
+        size_of::<crate::incoming::MigcfgIncoming>() == crate::incoming::MIGCFG_INCOMING_WORDS * 8
+    );
+    assert!(size_of::<crate::incoming::MigcfgIncoming>() <= 16 * 1024);
+    assert!(align_of::<crate::incoming::MigcfgIncoming>() == align_of::<u64>());
     assert!(align_of::<MigcfgParams>() == align_of::<u64>());
     assert!(size_of::<MigcfgParam>() == size_of::<core::ffi::c_int>());
     assert!(size_of::<MigcfgVisitFn>() == PTR);
