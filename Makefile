@@ -15,9 +15,11 @@ lib:
 
 run: lib
 	$(MAKE) -C c-tests example
-	./c-tests/build/example_vmm -M q35 -m 128 \
-	    -incoming 'config:multifd-channels=4,max-bandwidth=1G,mode=cpr-transfer,downtime-limit=500' \
-	    -incoming unix:/tmp/migcfg-example.sock
+	./c-tests/build/example_vmm -M pc-q35-8.2 -m 128 \
+	    -global migration.multifd-channels=2 -global migration.xbzrle-cache-size=128M \
+	    -incoming 'config:multifd-channels=4,max-bandwidth=1G,mode=cpr-transfer,downtime-limit=500,multifd=on' \
+	    -incoming unix:/tmp/migcfg-example.sock \
+	    -incoming cpr,addr.transport=socket,addr.type=unix,addr.path=/tmp/migcfg-cpr.sock
 
 lint:
 	$(CARGO) fmt --all -- --check

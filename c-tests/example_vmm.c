@@ -12,13 +12,18 @@
  *   3. early backends   a device backend reads `mode` and `local` long before any
  *                       migration object exists (in QEMU, CPR's incoming_mode global)
  *   4. cpr state        the cpr channel, consumed first (QEMU's cpr_state_load())
- *   5. migration object its parameters: what config: set, over QEMU's defaults
+ *   5. migration object its defaults (machine compat, -global migration.*), the config
+ *                       re-checked over them, then applied with the walk
  *   6. incoming         the main channel, or defer
  *
  *   example_vmm -M q35 -m 128 \
  *       -incoming 'config:multifd-channels=4,mode=cpr-transfer' \
  *       -incoming unix:/tmp/mig.sock \
- *       -incoming cpr,addr.transport=socket,addr.type=unix,addr.path=/tmp/cpr.sock
+ *       -incoming cpr,addr.transport=socket,addr.type=unix,addr.path=/tmp/cpr.sock \
+ *       -global migration.downtime-limit=500
+ *
+ * This VMM is "QEMU 10.2": it targets that release (so `local` is refused as 10.2 would)
+ * and accepts capabilities in the config (migcfg's extension, MIGCFG_PARSE_CAPABILITIES).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,7 +37,16 @@ static MigcfgIncoming incoming;
 
 static const char *progname = "example_vmm";
 static const char *loadvm;
+static const char *machine = "q35";
 static bool preconfig;
+
+/* The release this VMM is. */
+#define VMM_QEMU_MAJOR 10
+#define VMM_QEMU_MINOR 2
+
+/* -global migration.<parameter>=<value>, in command-line order. */
+static const char *globals[16];
+static int nglobals;
 
 /* Options that take an argument, as in qemu-options.hx (a few of them). */
 static const char *const options_with_arg[] = {
@@ -152,6 +166,32 @@ static void tap_backend_init(void)
     }
 }
 
+/* The apply walk: one call per parameter (then capability) the config set, with a typed
+ * value. A real VMM stores each into its MigrationParameters; this one keeps a migcfg table
+ * as its "migration object" and sets it with the typed setters. */
+static int apply_one(void *opaque, uint32_t id, const MigcfgValue *v)
+{
+    MigcfgParams *object = opaque;
+    switch (v->type) {
+    case MIGCFG_TYPE_BOOL:
+        return migcfg_set_bool(object, id, v->b, NULL) == MIGCFG_OK ? 0 : 2;
+    case MIGCFG_TYPE_UINT8:
+    case MIGCFG_TYPE_UINT32:
+    case MIGCFG_TYPE_UINT64:
+    case MIGCFG_TYPE_SIZE:
+        return migcfg_set_u64(object, id, v->u, NULL) == MIGCFG_OK ? 0 : 2;
+    case MIGCFG_TYPE_STR:
+    case MIGCFG_TYPE_ENUM: /* by name */
+        return migcfg_set_str(object, id, v->s, v->len, NULL) == MIGCFG_OK ? 0 : 2;
+    case MIGCFG_TYPE_CAPABILITY:
+        return migcfg_set_cap(object, id - MIGCFG_CAP_ID_BASE, v->b) == MIGCFG_OK ? 0 : 2;
+    default:
+        /* Lists: a real VMM copies v->items / v->nodes and v->bitmaps. */
+        printf("apply: %s has %zu element(s)\n", migcfg_param_name(id), v->count);
+        return 0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 0 && argv[0]) {
@@ -162,6 +202,8 @@ int main(int argc, char **argv)
         return 1;
     }
     migcfg_incoming_init(&incoming);
+    migcfg_incoming_target(&incoming, VMM_QEMU_MAJOR, VMM_QEMU_MINOR);
+    migcfg_incoming_set_flags(&incoming, MIGCFG_PARSE_CAPABILITIES);
 
     /* 1. The option walk. */
     for (int i = 1; i < argc; i++) {
@@ -183,6 +225,14 @@ int main(int argc, char **argv)
             incoming_option(arg);
         } else if (strcmp(opt, "-loadvm") == 0) {
             loadvm = arg;
+        } else if (strcmp(opt, "-M") == 0 || strcmp(opt, "-machine") == 0) {
+            machine = arg;
+        } else if (strcmp(opt, "-global") == 0 && strncmp(arg, "migration.", 10) == 0) {
+            if (nglobals == (int)(sizeof globals / sizeof globals[0])) {
+                fprintf(stderr, "%s: too many -global migration options\n", progname);
+                return 1;
+            }
+            globals[nglobals++] = arg + 10;
         }
         /* Everything else would be handled here too; this VMM only records it. */
     }
@@ -210,13 +260,40 @@ int main(int argc, char **argv)
         printf("note: mode cpr-transfer without a cpr channel: no CPR state will be loaded\n");
     }
 
-    /* 5. The migration object: every effective parameter (config: over the defaults). */
-    const MigcfgParams *params = migcfg_incoming_params(&incoming);
+    /* 5. migration_object_init(): the object's defaults are the built-in ones, then machine
+     * compat properties, then -global. The config is checked over them and applied on top. */
+    static MigcfgParams defaults;
+    MigcfgError err;
+    migcfg_params_init(&defaults);
+    migcfg_params_target(&defaults, VMM_QEMU_MAJOR, VMM_QEMU_MINOR);
+    if (strstr(machine, "-8.2") || strstr(machine, "-8.1") || strstr(machine, "-8.0")) {
+        /* hw_compat_8_2: old machine types detect zero pages the legacy way. */
+        migcfg_set_str(&defaults, MIGCFG_PARAM_ZERO_PAGE_DETECTION, "legacy", 6, NULL);
+    }
+    for (int i = 0; i < nglobals; i++) {
+        if (migcfg_parse(&defaults, globals[i], strlen(globals[i]), &err) < 0) {
+            fprintf(stderr, "%s: -global migration.%s: %s\n", progname, globals[i], err.message);
+            return 1;
+        }
+    }
+    const MigcfgParams *config = migcfg_incoming_params(&incoming);
+    if (migcfg_params_check(config, &defaults, &err) < 0) {
+        fprintf(stderr, "%s: -incoming config: %s\n", progname, err.message);
+        return 1;
+    }
+    /* The object starts from its defaults; the walk applies what the config set. */
+    static MigcfgParams object;
+    memcpy(&object, &defaults, sizeof object);
+    int rc = migcfg_params_foreach_set(config, apply_one, &object);
+    if (rc != MIGCFG_OK) {
+        fprintf(stderr, "%s: applying the config failed (%d)\n", progname, rc);
+        return 1;
+    }
     size_t need = 0;
-    migcfg_format_json_ex(params, MIGCFG_FORMAT_ALL, NULL, 0, &need);
+    uint32_t all = MIGCFG_FORMAT_ALL | MIGCFG_FORMAT_CAPABILITIES;
+    migcfg_format_json_ex(&object, all, NULL, 0, &need);
     char *json = malloc(need + 1);
-    if (!json ||
-        migcfg_format_json_ex(params, MIGCFG_FORMAT_ALL, json, need + 1, &need) != MIGCFG_OK) {
+    if (!json || migcfg_format_json_ex(&object, all, json, need + 1, &need) != MIGCFG_OK) {
         return 1;
     }
     printf("parameters: %s\n", json);

@@ -676,6 +676,11 @@ void migcfg_incoming_init(struct MigcfgIncoming *inc);
 // `MIGCFG_ERR_INVALID_ARG` and changes nothing.
 int32_t migcfg_incoming_set_flags(struct MigcfgIncoming *inc, uint32_t flags);
 
+// Target QEMU release `major.minor` for a later `config:` argument: parameters and
+// capabilities that release does not have are unexpected, as that QEMU would say (see
+// `migcfg_params_target`). Default: the newest release the schema knows.
+int32_t migcfg_incoming_target(struct MigcfgIncoming *inc, uint32_t major, uint32_t minor);
+
 // Add one `-incoming` argument, whole (`len` bytes, as the command line gave it), the way
 // QEMU's `qemu_init()` meets it:
 //

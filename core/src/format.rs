@@ -57,8 +57,8 @@ impl<'a> Out<'a> {
 /// What to write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FormatFlags {
-    /// Every parameter with its effective value, defaults included (an unset
-    /// `block-bitmap-mapping` has no value and is left out).
+    /// Every parameter of the table's target release with its effective value, defaults
+    /// included (an unset `block-bitmap-mapping` has no value and is left out).
     pub all: bool,
     /// Also the capabilities that were set (an extension: migcfg reads them back with
     /// capabilities enabled; QEMU's `migrate-set-parameters` does not take them).
@@ -66,6 +66,11 @@ pub struct FormatFlags {
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Whether the table's target release has this parameter (what `all` lists).
+fn exists(p: &Params, d: &schema::ParamDef) -> bool {
+    schema::exists_in(d.since, d.removed, p.target())
+}
 
 fn json_u(out: &mut Out<'_>, cp: u32) {
     let mut b = [b'\\', b'u', 0, 0, 0, 0];
@@ -156,7 +161,7 @@ pub fn json(p: &Params, flags: FormatFlags, out: &mut Out<'_>) {
     let mut first = true;
     for (id, d) in PARAMS.iter().enumerate() {
         let set = p.is_set(id);
-        if !(set || flags.all && d.kind != Kind::BitmapMapping) {
+        if !(set || flags.all && d.kind != Kind::BitmapMapping && exists(p, d)) {
             continue;
         }
         if !first {
@@ -273,7 +278,7 @@ pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), S
     };
     for (id, d) in PARAMS.iter().enumerate() {
         let set = p.is_set(id);
-        if !set && !flags.all {
+        if !set && !(flags.all && exists(p, d)) {
             continue;
         }
         let name = d.name.as_bytes();

@@ -197,6 +197,11 @@ impl Incoming {
         &self.params
     }
 
+    /// Target QEMU release for a later `config:` (see [`Params::set_target`]).
+    pub fn set_target(&mut self, major: u32, minor: u32) -> Result<(), Status> {
+        self.params.set_target(major, minor)
+    }
+
     /// Whether a `config:` argument was accepted.
     pub fn has_config(&self) -> bool {
         self.config != 0

@@ -193,6 +193,18 @@ pub extern "C" fn migcfg_incoming_set_flags(inc: *mut MigcfgIncoming, flags: u32
     MIGCFG_OK
 }
 
+/// Target QEMU release `major.minor` for a later `config:` argument: parameters and
+/// capabilities that release does not have are unexpected, as that QEMU would say (see
+/// `migcfg_params_target`). Default: the newest release the schema knows.
+#[no_mangle]
+pub extern "C" fn migcfg_incoming_target(inc: *mut MigcfgIncoming, major: u32, minor: u32) -> i32 {
+    let Some(s) = state_mut(inc) else {
+        return MIGCFG_ERR_NULL;
+    };
+    s.set_target(major, minor)
+        .map_or_else(|e| e as i32, |()| MIGCFG_OK)
+}
+
 /// Add one `-incoming` argument, whole (`len` bytes, as the command line gave it), the way
 /// QEMU's `qemu_init()` meets it:
 ///
