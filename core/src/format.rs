@@ -278,7 +278,7 @@ pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), S
     };
     for (id, d) in PARAMS.iter().enumerate() {
         let set = p.is_set(id);
-        if !set && !(flags.all && exists(p, d)) {
+        if !(set || flags.all && exists(p, d)) {
             continue;
         }
         let name = d.name.as_bytes();

@@ -350,6 +350,10 @@ def main():
                       "-incoming", "defer"],
                      {"mode": "cpr-transfer", "max-bandwidth": 1 << 30,
                       "xbzrle-cache-size": 32 << 20})
+        check_params(binary, tmp, "JSON config, beside -incoming defer",
+                     ["-incoming", 'config:{"multifd-channels": 3, "zero-page-detection": "legacy"}',
+                      "-incoming", "defer"],
+                     {"multifd-channels": 3, "zero-page-detection": "legacy"})
         check_exit(binary, "re-checked over the object's -global values at creation",
                    ["-global", "migration.x-cpu-throttle-initial=50",
                     "-incoming", "config:max-cpu-throttle=40", "-incoming", "defer"], 1,

@@ -40,10 +40,8 @@ static const MigcfgParams *migcfg_qemu_params(void)
         migcfg_started = true;
         migcfg_incoming_init(&migcfg_incoming);
         migcfg_incoming_set_flags(&migcfg_incoming, MIGCFG_PARSE_CAPABILITIES);
-        /* The family has no target setter of its own: the release is a setting of the
-         * early table, which lives inside migcfg_incoming. */
-        migcfg_params_target((MigcfgParams *)migcfg_incoming_params(&migcfg_incoming),
-                             MIGCFG_QEMU_MAJOR, MIGCFG_QEMU_MINOR);
+        /* This QEMU's release: members it lacks (local, x-rdma-chunk-size) are refused. */
+        migcfg_incoming_target(&migcfg_incoming, MIGCFG_QEMU_MAJOR, MIGCFG_QEMU_MINOR);
     }
     return migcfg_incoming_params(&migcfg_incoming);
 }
