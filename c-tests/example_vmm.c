@@ -73,9 +73,9 @@ static void incoming_option(const char *arg)
     if (rc == MIGCFG_HELP) {
         /* Like -device foo,help: print the listing and exit successfully. */
         size_t len = 0;
-        migcfg_help_write(NULL, 0, &len);
+        migcfg_incoming_help_write(&incoming, NULL, 0, &len);
         char *text = malloc(len + 1);
-        if (!text || migcfg_help_write(text, len + 1, &len) != MIGCFG_OK) {
+        if (!text || migcfg_incoming_help_write(&incoming, text, len + 1, &len) != MIGCFG_OK) {
             exit(1);
         }
         fputs(text, stdout);

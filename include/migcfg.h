@@ -756,6 +756,13 @@ bool migcfg_incoming_local(const struct MigcfgIncoming *inc);
 // for the size; too small: `MIGCFG_ERR_NOSPACE` with `*len` = the size needed.
 int32_t migcfg_help_write(char *buf, size_t cap, size_t *len);
 
+// `migcfg_help_write` for the release `inc` targets (`migcfg_incoming_target`): only the
+// parameters and capabilities that release has, as the VMM would accept them.
+int32_t migcfg_incoming_help_write(const struct MigcfgIncoming *inc,
+                                   char *buf,
+                                   size_t cap,
+                                   size_t *len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -27,7 +27,7 @@ impl<'a> Out<'a> {
         self.len == 0
     }
 
-    fn push(&mut self, b: &[u8]) {
+    pub(crate) fn push(&mut self, b: &[u8]) {
         for &c in b {
             if let Some(slot) = self.buf.get_mut(self.len) {
                 *slot = c;
@@ -36,7 +36,7 @@ impl<'a> Out<'a> {
         }
     }
 
-    fn dec(&mut self, v: u64) {
+    pub(crate) fn dec(&mut self, v: u64) {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
         let mut v = v;

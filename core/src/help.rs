@@ -6,61 +6,18 @@
 //!   multifd-channels=<uint8>  - Number of parallel multifd channels (default: 2, 1..255)
 //! ```
 
-use crate::schema::{self, Check, Kind, ParamDef, MIG_MODE, PARAMS};
+use crate::format::Out;
+use crate::schema::{self, Check, Kind, ParamDef, Version, MIG_MODE, PARAMS};
 
 /// The first line of the listing.
 pub const TITLE: &str = "Migration parameters (-incoming config:NAME=VALUE,... or JSON):";
 
-/// Output that counts every byte and stores what fits.
-pub struct Writer<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
+/// Where the listing goes: the formatters' output (counts every byte, stores what fits).
+pub type Writer<'a> = Out<'a>;
 
-impl<'a> Writer<'a> {
-    /// Write into `buf` (which may be empty, to measure).
-    pub fn new(buf: &'a mut [u8]) -> Self {
-        Writer { buf, len: 0 }
-    }
-
-    /// Bytes produced so far, also those that did not fit.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether nothing was produced.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn push(&mut self, b: &[u8]) {
-        for &c in b {
-            if let Some(slot) = self.buf.get_mut(self.len) {
-                *slot = c;
-            }
-            self.len = self.len.saturating_add(1);
-        }
-    }
-
+impl Out<'_> {
     fn s(&mut self, s: &str) {
         self.push(s.as_bytes());
-    }
-
-    fn dec(&mut self, v: u64) {
-        let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut v = v;
-        loop {
-            i = i.saturating_sub(1);
-            if let Some(d) = buf.get_mut(i) {
-                *d = b'0'.saturating_add((v % 10) as u8);
-            }
-            v /= 10;
-            if v == 0 || i == 0 {
-                break;
-            }
-        }
-        self.push(buf.get(i..).unwrap_or(&[]));
     }
 
     /// A size as keyval accepts it: the largest binary suffix that divides it exactly.
@@ -224,12 +181,18 @@ fn sorted_caps() -> impl Iterator<Item = &'static schema::CapDef> {
     })
 }
 
-/// Write the whole listing: a title line, one line per parameter, an empty line, a title
-/// line and one line per capability, each ending in a newline.
+/// Write the whole listing for the newest release the schema knows.
 pub fn write(w: &mut Writer<'_>) {
+    write_for(w, schema::NEWEST);
+}
+
+/// Write the listing of release `target`'s parameters and capabilities: a title line, one
+/// line per parameter, an empty line, a title line and one line per capability, each
+/// ending in a newline.
+pub fn write_for(w: &mut Writer<'_>, target: Version) {
     w.s(TITLE);
     w.s("\n");
-    for d in sorted() {
+    for d in sorted().filter(|d| schema::exists_in(d.since, d.removed, target)) {
         line(w, d);
         w.s("\n");
     }
@@ -237,7 +200,7 @@ pub fn write(w: &mut Writer<'_>) {
     w.s(CAPS_TITLE);
     w.s("\n");
     let col = column();
-    for c in sorted_caps() {
+    for c in sorted_caps().filter(|c| schema::exists_in(c.since, c.removed, target)) {
         w.s("  ");
         w.s(c.name);
         w.s("=<bool>");
@@ -317,8 +280,9 @@ mod tests {
         assert_eq!(rest.len(), PARAMS.len());
         assert_eq!(lines.next(), Some(CAPS_TITLE));
         let caps: std::vec::Vec<&str> = lines.collect();
-        assert_eq!(caps.len(), schema::CAPS.len());
-        for c in schema::CAPS.iter() {
+        let newest = |c: &&schema::CapDef| schema::exists_in(c.since, c.removed, schema::NEWEST);
+        assert_eq!(caps.len(), schema::CAPS.iter().filter(newest).count());
+        for c in schema::CAPS.iter().filter(newest) {
             assert_eq!(
                 caps.iter()
                     .filter(|l| l.starts_with(&std::format!("  {}=<bool>", c.name)))
@@ -335,6 +299,25 @@ mod tests {
             assert!(dash >= col || dash == l.find('>').unwrap() + 1, "{l}");
         }
         assert_eq!(s.len(), len());
+    }
+
+    #[test]
+    fn a_release_lists_what_it_has() {
+        let mut buf = [0u8; 8192];
+        let mut w = Writer::new(&mut buf);
+        write_for(
+            &mut w,
+            Version {
+                major: 10,
+                minor: 2,
+            },
+        );
+        let n = w.len();
+        let s = String::from_utf8(buf[..n].to_vec()).unwrap();
+        assert!(!s.contains("\n  local=") && !s.contains("\n  x-rdma-chunk-size="));
+        assert!(s.contains("\n  zero-blocks=<bool>") && s.contains("\n  multifd-channels=<uint8>"));
+        let all = listing();
+        assert!(all.contains("\n  local=<bool>") && !all.contains("\n  zero-blocks="));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use migcfg_core::schema;
 
 use crate::{
     bytes_of, parse_flags, put, report, report_status, MigcfgError, MigcfgParams, MigcfgStr,
-    MIGCFG_ERR_INVALID_ARG, MIGCFG_ERR_NOSPACE, MIGCFG_ERR_NULL, MIGCFG_OK,
+    MIGCFG_ERR_INVALID_ARG, MIGCFG_ERR_NULL, MIGCFG_OK,
 };
 
 /// Size of `MigcfgIncoming` in 64-bit words (16 296 bytes; the contract allows 16 KiB).
@@ -421,24 +421,29 @@ pub extern "C" fn migcfg_incoming_local(inc: *const MigcfgIncoming) -> bool {
 /// for the size; too small: `MIGCFG_ERR_NOSPACE` with `*len` = the size needed.
 #[no_mangle]
 pub extern "C" fn migcfg_help_write(buf: *mut c_char, cap: usize, len: *mut usize) -> i32 {
-    if len.is_null() || (buf.is_null() && cap != 0) {
+    crate::emit(buf, cap, len, |o| {
+        help::write(o);
+        Ok(())
+    })
+}
+
+/// `migcfg_help_write` for the release `inc` targets (`migcfg_incoming_target`): only the
+/// parameters and capabilities that release has, as the VMM would accept them.
+#[no_mangle]
+pub extern "C" fn migcfg_incoming_help_write(
+    inc: *const MigcfgIncoming,
+    buf: *mut c_char,
+    cap: usize,
+    len: *mut usize,
+) -> i32 {
+    let Some(s) = state(inc) else {
         return MIGCFG_ERR_NULL;
-    }
-    let need = help::len();
-    if need >= cap {
-        put(len, need);
-        return MIGCFG_ERR_NOSPACE;
-    }
-    // SAFETY: `buf` is non-NULL (cap > need >= 0) and valid for `cap` bytes (caller's
-    // contract).
-    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) };
-    let (body, _) = out.split_at_mut(need);
-    help::write(&mut help::Writer::new(body));
-    if let Some(nul) = out.get_mut(need) {
-        *nul = 0;
-    }
-    put(len, need);
-    MIGCFG_OK
+    };
+    let target = s.params().target();
+    crate::emit(buf, cap, len, |o| {
+        help::write_for(o, target);
+        Ok(())
+    })
 }
 
 #[cfg(test)]

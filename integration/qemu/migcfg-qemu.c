@@ -52,9 +52,9 @@ static void G_NORETURN migcfg_qemu_help(void)
     size_t len = 0;
     char *buf;
 
-    migcfg_help_write(NULL, 0, &len);
+    migcfg_incoming_help_write(&migcfg_incoming, NULL, 0, &len);
     buf = g_malloc(len + 1);
-    if (migcfg_help_write(buf, len + 1, &len) != MIGCFG_OK) {
+    if (migcfg_incoming_help_write(&migcfg_incoming, buf, len + 1, &len) != MIGCFG_OK) {
         exit(1);
     }
     fwrite(buf, 1, len, stdout);
