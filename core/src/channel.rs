@@ -1700,38 +1700,7 @@ mod kv {
         overflow: bool,
     }
 
-    /// Length of a QAPI name at the start of `s` (`parse_qapi_name`, non-complete), 0 if
-    /// none.
-    fn qapi_name_len(s: &[u8]) -> usize {
-        let mut p = 0usize;
-        if s.first() == Some(&b'_') {
-            if s.get(1) != Some(&b'_') {
-                return 0;
-            }
-            p = 2;
-            while s
-                .get(p)
-                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.')
-            {
-                p = p.saturating_add(1);
-            }
-            if s.get(p) != Some(&b'_') {
-                return 0;
-            }
-            p = p.saturating_add(1);
-        }
-        if !s.get(p).is_some_and(u8::is_ascii_alphabetic) {
-            return 0;
-        }
-        p = p.saturating_add(1);
-        while s
-            .get(p)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
-        {
-            p = p.saturating_add(1);
-        }
-        p
-    }
+    use crate::keyval::qapi_name_len;
 
     /// The fragment at `pos` of `s`: its length and, for a list index, its value.
     fn frag(s: &[u8], pos: usize, first: bool) -> (usize, Option<u32>) {

@@ -31,19 +31,7 @@ pub trait Values {
 
 fn push_dec(m: &mut Message, v: u64) {
     let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = v;
-    loop {
-        i = i.saturating_sub(1);
-        if let Some(d) = buf.get_mut(i) {
-            *d = b'0'.saturating_add((v % 10) as u8);
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    m.push(buf.get(i..).unwrap_or(&[]));
+    m.push(crate::text::decimal(v, &mut buf));
 }
 
 fn push_str(m: &mut Message, s: StrRef<'_>) {

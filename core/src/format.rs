@@ -38,19 +38,7 @@ impl<'a> Out<'a> {
 
     pub(crate) fn dec(&mut self, v: u64) {
         let mut buf = [0u8; 20];
-        let mut i = buf.len();
-        let mut v = v;
-        loop {
-            i = i.saturating_sub(1);
-            if let Some(d) = buf.get_mut(i) {
-                *d = b'0'.saturating_add((v % 10) as u8);
-            }
-            v /= 10;
-            if v == 0 || i == 0 {
-                break;
-            }
-        }
-        self.push(buf.get(i..).unwrap_or(&[]));
+        self.push(crate::text::decimal(v, &mut buf));
     }
 }
 

@@ -48,7 +48,7 @@ struct Frag {
 }
 
 /// Length of a QAPI name at the start of `s` (non-complete mode), 0 if none.
-fn qapi_name_len(s: &[u8]) -> usize {
+pub(crate) fn qapi_name_len(s: &[u8]) -> usize {
     let mut p = 0usize;
     if s.first() == Some(&b'_') {
         if s.get(1) != Some(&b'_') {
@@ -823,7 +823,7 @@ fn frag_bucket(text: &[u8], f: PathFrag) -> u32 {
         PathFrag::Name(n) => qdict_bucket(n.as_str().as_bytes()),
         PathFrag::Text(s) => qdict_bucket(s.of(text)),
         PathFrag::Index(i) => {
-            let mut buf = [0u8; 10];
+            let mut buf = [0u8; 20];
             let s = fmt_u32(i, &mut buf);
             qdict_bucket(s)
         }
@@ -831,8 +831,8 @@ fn frag_bucket(text: &[u8], f: PathFrag) -> u32 {
 }
 
 fn frag_eq(text: &[u8], a: PathFrag, b: PathFrag) -> bool {
-    let mut x = [0u8; 10];
-    let mut y = [0u8; 10];
+    let mut x = [0u8; 20];
+    let mut y = [0u8; 20];
     let ab: &[u8] = match a {
         PathFrag::None => b"",
         PathFrag::Name(n) => n.as_str().as_bytes(),
@@ -849,19 +849,8 @@ fn frag_eq(text: &[u8], a: PathFrag, b: PathFrag) -> bool {
 }
 
 /// Decimal digits of `v` in `buf`.
-pub(crate) fn fmt_u32(mut v: u32, buf: &mut [u8; 10]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i = i.saturating_sub(1);
-        if let Some(d) = buf.get_mut(i) {
-            *d = b'0'.saturating_add((v % 10) as u8);
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    buf.get(i..).unwrap_or(&[])
+pub(crate) fn fmt_u32(v: u32, buf: &mut [u8; 20]) -> &[u8] {
+    crate::text::decimal(u64::from(v), buf)
 }
 
 /// Does QEMU's depth-first, children-first walk in QDict order meet `a` before `b`?
@@ -931,7 +920,7 @@ fn push_path(m: &mut Message, text: &[u8], path: &PathBuf) {
             PathFrag::Name(n) => m.push(n.as_str().as_bytes()),
             PathFrag::Text(s) => m.push(s.of(text)),
             PathFrag::Index(v) => {
-                let mut buf = [0u8; 10];
+                let mut buf = [0u8; 20];
                 m.push(fmt_u32(v, &mut buf));
             }
         }
@@ -1061,7 +1050,7 @@ impl Parser<'_, '_, '_> {
                 m.push(b"Parameter '");
                 push_path(m, self.text, &c.path);
                 m.push(b".");
-                let mut buf = [0u8; 10];
+                let mut buf = [0u8; 20];
                 m.push(fmt_u32(n, &mut buf));
                 m.push(b"' missing");
             }

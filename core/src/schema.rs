@@ -673,16 +673,8 @@ pub fn cap_lookup(name: &[u8]) -> Option<usize> {
 const fn cap_bit(name: &str) -> u64 {
     let mut i = 0;
     while i < CAP_COUNT {
-        let a = CAPS[i].name.as_bytes();
-        let b = name.as_bytes();
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return 1 << i;
-            }
+        if const_eq(CAPS[i].name, name) {
+            return 1 << i;
         }
         i += 1;
     }
@@ -864,6 +856,20 @@ pub fn def(id: usize) -> Option<&'static ParamDef> {
     PARAMS.get(id)
 }
 
+/// Byte equality in constant context.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut j = 0;
+    while j < a.len() && a[j] == b[j] {
+        j += 1;
+    }
+    j == a.len()
+}
+
 /// Id of a parameter by name, usable in constant context (for the named ids below).
 #[allow(
     clippy::indexing_slicing,
@@ -873,16 +879,8 @@ pub fn def(id: usize) -> Option<&'static ParamDef> {
 const fn id_of(name: &str) -> usize {
     let mut i = 0;
     while i < PARAM_COUNT {
-        let a = PARAMS[i].name.as_bytes();
-        let b = name.as_bytes();
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return i;
-            }
+        if const_eq(PARAMS[i].name, name) {
+            return i;
         }
         i += 1;
     }

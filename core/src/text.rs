@@ -1,6 +1,23 @@
 //! Strings as they reach the table: spans of input in their syntax's escaping, or plain
 //! bytes already in a table. Decoding is lazy so nothing is copied before the commit.
 
+/// Decimal digits of `v`, written at the end of `buf`.
+pub fn decimal(v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    let mut v = v;
+    loop {
+        i = i.saturating_sub(1);
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0'.saturating_add((v % 10) as u8);
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..).unwrap_or(&[])
+}
+
 /// A string value, not yet decoded.
 #[derive(Clone, Copy, Debug)]
 pub enum StrRef<'a> {

@@ -86,7 +86,7 @@ impl Path {
                     m.push(n.as_str().as_bytes());
                 }
                 Part::Index(v) => {
-                    let mut buf = [0u8; 10];
+                    let mut buf = [0u8; 20];
                     m.push(if self.json { b"[" } else { b"." });
                     m.push(fmt_u32(v, &mut buf));
                     if self.json {

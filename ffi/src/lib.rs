@@ -579,16 +579,7 @@ pub extern "C" fn migcfg_get_bitmap_node(
     index: usize,
     out: *mut MigcfgBitmapNode,
 ) -> i32 {
-    getter(p, 0, out, |t, _| {
-        let n = t.node(index)?;
-        Some(MigcfgBitmapNode {
-            node_name: n.node_name.as_ptr().cast(),
-            node_name_len: n.node_name.len(),
-            alias: n.alias.as_ptr().cast(),
-            alias_len: n.alias.len(),
-            bitmaps: n.bitmaps,
-        })
-    })
+    getter(p, 0, out, |t, _| t.node(index).map(node_of))
 }
 
 /// Bitmap `bitmap` of node `node` of `block-bitmap-mapping`.
@@ -599,21 +590,7 @@ pub extern "C" fn migcfg_get_bitmap(
     bitmap: usize,
     out: *mut MigcfgBitmapAlias,
 ) -> i32 {
-    getter(p, 0, out, |t, _| {
-        let b = t.bitmap(node, bitmap)?;
-        Some(MigcfgBitmapAlias {
-            name: b.name.as_ptr().cast(),
-            name_len: b.name.len(),
-            alias: b.alias.as_ptr().cast(),
-            alias_len: b.alias.len(),
-            persistent: match b.persistent {
-                None => -1,
-                Some(None) => 0,
-                Some(Some(false)) => 1,
-                Some(Some(true)) => 2,
-            },
-        })
-    })
+    getter(p, 0, out, |t, _| t.bitmap(node, bitmap).map(bitmap_of))
 }
 
 /// Set the target page size the xbzrle-cache-size check uses (0: the default, 4096).
@@ -638,15 +615,25 @@ pub extern "C" fn migcfg_params_page_size(p: *const MigcfgParams) -> u32 {
 /// `MIGCFG_ERR_INVALID_ARG` when there is none.
 #[no_mangle]
 pub extern "C" fn migcfg_param_lookup(name: *const c_char, len: usize, id: *mut u32) -> i32 {
+    lookup_into(name, len, id, schema::lookup)
+}
+
+/// A name looked up by `find`, its index written to `out`.
+fn lookup_into(
+    name: *const c_char,
+    len: usize,
+    out: *mut u32,
+    find: fn(&[u8]) -> Option<usize>,
+) -> i32 {
     let Some(n) = bytes_of(name, len) else {
         return MIGCFG_ERR_NULL;
     };
-    if id.is_null() {
+    if out.is_null() {
         return MIGCFG_ERR_NULL;
     }
-    match schema::lookup(n) {
+    match find(n).and_then(|i| u32::try_from(i).ok()) {
         Some(i) => {
-            put(id, i as u32);
+            put(out, i);
             MIGCFG_OK
         }
         None => MIGCFG_ERR_INVALID_ARG,
@@ -1122,19 +1109,7 @@ pub extern "C" fn migcfg_cap_name(bit: u32) -> *const c_char {
 /// Bit of the capability called `name`; `MIGCFG_ERR_INVALID_ARG` when there is none.
 #[no_mangle]
 pub extern "C" fn migcfg_cap_lookup(name: *const c_char, len: usize, bit: *mut u32) -> i32 {
-    let Some(n) = bytes_of(name, len) else {
-        return MIGCFG_ERR_NULL;
-    };
-    if bit.is_null() {
-        return MIGCFG_ERR_NULL;
-    }
-    match schema::cap_lookup(n) {
-        Some(i) => {
-            put(bit, i as u32);
-            MIGCFG_OK
-        }
-        None => MIGCFG_ERR_INVALID_ARG,
-    }
+    lookup_into(name, len, bit, schema::cap_lookup)
 }
 
 /// Write the capabilities that were set as the arguments of QEMU's
