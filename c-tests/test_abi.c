@@ -27,7 +27,8 @@ _Static_assert(sizeof(MigcfgVisitFn) == PTR, "MigcfgVisitFn is a function pointe
 _Static_assert(offsetof(MigcfgError, code) == 0, "MigcfgError.code");
 _Static_assert(offsetof(MigcfgError, offset) == PTR, "MigcfgError.offset");
 _Static_assert(offsetof(MigcfgError, message) == 2 * PTR, "MigcfgError.message");
-_Static_assert(sizeof(MigcfgError) == 2 * PTR + MIGCFG_ERROR_MAX, "MigcfgError size");
+_Static_assert(offsetof(MigcfgError, length) == 2 * PTR + MIGCFG_ERROR_MAX, "MigcfgError.length");
+_Static_assert(sizeof(MigcfgError) == 3 * PTR + MIGCFG_ERROR_MAX + 8, "MigcfgError size");
 _Static_assert(alignof(MigcfgError) == PTR, "MigcfgError alignment");
 
 _Static_assert(offsetof(MigcfgBitmapNode, node_name) == 0, "MigcfgBitmapNode.node_name");
@@ -54,7 +55,7 @@ _Static_assert(alignof(MigcfgStr) == PTR, "MigcfgStr alignment");
 /* 64-bit targets: the exact numbers (MigcfgValue's u64 aligns differently on 32-bit ones). */
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(MigcfgParams) == 9224, "MigcfgParams is 9224 bytes");
-_Static_assert(sizeof(MigcfgError) == 528, "MigcfgError is 528 bytes");
+_Static_assert(sizeof(MigcfgError) == 544, "MigcfgError is 544 bytes");
 _Static_assert(offsetof(MigcfgValue, type) == 0, "MigcfgValue.type");
 _Static_assert(offsetof(MigcfgValue, b) == 4, "MigcfgValue.b");
 _Static_assert(offsetof(MigcfgValue, u) == 8, "MigcfgValue.u");

@@ -356,6 +356,10 @@ typedef struct MigcfgError {
   size_t offset;
   // The message, NUL-terminated.
   char message[MIGCFG_ERROR_MAX];
+  // Length of the message in bytes, NUL excluded.
+  size_t length;
+  // Used by migcfg while writing the message.
+  uint64_t internal_;
 } MigcfgError;
 
 // A node of `block-bitmap-mapping`: strings point into the table and stay valid until it

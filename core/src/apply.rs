@@ -3,7 +3,7 @@
 //! VMM's own defaults, and typed setters to build such a defaults table.
 
 use crate::check::{self, Values};
-use crate::error::{Error, Message, Status};
+use crate::error::{Error, Failed, Status};
 use crate::parse::commit_staged;
 use crate::schema::{self, Kind, Version, CAP_COUNT, PARAM_COUNT};
 use crate::stage::{Raw, Span, Stage, Syntax, Tok};
@@ -138,22 +138,22 @@ impl Params {
 
     /// Set an integer or size parameter directly (no checks: see [`Params::check_over`]).
     pub fn set_u64(&mut self, id: usize, v: u64) -> Result<(), Error> {
-        let d = schema::def(id)
-            .ok_or_else(|| Error::fixed(Status::InvalidArg, 0, "Bad parameter id"))?;
+        owned(|e| self.set_u64_into(id, v, e))
+    }
+
+    /// [`Params::set_u64`] writing any error into `err`.
+    pub fn set_u64_into(&mut self, id: usize, v: u64, err: &mut Error) -> Result<(), Failed> {
+        let Some(d) = schema::def(id) else {
+            return Err(err.fail(Status::InvalidArg, 0, "Bad parameter id"));
+        };
         let ok = match d.kind {
             Kind::Uint(8) => v <= u64::from(u8::MAX),
             Kind::Uint(32) => v <= u64::from(u32::MAX),
             Kind::Uint(_) | Kind::Size => true,
-            _ => {
-                return Err(Error::fixed(
-                    Status::InvalidArg,
-                    0,
-                    "Parameter is not an integer",
-                ))
-            }
+            _ => return Err(err.fail(Status::InvalidArg, 0, "Parameter is not an integer")),
         };
         if !ok {
-            let mut m = Message::new();
+            let m = err.begin(Status::Value, 0);
             m.push(b"Parameter '");
             m.push(d.name.as_bytes());
             m.push(if d.kind == Kind::Uint(8) {
@@ -161,7 +161,7 @@ impl Params {
             } else {
                 b"' expects uint32_t"
             });
-            return Err(Error::new(Status::Value, 0, m));
+            return Err(Failed);
         }
         self.set_scalar(id, v);
         Ok(())
@@ -169,16 +169,17 @@ impl Params {
 
     /// Set a bool parameter directly.
     pub fn set_bool(&mut self, id: usize, v: bool) -> Result<(), Error> {
+        owned(|e| self.set_bool_into(id, v, e))
+    }
+
+    /// [`Params::set_bool`] writing any error into `err`.
+    pub fn set_bool_into(&mut self, id: usize, v: bool, err: &mut Error) -> Result<(), Failed> {
         match schema::def(id).map(|d| d.kind) {
             Some(Kind::Bool) => {
                 self.set_scalar(id, u64::from(v));
                 Ok(())
             }
-            _ => Err(Error::fixed(
-                Status::InvalidArg,
-                0,
-                "Parameter is not a bool",
-            )),
+            _ => Err(err.fail(Status::InvalidArg, 0, "Parameter is not a bool")),
         }
     }
 
@@ -205,8 +206,14 @@ impl Params {
 
     /// Set a string parameter (any bytes), or an enum parameter by value name.
     pub fn set_str(&mut self, id: usize, s: &[u8]) -> Result<(), Error> {
-        let d = schema::def(id)
-            .ok_or_else(|| Error::fixed(Status::InvalidArg, 0, "Bad parameter id"))?;
+        owned(|e| self.set_str_into(id, s, e))
+    }
+
+    /// [`Params::set_str`] writing any error into `err`.
+    pub fn set_str_into(&mut self, id: usize, s: &[u8], err: &mut Error) -> Result<(), Failed> {
+        let Some(d) = schema::def(id) else {
+            return Err(err.fail(Status::InvalidArg, 0, "Bad parameter id"));
+        };
         match d.kind {
             Kind::Enum(vals) => match vals.iter().position(|v| v.as_bytes() == s) {
                 Some(i) => {
@@ -214,37 +221,25 @@ impl Params {
                     Ok(())
                 }
                 None => {
-                    let mut m = Message::new();
+                    let m = err.begin(Status::Value, 0);
                     m.push(b"Parameter '");
                     m.push(d.name.as_bytes());
                     m.push(b"' does not accept value '");
                     m.push(s);
                     m.push(b"'");
-                    Err(Error::new(Status::Value, 0, m))
+                    Err(Failed)
                 }
             },
             Kind::Str => {
                 let mut stage = Stage::new(Syntax::Keyval);
-                let span = Span::between(0, s.len());
                 if let Some(r) = stage.params.get_mut(id) {
-                    *r = Raw::new(Tok::Plain, span);
+                    *r = Raw::new(Tok::Plain, Span::between(0, s.len()));
                 }
                 let mut typed = Typed::empty();
                 typed.set = 1u64 << id;
-                let mut err = Error::empty();
-                match commit_staged(self, s, &stage, &typed, &mut err) {
-                    Ok(()) => Ok(()),
-                    Err(_) => {
-                        err.seal();
-                        Err(err)
-                    }
-                }
+                commit_staged(self, s, &stage, &typed, err)
             }
-            _ => Err(Error::fixed(
-                Status::InvalidArg,
-                0,
-                "Parameter is not a string",
-            )),
+            _ => Err(err.fail(Status::InvalidArg, 0, "Parameter is not a string")),
         }
     }
 
@@ -252,19 +247,30 @@ impl Params {
     /// compat and `-global` values, as a table): what this table sets wins, the rest comes
     /// from `defaults` (set or built in). Messages are QEMU's; offsets are 0.
     pub fn check_over(&self, defaults: &Params) -> Result<(), Error> {
-        let mut err = Error::empty();
-        match check::check(
+        owned(|e| self.check_over_into(defaults, e))
+    }
+
+    /// [`Params::check_over`] writing any error into `err`.
+    pub fn check_over_into(&self, defaults: &Params, err: &mut Error) -> Result<(), Failed> {
+        check::check(
             &Over {
                 p: self,
                 d: defaults,
             },
-            &mut err,
-        ) {
-            Ok(()) => Ok(()),
-            Err(_) => {
-                err.seal();
-                Err(err)
-            }
+            err,
+        )
+    }
+}
+
+/// Run a step that writes its error into a sink, and hand the error out by value (the
+/// Rust API's convenience; the C entry points pass the caller's error struct instead).
+fn owned(step: impl FnOnce(&mut Error) -> Result<(), Failed>) -> Result<(), Error> {
+    let mut err = Error::empty();
+    match step(&mut err) {
+        Ok(()) => Ok(()),
+        Err(Failed) => {
+            err.seal();
+            Err(err)
         }
     }
 }

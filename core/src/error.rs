@@ -78,11 +78,14 @@ pub const ERROR_MAX: usize = 512;
 
 /// A message of at most `ERROR_MAX - 1` bytes; a longer one is cut at a UTF-8 boundary and
 /// ends in `...`. Messages quote input, which may hold any bytes, so this is bytes, not `str`.
+/// Integers only (any bit pattern is valid): the C ABI's `MigcfgError` has this layout, so
+/// a caller's error struct is written in place.
 #[derive(Clone)]
+#[repr(C)]
 pub struct Message {
     buf: [u8; ERROR_MAX],
     len: usize,
-    cut: bool,
+    cut: u64,
 }
 
 impl Message {
@@ -91,7 +94,7 @@ impl Message {
         Message {
             buf: [0; ERROR_MAX],
             len: 0,
-            cut: false,
+            cut: 0,
         }
     }
 
@@ -109,22 +112,30 @@ impl Message {
                 *slot = b;
                 self.len = self.len.saturating_add(1);
             }
-            _ => self.cut = true,
+            _ => self.cut = 1,
         }
     }
 
     /// Finish a cut message: room for `...` at a UTF-8 boundary.
     fn seal(&mut self) {
-        if !self.cut {
-            return;
+        self.len = self.len.min(ERROR_MAX - 1);
+        if self.cut != 0 {
+            self.cut_with_ellipsis();
         }
+        // NUL-terminated, for C readers of the buffer.
+        if let Some(nul) = self.buf.get_mut(self.len) {
+            *nul = 0;
+        }
+    }
+
+    fn cut_with_ellipsis(&mut self) {
         let mut end = self.len.min(ERROR_MAX - 4);
         // Back off over continuation bytes so no character is split.
         while end > 0 && self.buf.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
             end = end.saturating_sub(1);
         }
         self.len = end;
-        self.cut = false;
+        self.cut = 0;
         for _ in 0..3 {
             self.push_byte(b'.');
         }
@@ -181,11 +192,13 @@ impl fmt::Debug for BytesDisplay<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Failed;
 
-/// A failed operation: status, byte offset into the input, and message.
+/// A failed operation: status, byte offset into the input, and message. Laid out as the
+/// C ABI's `MigcfgError` (integers only), so the C entry points fill the caller's struct in
+/// place.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Error {
-    /// What kind of failure.
-    pub status: Status,
+    code: i32,
     /// Byte offset into the text the function was given.
     pub offset: usize,
     message: Message,
@@ -196,7 +209,7 @@ impl Error {
     pub fn new(status: Status, offset: usize, mut message: Message) -> Self {
         message.seal();
         Error {
-            status,
+            code: status as i32,
             offset,
             message,
         }
@@ -212,7 +225,7 @@ impl Error {
     /// An empty error, to be filled by a failing step.
     pub const fn empty() -> Self {
         Error {
-            status: Status::Ok,
+            code: 0,
             offset: 0,
             message: Message::new(),
         }
@@ -222,11 +235,16 @@ impl Error {
     /// the caller to fill. [`Error::message`] seals it when read.
     #[cold]
     pub fn begin(&mut self, status: Status, offset: usize) -> &mut Message {
-        self.status = status;
+        self.code = status as i32;
         self.offset = offset;
         self.message.len = 0;
-        self.message.cut = false;
+        self.message.cut = 0;
         &mut self.message
+    }
+
+    /// What kind of failure.
+    pub fn status(&self) -> Status {
+        Status::from_code(self.code).unwrap_or(Status::InvalidArg)
     }
 
     /// Write a fixed-text error.

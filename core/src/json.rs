@@ -1871,7 +1871,7 @@ mod tests {
             Ok(_) => panic!("no error for {:?}", String::from_utf8_lossy(text)),
             Err(e) => e,
         };
-        assert_eq!(e.status, Status::Syntax);
+        assert_eq!(e.status(), Status::Syntax);
         let mut st = Stage::new(Syntax::Json);
         let mut e2 = Error::empty();
         let _ = check(text, &mut st, true).unwrap_err().write(text, &mut e2);

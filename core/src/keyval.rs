@@ -1149,25 +1149,40 @@ impl Parser<'_, '_, '_> {
     /// below odd key `i`; each dictionary is judged once, from the first key under it.
     fn odd_dicts(&self, best: &mut Option<Candidate>, i: usize, o: &Odd) {
         let text = self.text;
-        let frags: Frags<'_> = Frags::new(text, o.key);
-        let total = frags.clone().count();
         let known = usize::from(o.known);
-        // Keys sharing each prefix with this one, as a bit set over the odd store.
+        // One cursor per odd key, advanced in lock step with this key's fragments, so a
+        // long key costs its length, not its length squared. `alive`: keys that share every
+        // fragment so far with this one.
+        let mut cursors = [(0usize, true); ODD_CAPACITY];
         let mut alive: u32 = 0;
-        for j in 0..self.nodd {
+        for (j, oj) in self.odd.iter().enumerate().take(self.nodd) {
             alive |= 1u32 << j;
+            if let Some(c) = cursors.get_mut(j) {
+                *c = (oj.key.start(), true);
+            }
         }
+        let next_of = |j: usize, cur: &mut (usize, bool)| -> Option<Frag> {
+            let oj = self.odd.get(j)?;
+            let mut it = Frags {
+                text,
+                pos: cur.0,
+                end: oj.key.end(),
+                first: cur.1,
+            };
+            let f = it.next();
+            *cur = (it.pos, it.first);
+            f
+        };
+        let mut mine = Frags::new(text, o.key).peekable();
         let mut path = PathBuf::default();
-        for (d, f) in frags.clone().enumerate() {
-            // Narrow to keys that share fragment d.
+        let mut d = 0usize;
+        while let Some(f) = mine.next() {
+            // Narrow to the keys that share fragment d.
             let mut next_alive = 0u32;
-            for (j, oj) in self.odd.iter().enumerate().take(self.nodd) {
-                if alive & (1u32 << j) == 0 {
-                    continue;
-                }
-                if Frags::new(text, oj.key)
-                    .nth(d)
-                    .is_some_and(|g| same_frag(text, f, g))
+            for j in 0..self.nodd {
+                let Some(cur) = cursors.get_mut(j) else { break };
+                if alive & (1u32 << j) != 0
+                    && next_of(j, cur).is_some_and(|g| same_frag(text, f, g))
                 {
                     next_alive |= 1u32 << j;
                 }
@@ -1177,20 +1192,27 @@ impl Parser<'_, '_, '_> {
                 Some(v) => PathFrag::Index(v),
                 None => PathFrag::Text(Span::between(f.start, f.start.saturating_add(f.len))),
             });
-            let prefix_len = d.saturating_add(1);
-            if prefix_len <= known || prefix_len >= total {
-                continue;
-            }
-            // Judge this dictionary only from the first key that has it.
-            if alive.trailing_zeros() as usize != i {
+            d = d.saturating_add(1);
+            // A dictionary: this prefix has a successor. Judge it once, from its first key.
+            if d <= known || mine.peek().is_none() || alive.trailing_zeros() as usize != i {
                 continue;
             }
             let mut c = Children::default();
-            for (j, oj) in self.odd.iter().enumerate().take(self.nodd) {
+            for j in 0..self.nodd {
                 if alive & (1u32 << j) == 0 {
                     continue;
                 }
-                if let Some(g) = Frags::new(text, oj.key).nth(prefix_len) {
+                let Some(&(pos, first)) = cursors.get(j) else {
+                    break;
+                };
+                let Some(oj) = self.odd.get(j) else { break };
+                let mut it = Frags {
+                    text,
+                    pos,
+                    end: oj.key.end(),
+                    first,
+                };
+                if let Some(g) = it.next() {
                     match g.index {
                         Some(v) => c.add_index(v),
                         None => c.member = true,

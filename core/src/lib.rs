@@ -104,16 +104,16 @@
 //! p.parse(b"multifd-channels=4")?;
 //!
 //! let e = p.parse(b"multifd-channels=0").unwrap_err();
-//! assert_eq!(e.status, Status::Check);
+//! assert_eq!(e.status(), Status::Check);
 //! assert_eq!(e.offset, 17); // the value QEMU's check names
 //! assert_eq!(e.to_string(), "Option multifd-channels expects a value between 1 and 255");
 //!
 //! let e = p.parse(b"max-bandwidth=1Q").unwrap_err();
-//! assert_eq!((e.status, e.offset), (Status::Value, 14));
+//! assert_eq!((e.status(), e.offset), (Status::Value, 14));
 //! assert_eq!(e.to_string(), "Parameter 'max-bandwidth' expects size");
 //!
 //! let e = p.parse(b"multifd-channels=4,no-such-thing=1").unwrap_err();
-//! assert_eq!((e.status, e.status.name()), (Status::Unexpected, "MIGCFG_ERR_UNEXPECTED"));
+//! assert_eq!((e.status(), e.status().name()), (Status::Unexpected, "MIGCFG_ERR_UNEXPECTED"));
 //! eprintln!("-incoming config:...: {e}"); // how a VMM reports it, in QEMU's words
 //!
 //! // It is a core::error::Error, so `?` carries it into any error type.

@@ -234,7 +234,7 @@ fn run(p: &mut Params, text: &[u8], flags: Flags, err: &mut Error) -> Result<Sta
         keyval::parse(text, &mut stage, flags.help, err)
     };
     if front.is_err() {
-        return if err.status == Status::Help {
+        return if err.status() == Status::Help {
             Ok(Status::Help)
         } else {
             Err(Failed)

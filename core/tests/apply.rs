@@ -142,7 +142,7 @@ fn capability_checks() {
         let mut p = Params::new();
         let e = p.parse_with(text.as_bytes(), CAPS).unwrap_err();
         assert_eq!(
-            (e.status, e.to_string().as_str()),
+            (e.status(), e.to_string().as_str()),
             (Status::Check, want),
             "{text}"
         );
@@ -268,7 +268,7 @@ fn check_over_vmm_defaults() {
     p.parse(b"multifd-channels=4,max-cpu-throttle=50").unwrap();
     // 50 passes over the built-in initial (20) but not over the VMM's (60).
     let e = p.check_over(&defaults).unwrap_err();
-    assert_eq!((e.status, e.offset), (Status::Check, 0));
+    assert_eq!((e.status(), e.offset), (Status::Check, 0));
     assert_eq!(
         e.to_string(),
         "Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99"
@@ -292,7 +292,7 @@ fn check_over_vmm_defaults() {
         "Parameter 'mode' does not accept value 'bogus'"
     );
     assert_eq!(
-        defaults.set_bool(id("mode"), true).unwrap_err().status,
+        defaults.set_bool(id("mode"), true).unwrap_err().status(),
         Status::InvalidArg
     );
     defaults.set_str(id("tls-creds"), b"a,b").unwrap();

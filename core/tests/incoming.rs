@@ -701,7 +701,7 @@ fn bytes_of(inc: &Incoming) -> Vec<u8> {
 
 fn err_of(inc: &mut Incoming, arg: &str) -> (Status, usize, String) {
     let e = add(inc, arg).unwrap_err();
-    (e.status, e.offset, e.to_string())
+    (e.status(), e.offset, e.to_string())
 }
 
 #[test]
@@ -797,7 +797,7 @@ fn config_once_help_and_offsets() {
         assert!(inc.local());
         assert_eq!(inc.mode_name(), "cpr-exec");
         let e = add(&mut inc, r#"config:{"local": 1}"#).unwrap_err();
-        assert_eq!(e.status, Status::Channel, "a second config");
+        assert_eq!(e.status(), Status::Channel, "a second config");
     }
     // `config:` with nothing after it is an empty config: accepted, and it counts.
     let mut inc = fresh();
@@ -810,7 +810,7 @@ fn config_once_help_and_offsets() {
 fn config_flags_reach_the_parser() {
     let mut inc = fresh();
     let e = add(&mut inc, "config:multifd=on").unwrap_err();
-    assert_eq!(e.status, Status::Unexpected);
+    assert_eq!(e.status(), Status::Unexpected);
     let flags = Flags {
         capabilities: true,
         ..Flags::default()
@@ -1152,7 +1152,7 @@ fn duplicate_inet_ids_across_arguments() {
         match add(&mut inc, &arg) {
             Ok(_) => n += 1,
             Err(e) => {
-                assert_eq!(e.status, Status::Capacity);
+                assert_eq!(e.status(), Status::Capacity);
                 break;
             }
         }
@@ -1171,7 +1171,7 @@ fn capacities() {
         path.len()
     );
     let e = add(&mut inc, &format!("unix:{path}p")).unwrap_err();
-    assert_eq!(e.status, Status::Capacity);
+    assert_eq!(e.status(), Status::Capacity);
     // Arguments.
     let args = |n: usize| {
         let mut s = String::from("cpr,addr.transport=exec");
@@ -1183,7 +1183,7 @@ fn capacities() {
     add(&mut inc, &args(CHANNEL_ARGS_CAPACITY)).unwrap();
     assert_eq!(inc.slot(ChannelType::Cpr).nargs(), CHANNEL_ARGS_CAPACITY);
     let e = add(&mut inc, &args(CHANNEL_ARGS_CAPACITY + 1)).unwrap_err();
-    assert_eq!(e.status, Status::Capacity);
+    assert_eq!(e.status(), Status::Capacity);
     // QEMU's error comes first when it is within what migcfg remembers.
     let mut s = args(CHANNEL_ARGS_CAPACITY + 10);
     s.push_str(",addr.args.80=b");
@@ -1202,7 +1202,7 @@ fn capacities() {
         s.push_str(&format!(",addr.args.0{i}=b"));
     }
     let e = add(&mut inc, &s).unwrap_err();
-    assert_eq!(e.status, Status::Capacity);
+    assert_eq!(e.status(), Status::Capacity);
     assert!(e.to_string().contains("distinct keys"));
 }
 

@@ -25,7 +25,7 @@ fn parse(text: &str) -> Result<String, (Status, usize, String)> {
     let mut p = Params::new();
     match p.parse(text.as_bytes()) {
         Ok(()) => Ok(json_of(&p)),
-        Err(e) => Err((e.status, e.offset, e.to_string())),
+        Err(e) => Err((e.status(), e.offset, e.to_string())),
     }
 }
 
@@ -849,7 +849,7 @@ fn capacities() {
     assert_eq!(p.exec_len(), 64);
     let over = format!("{list}cpr-exec-command.64=a");
     let e = Params::new().parse(over.as_bytes()).unwrap_err();
-    assert_eq!(e.status, Capacity);
+    assert_eq!(e.status(), Capacity);
     assert_eq!(
         e.to_string(),
         "Parameter 'cpr-exec-command' has more elements than migcfg holds (64)"
@@ -867,7 +867,7 @@ fn capacities() {
     let e = p
         .parse(format!("tls-hostname={}", "y".repeat(300)).as_bytes())
         .unwrap_err();
-    assert_eq!((e.status, e.offset), (Capacity, 13));
+    assert_eq!((e.status(), e.offset), (Capacity, 13));
     assert_eq!(
         e.to_string(),
         "Parameter 'tls-hostname' does not fit: the strings of a table share 8192 bytes"
@@ -881,7 +881,7 @@ fn capacities() {
 #[test]
 fn nul_and_non_utf8() {
     let e = Params::new().parse(b"tls-creds=a\0b").unwrap_err();
-    assert_eq!((e.status, e.offset), (Syntax, 11));
+    assert_eq!((e.status(), e.offset), (Syntax, 11));
     let mut p = Params::new();
     p.parse(b"tls-creds=\xff\xfe").unwrap();
     assert_eq!(p.string(8).unwrap(), b"\xff\xfe");

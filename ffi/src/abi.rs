@@ -62,7 +62,8 @@ const _: () = {
     assert!(offset_of!(MigcfgError, code) == 0);
     assert!(offset_of!(MigcfgError, offset) == PTR);
     assert!(offset_of!(MigcfgError, message) == 2 * PTR);
-    assert!(size_of::<MigcfgError>() == 2 * PTR + MIGCFG_ERROR_MAX);
+    assert!(offset_of!(MigcfgError, length) == 2 * PTR + MIGCFG_ERROR_MAX);
+    assert!(size_of::<MigcfgError>() == 3 * PTR + MIGCFG_ERROR_MAX + 8);
     assert!(align_of::<MigcfgError>() == PTR);
 
     assert!(offset_of!(MigcfgBitmapNode, node_name) == 0);
@@ -104,7 +105,7 @@ const _: () = {
     assert!(size_of::<MigcfgValue>() == 72);
     assert!(align_of::<MigcfgValue>() == 8);
     assert!(size_of::<MigcfgParams>() == 9224);
-    assert!(size_of::<MigcfgError>() == 528);
+    assert!(size_of::<MigcfgError>() == 544);
 };
 
 #[cfg(test)]

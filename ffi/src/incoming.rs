@@ -8,13 +8,13 @@ use migcfg_core::channel::{
     OPT_KEEP_ALIVE, OPT_KEEP_ALIVE_COUNT, OPT_KEEP_ALIVE_IDLE, OPT_KEEP_ALIVE_INTERVAL, OPT_MPTCP,
     OPT_NUMERIC, OPT_TIGHT, OPT_TO, STR_CID, STR_FD, STR_FILENAME, STR_HOST, STR_PATH, STR_PORT,
 };
-use migcfg_core::error::{Error, Status};
+use migcfg_core::error::Status;
 use migcfg_core::help;
 use migcfg_core::incoming::Incoming;
 use migcfg_core::schema;
 
 use crate::{
-    bytes_of, parse_flags, put, report, report_status, MigcfgError, MigcfgParams, MigcfgStr,
+    bytes_of, parse_flags, put, report_status, MigcfgError, MigcfgParams, MigcfgStr,
     MIGCFG_ERR_INVALID_ARG, MIGCFG_ERR_NULL, MIGCFG_OK,
 };
 
@@ -237,11 +237,13 @@ pub extern "C" fn migcfg_incoming_add(
     let Some(flags) = parse_flags(s.flags_raw()) else {
         return report_status(err, Status::InvalidArg, "Unknown flag");
     };
-    let mut e = Error::empty();
-    match s.add_into(a, flags, &mut e) {
+    crate::with_sink(err, |e| match s.add_into(a, flags, e) {
         Ok(st) => st as i32,
-        Err(_) => report(err, &e),
-    }
+        Err(_) => {
+            e.seal();
+            e.status() as i32
+        }
+    })
 }
 
 /// The early parameter table: defaults until a `config:` argument was added. Read it with

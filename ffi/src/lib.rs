@@ -20,7 +20,7 @@ pub mod abi;
 pub mod incoming;
 
 use core::ffi::{c_char, CStr};
-use migcfg_core::error::{Error, Status, ERROR_MAX};
+use migcfg_core::error::{Error, Failed, Status, ERROR_MAX};
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::schema::{self, Kind, PARAM_COUNT};
 use migcfg_core::{Flags, Params};
@@ -199,7 +199,9 @@ const _: () = {
     assert!(MIGCFG_ERR_NOSPACE == Status::NoSpace as i32);
     assert!(MIGCFG_ERR_CHANNEL == Status::Channel as i32);
     assert!(MIGCFG_ERR_UNREPRESENTABLE == Status::Unrepresentable as i32);
-    assert!(core::mem::size_of::<MigcfgError>() == 528);
+    assert!(core::mem::size_of::<MigcfgError>() == core::mem::size_of::<Error>());
+    assert!(core::mem::align_of::<MigcfgError>() == core::mem::align_of::<Error>());
+    assert!(core::mem::offset_of!(MigcfgError, offset) == core::mem::offset_of!(Error, offset));
     assert!(MIGCFG_CAP_COUNT as usize == schema::CAP_COUNT);
     assert!(MIGCFG_CAP_MAPPED_RAM == schema::cap::MAPPED_RAM);
     assert!(MIGCFG_CAP_XBZRLE == schema::cap::XBZRLE);
@@ -297,6 +299,10 @@ pub struct MigcfgError {
     pub offset: usize,
     /// The message, NUL-terminated.
     pub message: [c_char; MIGCFG_ERROR_MAX],
+    /// Length of the message in bytes, NUL excluded.
+    pub length: usize,
+    /// Used by migcfg while writing the message.
+    pub internal_: u64,
 }
 
 /// A table of migration parameters. Caller-owned, fixed size, no pointers inside: it may
@@ -374,26 +380,36 @@ fn put<T>(out: *mut T, v: T) -> bool {
     }
 }
 
-fn report(err: *mut MigcfgError, e: &Error) -> i32 {
-    let code = e.status as i32;
-    // SAFETY: a non-NULL error pointer is valid for writes (caller's contract).
-    if let Some(out) = unsafe { err.as_mut() } {
-        out.code = code;
-        out.offset = e.offset;
-        let msg = e.message();
-        let n = msg.len().min(MIGCFG_ERROR_MAX - 1);
-        for (d, s) in out.message.iter_mut().zip(msg.iter().take(n)) {
-            *d = *s as c_char;
-        }
-        if let Some(nul) = out.message.get_mut(n) {
-            *nul = 0;
-        }
-    }
-    code
+/// The caller's error struct as migcfg's own error type, to be written in place.
+pub(crate) fn sink<'a>(err: *mut MigcfgError) -> Option<&'a mut Error> {
+    // SAFETY: a non-NULL error pointer is valid for reads and writes (caller's contract);
+    // `Error` is repr(C) with MigcfgError's size, alignment and field offsets (asserted
+    // above) and holds integers only, so any contents are a valid `Error`.
+    unsafe { err.cast::<Error>().as_mut() }
 }
 
+/// Write a fixed-text error into the caller's struct (if given); returns its code.
 fn report_status(err: *mut MigcfgError, status: Status, text: &str) -> i32 {
-    report(err, &Error::fixed(status, 0, text))
+    if let Some(out) = sink(err) {
+        out.fail(status, 0, text);
+        out.seal();
+    }
+    status as i32
+}
+
+/// Run `f` with the caller's error struct as its error sink, or with a scratch one when
+/// the caller gave none (out of line: the common path carries no scratch error).
+pub(crate) fn with_sink<T>(err: *mut MigcfgError, f: impl FnOnce(&mut Error) -> T) -> T {
+    match sink(err) {
+        Some(e) => f(e),
+        None => scratch(f),
+    }
+}
+
+#[inline(never)]
+fn scratch<T>(f: impl FnOnce(&mut Error) -> T) -> T {
+    let mut e = Error::empty();
+    f(&mut e)
 }
 
 /// Initialise `p`: defaults, nothing set, page size 4096, newest QEMU targeted. Cheap: the
@@ -435,11 +451,10 @@ pub extern "C" fn migcfg_parse_ex(
     let Some(f) = parse_flags(flags) else {
         return report_status(err, Status::InvalidArg, "Unknown flag");
     };
-    let mut e = Error::empty();
-    match migcfg_core::parse::parse_into(t, s, f, &mut e) {
+    with_sink(err, |e| match migcfg_core::parse::parse_into(t, s, f, e) {
         Ok(st) => st as i32,
-        Err(_) => report(err, &e),
-    }
+        Err(_) => e.status() as i32,
+    })
 }
 
 fn parse_flags(flags: u32) -> Option<Flags> {
@@ -1001,12 +1016,15 @@ pub extern "C" fn migcfg_params_check(
     let Some(t) = table(p) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
-    let builtin = Params::new();
-    let d = table(defaults).unwrap_or(&builtin);
-    match t.check_over(d) {
+    static BUILTIN: Params = Params::new();
+    let d = table(defaults).unwrap_or(&BUILTIN);
+    with_sink(err, |e| match t.check_over_into(d, e) {
         Ok(()) => MIGCFG_OK,
-        Err(e) => report(err, &e),
-    }
+        Err(_) => {
+            e.seal();
+            e.status() as i32
+        }
+    })
 }
 
 /// Target QEMU release `major.minor` for later parses of `p`: parameters and capabilities
@@ -1026,15 +1044,18 @@ pub extern "C" fn migcfg_params_target(p: *mut MigcfgParams, major: u32, minor: 
 fn setter(
     p: *mut MigcfgParams,
     err: *mut MigcfgError,
-    f: impl FnOnce(&mut Params) -> Result<(), Error>,
+    f: impl FnOnce(&mut Params, &mut Error) -> Result<(), Failed>,
 ) -> i32 {
     let Some(t) = table_mut(p) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
-    match f(t) {
+    with_sink(err, |e| match f(t, e) {
         Ok(()) => MIGCFG_OK,
-        Err(e) => report(err, &e),
-    }
+        Err(_) => {
+            e.seal();
+            e.status() as i32
+        }
+    })
 }
 
 /// Set an integer or size parameter (for building a defaults table; no checks run: see
@@ -1046,7 +1067,7 @@ pub extern "C" fn migcfg_set_u64(
     value: u64,
     err: *mut MigcfgError,
 ) -> i32 {
-    setter(p, err, |t| t.set_u64(id as usize, value))
+    setter(p, err, |t, e| t.set_u64_into(id as usize, value, e))
 }
 
 /// Set a bool parameter.
@@ -1057,7 +1078,7 @@ pub extern "C" fn migcfg_set_bool(
     value: bool,
     err: *mut MigcfgError,
 ) -> i32 {
-    setter(p, err, |t| t.set_bool(id as usize, value))
+    setter(p, err, |t, e| t.set_bool_into(id as usize, value, e))
 }
 
 /// Set a string parameter (any bytes), or an enum parameter by its value's name.
@@ -1072,7 +1093,7 @@ pub extern "C" fn migcfg_set_str(
     let Some(b) = bytes_of(s, len) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
-    setter(p, err, |t| t.set_str(id as usize, b))
+    setter(p, err, |t, e| t.set_str_into(id as usize, b, e))
 }
 
 /// Set capability `bit` on or off.
