@@ -395,6 +395,30 @@ static int32_t proof_incoming_add(const char *text, size_t len, int expect, int 
             proof_read_incoming(&proof_inc);
         }
 #endif
+#if defined(PROOF_HAVE_migcfg_incoming_target)
+        /* As a QEMU 10.2, then its help listing. */
+        CALLV(migcfg_incoming_init, &proof_inc);
+        PROOF_CHECK(CALL(migcfg_incoming_target, &proof_inc, 10, 2) == MIGCFG_OK,
+                    "migcfg_incoming_target", 0);
+        PROOF_CHECK(CALL(migcfg_incoming_target, &proof_inc, 0, 0) == MIGCFG_ERR_INVALID_ARG,
+                    "migcfg_incoming_target accepts release 0.0", 0);
+        if (CALL(migcfg_incoming_add, &proof_inc, text, len, &proof_err) >= 0) {
+            proof_read_incoming(&proof_inc);
+        }
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_help_write)
+        {
+            size_t need = 0;
+            PROOF_CHECK(CALL(migcfg_incoming_help_write, &proof_inc, (char *)0, 0, &need) ==
+                            MIGCFG_ERR_NOSPACE,
+                        "migcfg_incoming_help_write size query", 0);
+            if (need < sizeof proof_out) {
+                PROOF_CHECK(CALL(migcfg_incoming_help_write, &proof_inc, proof_out,
+                                 sizeof proof_out, &need) == MIGCFG_OK,
+                            "migcfg_incoming_help_write", 0);
+            }
+        }
+#endif
         /* A second argument on top of the first. */
         static const char second[] = "tcp:localhost:4444";
         (void)CALL(migcfg_incoming_add, &proof_inc, second, sizeof second - 1, &proof_err);
@@ -782,6 +806,15 @@ static void proof_static_functions(void)
 #if defined(PROOF_HAVE_migcfg_help_write)
         PROOF_CHECK(CALL(migcfg_help_write, proof_out, 16, (size_t *)0) == MIGCFG_ERR_NULL,
                     "help_write NULL len", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_help_write)
+        PROOF_CHECK(CALL(migcfg_incoming_help_write, (const MigcfgIncoming *)0, proof_out, 16,
+                         (size_t *)0) == MIGCFG_ERR_NULL,
+                    "incoming_help_write NULL", 0);
+#endif
+#if defined(PROOF_HAVE_migcfg_incoming_target)
+        PROOF_CHECK(CALL(migcfg_incoming_target, (MigcfgIncoming *)0, 10, 2) == MIGCFG_ERR_NULL,
+                    "incoming_target NULL", 0);
 #endif
     }
 }

@@ -106,7 +106,7 @@ pub const MAX_NESTING: usize = 1 << 10;
 /// Entries of the duplicate-key log (object markers plus keys of open objects).
 pub const DUP_LOG: usize = 16;
 /// Keys compared per scan of an object by the fallback duplicate search.
-pub const DUP_BLOCK: usize = 64;
+pub const DUP_BLOCK: usize = 32;
 
 const PREFIX: &[u8] = b"JSON parse error, ";
 

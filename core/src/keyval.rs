@@ -795,8 +795,34 @@ struct Judgement {
 /// path in the schema's shape has six; odd keys are compared on their first six).
 #[derive(Clone, Copy, Default)]
 struct PathBuf {
-    frags: [PathFrag; 6],
+    frags: [PackedFrag; 6],
     len: usize,
+}
+
+/// A [`PathFrag`] in eight bytes: kind in the top two bits; a text fragment keeps its
+/// offset in bits 28..60 and its length (at most `TEXT_MAX`) in bits 0..28.
+#[derive(Clone, Copy, Default)]
+struct PackedFrag(u64);
+
+impl PackedFrag {
+    fn pack(f: PathFrag) -> PackedFrag {
+        PackedFrag(match f {
+            PathFrag::None => 0,
+            PathFrag::Name(n) => 1 << 62 | u64::from(n.index()),
+            PathFrag::Index(i) => 2 << 62 | u64::from(i),
+            PathFrag::Text(s) => 3 << 62 | u64::from(s.off) << 28 | u64::from(s.len & 0x0FFF_FFFF),
+        })
+    }
+
+    fn get(self) -> PathFrag {
+        let v = self.0;
+        match v >> 62 {
+            1 => PathFrag::Name(schema::Name::from_index((v & 0xFFFF) as u16)),
+            2 => PathFrag::Index((v & 0xFFFF_FFFF) as u32),
+            3 => PathFrag::Text(Span { off: ((v >> 28) & 0xFFFF_FFFF) as u32, len: (v & 0x0FFF_FFFF) as u32 }),
+            _ => PathFrag::None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -811,7 +837,7 @@ enum PathFrag {
 impl PathBuf {
     fn push(&mut self, f: PathFrag) {
         if let Some(slot) = self.frags.get_mut(self.len) {
-            *slot = f;
+            *slot = PackedFrag::pack(f);
             self.len = self.len.saturating_add(1);
         }
     }
@@ -857,8 +883,9 @@ pub(crate) fn fmt_u32(v: u32, buf: &mut [u8; 20]) -> &[u8] {
 fn walks_before(text: &[u8], a: &PathBuf, b: &PathBuf) -> bool {
     let n = a.len.min(b.len);
     for (fa, fb) in a.frags.iter().zip(b.frags.iter()).take(n) {
-        if !frag_eq(text, *fa, *fb) {
-            return frag_bucket(text, *fa) < frag_bucket(text, *fb);
+        let (fa, fb) = (fa.get(), fb.get());
+        if !frag_eq(text, fa, fb) {
+            return frag_bucket(text, fa) < frag_bucket(text, fb);
         }
     }
     // One is inside the other: children are converted before their parent.
@@ -915,7 +942,7 @@ fn push_path(m: &mut Message, text: &[u8], path: &PathBuf) {
         if i > 0 {
             m.push(b".");
         }
-        match *f {
+        match f.get() {
             PathFrag::None => {}
             PathFrag::Name(n) => m.push(n.as_str().as_bytes()),
             PathFrag::Text(s) => m.push(s.of(text)),
@@ -960,7 +987,7 @@ impl Parser<'_, '_, '_> {
         let mut fr = Frags::new(self.text, o.key);
         for pf in path.frags.iter().take(path.len) {
             let Some(f) = fr.next() else { return false };
-            let ok = match *pf {
+            let ok = match pf.get() {
                 PathFrag::Index(i) => f.index == Some(i),
                 PathFrag::Name(n) => {
                     f.index.is_none() && frag_bytes(self.text, f) == n.as_str().as_bytes()
@@ -1058,6 +1085,7 @@ impl Parser<'_, '_, '_> {
         Err(Failed)
     }
 
+    #[inline(never)]
     fn listify_bbm(&self, best: &mut Option<Candidate>, path: &PathBuf, c: &mut Children) {
         let kv = &self.stage.kv;
         for (n, node) in kv.nodes.iter().enumerate() {
@@ -1088,15 +1116,15 @@ impl Parser<'_, '_, '_> {
                 if tok == Tok::KvDict && m == "bitmaps" {
                     let mut bc = Children::default();
                     for bm in kv.bitmaps.iter().take(usize::from(kv.nbitmaps)) {
-                        if usize::from(bm.node) != n || bm.this == Tok::Absent {
+                        if usize::from(bm.node()) != n || bm.this == Tok::Absent {
                             continue;
                         }
-                        bc.add_index(u32::from(bm.index));
+                        bc.add_index(u32::from(bm.index()));
                         if bm.this != Tok::KvDict {
                             continue;
                         }
                         let mut bp = mp;
-                        bp.push(PathFrag::Index(u32::from(bm.index)));
+                        bp.push(PathFrag::Index(u32::from(bm.index())));
                         let mut bcc = Children::default();
                         for (bn, btok) in [
                             ("name", bm.name),
@@ -1135,7 +1163,7 @@ impl Parser<'_, '_, '_> {
     fn first_key_under(&self, path: &PathBuf) -> usize {
         let mut p = [crate::lists::P::I(0); 6];
         for (d, f) in p.iter_mut().zip(path.frags.iter().take(path.len)) {
-            *d = match *f {
+            *d = match f.get() {
                 PathFrag::Name(n) => crate::lists::P::N(n.as_str()),
                 PathFrag::Index(i) => crate::lists::P::I(i),
                 PathFrag::Text(_) | PathFrag::None => crate::lists::P::N(""),
@@ -1147,6 +1175,7 @@ impl Parser<'_, '_, '_> {
 
     /// List conversion of the dictionaries that lie wholly outside the schema's shape,
     /// below odd key `i`; each dictionary is judged once, from the first key under it.
+    #[inline(never)]
     fn odd_dicts(&self, best: &mut Option<Candidate>, i: usize, o: &Odd) {
         let text = self.text;
         let known = usize::from(o.known);

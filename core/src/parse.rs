@@ -339,7 +339,7 @@ pub(crate) fn commit_staged(
                 slot[2] = u32::from(nb);
             }
             for _ in 0..nb {
-                let code = typed.transform.get(k).copied().unwrap_or(0);
+                let code = if k < BITMAP_CAPACITY { (typed.transform >> (2 * k)) & 3 } else { 0 } as u8;
                 if let Some(slot) = p.bitmaps.get_mut(k) {
                     slot[2] = u32::from(code);
                 }

@@ -1032,6 +1032,16 @@ impl Name {
         }
     }
 
+    /// Its index in the table of names.
+    pub fn index(self) -> u16 {
+        self.0
+    }
+
+    /// The name at `index` of the table of names.
+    pub fn from_index(index: u16) -> Name {
+        Name(index)
+    }
+
     /// The text.
     pub fn as_str(self) -> &'static str {
         NAMES.get(usize::from(self.0)).copied().unwrap_or("")

@@ -204,10 +204,9 @@ pub struct NodeShape {
 /// Keyval: what was met at a bitmap's positions.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BitmapShape {
-    /// Which node.
-    pub node: u8,
-    /// Index in the node's `bitmaps`.
-    pub index: u8,
+    /// Which node (high three bits) and index in its `bitmaps` (low five): 8 nodes and 32
+    /// bitmaps at most.
+    pub at: u8,
     /// The element.
     pub this: Tok,
     /// `name`.
@@ -220,6 +219,23 @@ pub struct BitmapShape {
     pub persistent: Tok,
     /// Bit 0: the bitmap's keys are list indices; bit 1: `transform`'s are.
     pub list_like: u8,
+}
+
+impl BitmapShape {
+    /// The packed (node, index) of [`BitmapShape::at`].
+    pub fn key(node: u8, index: u8) -> u8 {
+        (node & 7) << 5 | (index & 31)
+    }
+
+    /// Which node.
+    pub fn node(&self) -> u8 {
+        self.at >> 5
+    }
+
+    /// Index in the node's `bitmaps`.
+    pub fn index(&self) -> u8 {
+        self.at & 31
+    }
 }
 
 /// Keyval: the shape of the list parameters met so far (for conflicts and list conversion).
@@ -254,8 +270,7 @@ impl KvShape {
             }; BITMAP_NODE_CAPACITY],
             nnodes: 0,
             bitmaps: [BitmapShape {
-                node: 0,
-                index: 0,
+                at: 0,
                 this: Tok::Absent,
                 name: Tok::Absent,
                 alias: Tok::Absent,
@@ -274,16 +289,12 @@ impl KvShape {
             .bitmaps
             .iter()
             .take(n)
-            .position(|b| b.node == node && b.index == index);
+            .position(|b| b.at == BitmapShape::key(node, index));
         let at = match found {
             Some(i) => i,
             None => {
                 let slot = self.bitmaps.get_mut(n)?;
-                *slot = BitmapShape {
-                    node,
-                    index,
-                    ..BitmapShape::default()
-                };
+                *slot = BitmapShape { at: BitmapShape::key(node, index), ..BitmapShape::default() };
                 self.nbitmaps = self.nbitmaps.saturating_add(1);
                 n
             }
@@ -296,7 +307,7 @@ impl KvShape {
         self.bitmaps
             .iter()
             .take(usize::from(self.nbitmaps))
-            .find(|b| b.node == node && b.index == index)
+            .find(|b| b.at == BitmapShape::key(node, index))
     }
 }
 

@@ -19,9 +19,9 @@ pub struct Typed {
     pub vals: [u64; PARAM_COUNT],
     /// Capabilities the input turns on (bits by `schema::CAPS` position).
     pub caps: u64,
-    /// Per bitmap (all nodes' bitmaps in order): 0 no transform, 1 transform without `persistent`,
+    /// Two bits per bitmap (all nodes' bitmaps in order): 0 no transform, 1 transform without `persistent`,
     /// 2 `persistent` false, 3 `persistent` true.
-    pub transform: [u8; schema::BITMAP_CAPACITY],
+    pub transform: u64,
 }
 
 impl Typed {
@@ -31,7 +31,7 @@ impl Typed {
             set: 0,
             vals: [0; PARAM_COUNT],
             caps: 0,
-            transform: [0; schema::BITMAP_CAPACITY],
+            transform: 0,
         }
     }
 }
@@ -45,15 +45,26 @@ pub struct Path {
 }
 
 #[derive(Clone, Copy)]
-enum Part {
-    Name(schema::Name),
-    Index(u32),
+struct Part(u16);
+
+/// Bit of a [`Part`] that marks a list index (paths in messages stay this small: list
+/// indices are below every capacity, names are schema names).
+const INDEX_BIT: u16 = 0x8000;
+
+impl Part {
+    fn name(n: schema::Name) -> Part {
+        Part(n.index() & !INDEX_BIT)
+    }
+
+    fn index(i: usize) -> Part {
+        Part(u16::try_from(i).unwrap_or(INDEX_BIT - 1).min(INDEX_BIT - 1) | INDEX_BIT)
+    }
 }
 
 impl Path {
     fn new(slot: usize, syntax: Syntax) -> Path {
         Path {
-            parts: [Part::Name(schema::Name::slot(slot)); 6],
+            parts: [Part::name(schema::Name::slot(slot)); 6],
             len: 1,
             json: syntax == Syntax::Json,
         }
@@ -68,30 +79,27 @@ impl Path {
     }
 
     fn idx(self, i: usize) -> Path {
-        self.with(Part::Index(u32::try_from(i).unwrap_or(u32::MAX)))
+        self.with(Part::index(i))
     }
 
     fn member(self, n: &'static str) -> Path {
-        self.with(Part::Name(schema::Name::of(n)))
+        self.with(Part::name(schema::Name::of(n)))
     }
 
     /// Write the path.
     pub fn write(&self, m: &mut Message) {
         for (i, p) in self.parts.iter().take(usize::from(self.len)).enumerate() {
-            match *p {
-                Part::Name(n) => {
-                    if i > 0 {
-                        m.push(b".");
-                    }
-                    m.push(n.as_str().as_bytes());
+            if p.0 & INDEX_BIT == 0 {
+                if i > 0 {
+                    m.push(b".");
                 }
-                Part::Index(v) => {
-                    let mut buf = [0u8; 20];
-                    m.push(if self.json { b"[" } else { b"." });
-                    m.push(fmt_u32(v, &mut buf));
-                    if self.json {
-                        m.push(b"]");
-                    }
+                m.push(schema::Name::from_index(p.0).as_str().as_bytes());
+            } else {
+                let mut buf = [0u8; 20];
+                m.push(if self.json { b"[" } else { b"." });
+                m.push(fmt_u32(u32::from(p.0 & !INDEX_BIT), &mut buf));
+                if self.json {
+                    m.push(b"]");
                 }
             }
         }
@@ -311,7 +319,7 @@ impl Visitor<'_, '_> {
         &mut self,
         raw: Raw,
         path: &Path,
-        transform: &mut [u8; schema::BITMAP_CAPACITY],
+        transform: &mut u64,
     ) -> Result<u64, Failed> {
         let lists = Lists::new(self.text, self.st);
         let nnodes = lists.nodes_len();
@@ -384,8 +392,9 @@ impl Visitor<'_, '_> {
                         &tp,
                     )?;
                 }
-                if let Some(t) = transform.get_mut(k) {
-                    *t = code;
+                // Two bits per bitmap: there are at most BITMAP_CAPACITY (32) of them.
+                if k < schema::BITMAP_CAPACITY {
+                    *transform |= u64::from(code & 3) << (2 * k);
                 }
                 k = k.saturating_add(1);
                 self.extra(

@@ -1,0 +1,7 @@
+//! Fuzz target `incoming`: see `props::incoming` for the input layout and the properties.
+#![no_main]
+
+#[path = "../src/props.rs"]
+mod props;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| props::incoming(data));
