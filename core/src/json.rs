@@ -105,6 +105,8 @@ pub const MAX_TOKEN_COUNT: usize = 2 << 20;
 pub const MAX_NESTING: usize = 1 << 10;
 /// Entries of the duplicate-key log (object markers plus keys of open objects).
 pub const DUP_LOG: usize = 16;
+/// Scans of one object the fallback duplicate search makes at most.
+pub const DUP_BLOCKS_MAX: usize = 4;
 /// Keys compared per scan of an object by the fallback duplicate search.
 pub const DUP_BLOCK: usize = 32;
 
@@ -1777,7 +1779,16 @@ fn block_has(text: &[u8], from: usize, until: usize, end: usize, h: u32, raw: &[
 fn object_dup(text: &[u8], first: usize, end: usize, mut best: u64) -> Option<(u64, usize)> {
     let mut found = None;
     let mut resume = first;
+    // Each block is one scan of the rest of the object: a bounded number keeps the cost
+    // linear. Members after the first DUP_BLOCKS_MAX * DUP_BLOCK of one object are compared
+    // only with those (an object that long has more members than any valid config, so it
+    // is rejected anyway, possibly with another of QEMU's messages).
+    let mut blocks = 0usize;
     loop {
+        blocks = blocks.saturating_add(1);
+        if blocks > DUP_BLOCKS_MAX {
+            return found;
+        }
         // Hashes (| 1) of the block's keys, open addressing, at most half full. A hash
         // found again is checked by rescanning the block (a short stretch of the object).
         let mut table = [0u32; 2 * DUP_BLOCK];
