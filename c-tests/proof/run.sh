@@ -74,7 +74,9 @@ if need noheap stack untrusted linear; then
 fi
 if need freestanding size; then
     say "build: freestanding library ($FREE_DIR)"
-    $CARGO build --release $CARGO_FLAGS -p migcfg-ffi --no-default-features \
+    # Built for size, as `make freestanding` builds it.
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=fat \
+        $CARGO build --release $CARGO_FLAGS -p migcfg-ffi --no-default-features \
         --target-dir "$FREE_DIR" || build_failed=1
 fi
 if need panic; then

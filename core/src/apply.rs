@@ -247,11 +247,16 @@ impl Params {
     /// compat and `-global` values, as a table): what this table sets wins, the rest comes
     /// from `defaults` (set or built in). Messages are QEMU's; offsets are 0.
     pub fn check_over(&self, defaults: &Params) -> Result<(), Error> {
-        owned(|e| self.check_over_into(defaults, e))
+        owned(|e| self.check_over_into(Some(defaults), e))
     }
 
-    /// [`Params::check_over`] writing any error into `err`.
-    pub fn check_over_into(&self, defaults: &Params, err: &mut Error) -> Result<(), Failed> {
+    /// [`Params::check_over`] writing any error into `err`; `None`: over the built-in
+    /// defaults.
+    pub fn check_over_into(
+        &self,
+        defaults: Option<&Params>,
+        err: &mut Error,
+    ) -> Result<(), Failed> {
         check::check(
             &Over {
                 p: self,
@@ -278,13 +283,16 @@ fn owned(step: impl FnOnce(&mut Error) -> Result<(), Failed>) -> Result<(), Erro
 /// A table over a defaults table.
 struct Over<'a> {
     p: &'a Params,
-    d: &'a Params,
+    /// `None`: the built-in defaults.
+    d: Option<&'a Params>,
 }
 
 impl Over<'_> {
-    fn pick(&self, id: usize) -> &Params {
+    /// The table that holds parameter `id`: this one if it sets it, else the defaults
+    /// table; `None` for the built-in defaults.
+    fn pick(&self, id: usize) -> Option<&Params> {
         if self.p.is_set(id) {
-            self.p
+            Some(self.p)
         } else {
             self.d
         }
@@ -293,15 +301,22 @@ impl Over<'_> {
 
 impl Values for Over<'_> {
     fn scalar(&self, id: usize) -> u64 {
-        self.pick(id).scalar(id).unwrap_or(0)
+        match self.pick(id) {
+            Some(t) => t.scalar(id).unwrap_or(0),
+            None => schema::def(id).map_or(0, |d| d.default),
+        }
     }
 
     fn nodes(&self) -> usize {
-        self.pick(schema::BLOCK_BITMAP_MAPPING).nodes_len()
+        self.pick(schema::BLOCK_BITMAP_MAPPING)
+            .map_or(0, Params::nodes_len)
     }
 
     fn node(&self, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
-        match self.pick(schema::BLOCK_BITMAP_MAPPING).node(i) {
+        match self
+            .pick(schema::BLOCK_BITMAP_MAPPING)
+            .and_then(|t| t.node(i))
+        {
             Some(n) => (
                 StrRef::Plain(n.node_name),
                 StrRef::Plain(n.alias),
@@ -312,7 +327,10 @@ impl Values for Over<'_> {
     }
 
     fn bitmap(&self, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>) {
-        match self.pick(schema::BLOCK_BITMAP_MAPPING).bitmap(i, j) {
+        match self
+            .pick(schema::BLOCK_BITMAP_MAPPING)
+            .and_then(|t| t.bitmap(i, j))
+        {
             Some(b) => (StrRef::Plain(b.name), StrRef::Plain(b.alias)),
             None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
         }
@@ -328,20 +346,20 @@ impl Values for Over<'_> {
 
     fn caps(&self) -> u64 {
         let set = self.p.caps_set().bits();
-        (self.p.caps().bits() & set) | (self.d.caps().bits() & !set)
+        let d = self.d.map_or(0, |d| d.caps().bits());
+        (self.p.caps().bits() & set) | (d & !set)
     }
 
     fn tls_empty(&self) -> bool {
         self.pick(schema::TLS_CREDS)
-            .string(schema::TLS_CREDS)
+            .and_then(|t| t.string(schema::TLS_CREDS))
             .is_none_or(|s| s.is_empty())
     }
 
     fn current_compressed_or_tls(&self) -> bool {
-        self.d.scalar(schema::MULTIFD_COMPRESSION_ID).unwrap_or(0) != 0
-            || !self
-                .d
-                .string(schema::TLS_CREDS)
-                .is_none_or(|s| s.is_empty())
+        self.d.is_some_and(|d| {
+            d.scalar(schema::MULTIFD_COMPRESSION_ID).unwrap_or(0) != 0
+                || !d.string(schema::TLS_CREDS).is_none_or(|s| s.is_empty())
+        })
     }
 }

@@ -819,7 +819,10 @@ impl PackedFrag {
         match v >> 62 {
             1 => PathFrag::Name(schema::Name::from_index((v & 0xFFFF) as u16)),
             2 => PathFrag::Index((v & 0xFFFF_FFFF) as u32),
-            3 => PathFrag::Text(Span { off: ((v >> 28) & 0xFFFF_FFFF) as u32, len: (v & 0x0FFF_FFFF) as u32 }),
+            3 => PathFrag::Text(Span {
+                off: ((v >> 28) & 0xFFFF_FFFF) as u32,
+                len: (v & 0x0FFF_FFFF) as u32,
+            }),
             _ => PathFrag::None,
         }
     }

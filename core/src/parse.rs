@@ -339,7 +339,11 @@ pub(crate) fn commit_staged(
                 slot[2] = u32::from(nb);
             }
             for _ in 0..nb {
-                let code = if k < BITMAP_CAPACITY { (typed.transform >> (2 * k)) & 3 } else { 0 } as u8;
+                let code = if k < BITMAP_CAPACITY {
+                    (typed.transform >> (2 * k)) & 3
+                } else {
+                    0
+                } as u8;
                 if let Some(slot) = p.bitmaps.get_mut(k) {
                     slot[2] = u32::from(code);
                 }

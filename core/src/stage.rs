@@ -294,7 +294,10 @@ impl KvShape {
             Some(i) => i,
             None => {
                 let slot = self.bitmaps.get_mut(n)?;
-                *slot = BitmapShape { at: BitmapShape::key(node, index), ..BitmapShape::default() };
+                *slot = BitmapShape {
+                    at: BitmapShape::key(node, index),
+                    ..BitmapShape::default()
+                };
                 self.nbitmaps = self.nbitmaps.saturating_add(1);
                 n
             }

@@ -315,12 +315,7 @@ impl Visitor<'_, '_> {
     }
 
     #[inline(never)]
-    fn bbm(
-        &mut self,
-        raw: Raw,
-        path: &Path,
-        transform: &mut u64,
-    ) -> Result<u64, Failed> {
+    fn bbm(&mut self, raw: Raw, path: &Path, transform: &mut u64) -> Result<u64, Failed> {
         let lists = Lists::new(self.text, self.st);
         let nnodes = lists.nodes_len();
         if !self.is_list(raw, u8::try_from(nnodes).unwrap_or(u8::MAX)) {

@@ -1016,8 +1016,7 @@ pub extern "C" fn migcfg_params_check(
     let Some(t) = table(p) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
-    static BUILTIN: Params = Params::new();
-    let d = table(defaults).unwrap_or(&BUILTIN);
+    let d = table(defaults);
     with_sink(err, |e| match t.check_over_into(d, e) {
         Ok(()) => MIGCFG_OK,
         Err(_) => {
