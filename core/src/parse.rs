@@ -340,7 +340,7 @@ pub(crate) fn commit_staged(
             }
             for _ in 0..nb {
                 let code = if k < BITMAP_CAPACITY {
-                    (typed.transform >> (2 * k)) & 3
+                    (typed.transform >> k.wrapping_mul(2)) & 3
                 } else {
                     0
                 } as u8;

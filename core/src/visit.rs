@@ -389,7 +389,7 @@ impl Visitor<'_, '_> {
                 }
                 // Two bits per bitmap: there are at most BITMAP_CAPACITY (32) of them.
                 if k < schema::BITMAP_CAPACITY {
-                    *transform |= u64::from(code & 3) << (2 * k);
+                    *transform |= u64::from(code & 3) << k.wrapping_mul(2);
                 }
                 k = k.saturating_add(1);
                 self.extra(
