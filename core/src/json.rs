@@ -76,7 +76,7 @@
 //!
 //! # Why not serde-json-core
 //!
-//! serde-json-core (a dependency of this crate) is not used here, for any part. It cannot
+//! serde-json-core is not used here, for any part, and is not a dependency. It cannot
 //! give QEMU's answers: it has no single-quoted strings and no `\'`; it takes any byte in a
 //! string (control bytes included) and checks nothing beyond UTF-8 (no noncharacters, no
 //! lone surrogates, no modified UTF-8 `C0 80`); it skips an ignored scalar by consuming bytes
