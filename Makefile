@@ -23,7 +23,7 @@ run: lib
 
 lint:
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 
 rust-test:
 	$(CARGO) test --locked --workspace

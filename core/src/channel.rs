@@ -25,8 +25,10 @@
 //! rejected or reported as over capacity, possibly with a different message than QEMU's.
 
 use crate::error::{Error, Failed, Message, Status};
+use crate::text::decimal as dec;
 use crate::text::StrRef;
 use crate::value;
+use crate::visit::json_int as json_uint;
 
 /// Bytes of string data one channel slot holds (every string plus its NUL terminator).
 pub const CHANNEL_STRING_CAPACITY: usize = 3072;
@@ -1141,22 +1143,6 @@ impl VPath {
     }
 }
 
-/// Decimal digits of `v`.
-fn dec(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i = i.saturating_sub(1);
-        if let Some(d) = buf.get_mut(i) {
-            *d = b'0'.saturating_add((v % 10) as u8);
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    buf.get(i..).unwrap_or(&[])
-}
-
 #[cold]
 #[inline(never)]
 fn path_err(err: &mut Error, at: usize, pre: &str, p: &VPath, post: &str) -> Failed {
@@ -1165,32 +1151,6 @@ fn path_err(err: &mut Error, at: usize, pre: &str, p: &VPath, post: &str) -> Fai
     p.write(m);
     m.push(post.as_bytes());
     Failed
-}
-
-/// A JSON integer token as the input visitor reads it for an unsigned member: up to
-/// 2^64-1, or a negative int64 reinterpreted modulo 2^64.
-fn json_uint(tok: &[u8]) -> Option<u64> {
-    let (neg, digits) = match tok.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, tok),
-    };
-    let mut v: u64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v
-            .checked_mul(10)?
-            .checked_add(u64::from(d.wrapping_sub(b'0')))?;
-    }
-    if neg {
-        if v > 1u64 << 63 {
-            return None;
-        }
-        Some(v.wrapping_neg())
-    } else {
-        Some(v)
-    }
 }
 
 /// Offset of any value but an absent one.
@@ -3230,7 +3190,7 @@ fn pack(off: usize, len: usize) -> u32 {
 /// zero is an empty one. Strings are stored with a NUL after each, so C may use them as
 /// C strings.
 #[repr(C)]
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Slot {
     state: u32,
     transport: u32,

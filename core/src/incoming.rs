@@ -55,6 +55,18 @@ impl Default for Incoming {
 }
 
 impl Incoming {
+    /// Every field equal, the early table compared with [`Params::identical`]: the whole
+    /// state is the same, as a byte-for-byte comparison would find.
+    pub fn identical(&self, other: &Incoming) -> bool {
+        self.params.identical(&other.params)
+            && self.flags == other.flags
+            && self.config == other.config
+            && self.ids_len == other.ids_len
+            && self.reserved == other.reserved
+            && self.slots == other.slots
+            && self.ids == other.ids
+    }
+
     /// A fresh state: default parameters, no channel, no config.
     pub const fn new() -> Self {
         Incoming {

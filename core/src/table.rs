@@ -303,6 +303,23 @@ impl Params {
         self.set
     }
 
+    /// Every field equal, unused arena bytes and settings included: the whole state is the
+    /// same, as a byte-for-byte comparison would find (the struct has no padding).
+    pub fn identical(&self, other: &Params) -> bool {
+        self.set == other.set
+            && self.caps == other.caps
+            && self.caps_set == other.caps_set
+            && self.page_size == other.page_size
+            && self.target == other.target
+            && self.arena_len == other.arena_len
+            && self.reserved == other.reserved
+            && self.vals == other.vals
+            && self.exec == other.exec
+            && self.nodes == other.nodes
+            && self.bitmaps == other.bitmaps
+            && self.arena == other.arena
+    }
+
     /// Same parameters set, with the same values (string arenas may be laid out
     /// differently).
     pub fn same_as(&self, other: &Params) -> bool {

@@ -492,7 +492,7 @@ static BOOL: ParamDef = schema::PARAMS[schema::LOCAL];
 
 /// A JSON integer token as QEMU's visitor takes it for an unsigned member: non-negative up
 /// to 2^64-1, or negative within int64 and reinterpreted modulo 2^64.
-fn json_int(tok: &[u8]) -> Option<u64> {
+pub(crate) fn json_int(tok: &[u8]) -> Option<u64> {
     let (neg, digits) = match tok.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, tok),

@@ -688,15 +688,10 @@ fn fresh() -> Box<Incoming> {
     Box::new(Incoming::new())
 }
 
+// The same result type as `Incoming::add`, whose error is the C struct.
+#[allow(clippy::result_large_err)]
 fn add(inc: &mut Incoming, arg: &str) -> Result<Status, migcfg_core::Error> {
     inc.add(arg.as_bytes(), Flags::default())
-}
-
-fn bytes_of(inc: &Incoming) -> Vec<u8> {
-    // Compare whole states: every field is an integer, so Debug-free byte views suffice.
-    let p = inc as *const Incoming as *const u8;
-    // SAFETY: reading the bytes of a live, plain-integer value.
-    unsafe { std::slice::from_raw_parts(p, std::mem::size_of::<Incoming>()) }.to_vec()
 }
 
 fn err_of(inc: &mut Incoming, arg: &str) -> (Status, usize, String) {
@@ -774,7 +769,7 @@ fn config_once_help_and_offsets() {
         Status::Ok
     );
     assert!(inc.has_config());
-    let before = bytes_of(&inc);
+    let before = inc.clone();
     assert_eq!(
         err_of(&mut inc, "config:multifd-channels=8"),
         (
@@ -785,7 +780,7 @@ fn config_once_help_and_offsets() {
     );
     // Also a second config that only asks for help: it is a second config all the same.
     assert_eq!(err_of(&mut inc, "config:help").0, Status::Channel);
-    assert_eq!(bytes_of(&inc), before);
+    assert!(inc.identical(&before), "a second config changed the state");
     let id = schema::lookup(b"multifd-channels").unwrap();
     assert_eq!(inc.params().scalar(id), Some(4));
     assert_eq!(inc.mode(), 2);
@@ -1088,7 +1083,7 @@ fn a_rejected_argument_changes_nothing() {
         "cpr,addr.transport=socket,addr.type=unix,addr.path=/c",
     )
     .unwrap();
-    let before = bytes_of(&inc);
+    let before = inc.clone();
     let long_path = format!("unix:/{}", "p".repeat(CHANNEL_STRING_CAPACITY));
     let many_args = {
         let mut s = String::from("main,addr.transport=exec");
@@ -1113,7 +1108,7 @@ fn a_rejected_argument_changes_nothing() {
     ];
     for arg in rejected {
         assert!(add(&mut inc, arg).is_err(), "{arg:.40}");
-        assert!(bytes_of(&inc) == before, "{arg:.40} changed the state");
+        assert!(inc.identical(&before), "{arg:.40} changed the state");
     }
 }
 
@@ -1388,4 +1383,22 @@ fn help_lists_the_schema() {
     assert_eq!(names, sorted);
     names.dedup();
     assert_eq!(names.len(), schema::PARAMS.len());
+}
+
+/// `identical` sees every part of the state: the early table, the slots, the remembered ids.
+#[test]
+fn identical_sees_the_whole_state() {
+    let base = fresh();
+    assert!(base.identical(&fresh()));
+    for arg in [
+        "config:multifd-channels=4",
+        "tcp:h:1",
+        "tcp:h:1,id=x",
+        "cpr,addr.transport=socket,addr.type=unix,addr.path=/c",
+    ] {
+        let mut inc = fresh();
+        add(&mut inc, arg).unwrap();
+        assert!(!inc.identical(&base), "{arg}");
+        assert!(inc.identical(&inc.clone()), "{arg}");
+    }
 }

@@ -38,7 +38,7 @@ fn kind(k: Kind) -> String {
 /// A size in bytes, with QEMU's suffix when it is a whole number of KiB/MiB/GiB.
 fn size(n: u64) -> String {
     for (shift, suffix) in [(30, "G"), (20, "M"), (10, "k")] {
-        if n >= 1 << shift && n % (1 << shift) == 0 {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
             return format!("{n} ({}{suffix})", n >> shift);
         }
     }

@@ -209,3 +209,28 @@ fn empty_lists_have_no_keyval_form() {
     assert_eq!(render(&p, false), Err(Status::Unrepresentable));
     assert_eq!(render(&p, true).unwrap(), br#"{"cpr-exec-command": []}"#);
 }
+
+/// `same_as` compares what a table says; `identical` compares every byte of its state,
+/// which the atomicity checks rely on.
+#[test]
+fn identical_is_stricter_than_same_as() {
+    let a = Params::new();
+    let mut b = Params::new();
+    assert!(a.identical(&b) && a.same_as(&b));
+    b.set_page_size(65536);
+    assert!(a.same_as(&b), "the page size is a setting, not a parameter");
+    assert!(!a.identical(&b), "identical sees the page size");
+
+    // Equal values, different arena layouts: a string set twice leaves its first copy.
+    let mut c = Params::new();
+    let mut d = Params::new();
+    c.parse(b"tls-creds=x").unwrap();
+    d.parse(b"tls-creds=yy").unwrap();
+    d.parse(b"tls-creds=x").unwrap();
+    let id = migcfg_core::schema::lookup(b"tls-creds").unwrap();
+    assert_eq!(c.string(id), Some(&b"x"[..]));
+    assert_eq!(d.string(id), Some(&b"x"[..]));
+    assert!(c.same_as(&d));
+    assert!(!c.identical(&d), "identical sees the arena");
+    assert!(c.identical(&c.clone()));
+}

@@ -14,7 +14,6 @@
 //! the early table after an accepted `config:` passes the round trips above.
 #![allow(
     dead_code,
-    unsafe_code,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
@@ -57,14 +56,6 @@ fn bases() -> &'static [Params; 2] {
             .unwrap_or_else(|e| panic!("the FULL base does not parse: {e}"));
         [Params::new(), full]
     })
-}
-
-/// The memory of a value, for byte-for-byte comparisons.
-pub fn bytes_of<T>(v: &T) -> &[u8] {
-    // SAFETY: only used on `Params` and `Incoming`: `#[repr(C)]` structs of integers and
-    // integer arrays (no pointers, no padding by their layout), so every byte is
-    // initialised; the slice borrows `v`.
-    unsafe { core::slice::from_raw_parts((v as *const T).cast::<u8>(), core::mem::size_of::<T>()) }
 }
 
 fn flags_of(b: u8) -> Flags {
@@ -190,11 +181,11 @@ fn check_error(e: &Error, text: &[u8]) {
 /// One parse of `text` over `base` with `flags`, and its properties.
 pub fn parse_over(base: &Params, text: &[u8], flags: Flags) {
     let mut p = base.clone();
-    let before = bytes_of(&p).to_vec();
+    let before = p.clone();
     match p.parse_with(text, flags) {
         Ok(Status::Help) => {
             assert!(
-                p.same_as(base) && bytes_of(&p) == before.as_slice(),
+                p.same_as(base) && p.identical(&before),
                 "help changed the table"
             );
         }
@@ -203,7 +194,7 @@ pub fn parse_over(base: &Params, text: &[u8], flags: Flags) {
             check_error(&e, text);
             assert!(p.same_as(base), "a rejected input changed the table: {e}");
             assert!(
-                bytes_of(&p) == before.as_slice(),
+                p.identical(&before),
                 "a rejected input changed table bytes: {e}"
             );
         }
@@ -258,13 +249,10 @@ pub fn incoming(data: &[u8]) {
     };
     let mut inc = Box::new(Incoming::new());
     for arg in rest.split(|&b| b == b'\n').take(4) {
-        let before = bytes_of(&*inc).to_vec();
+        let before = inc.clone();
         match inc.add(arg, flags) {
             Ok(Status::Help) => {
-                assert!(
-                    bytes_of(&*inc) == before.as_slice(),
-                    "help changed the -incoming state"
-                )
+                assert!(inc.identical(&before), "help changed the -incoming state")
             }
             Ok(_) => {
                 if arg.starts_with(b"config:") {
@@ -274,7 +262,7 @@ pub fn incoming(data: &[u8]) {
             Err(e) => {
                 check_error(&e, arg);
                 assert!(
-                    bytes_of(&*inc) == before.as_slice(),
+                    inc.identical(&before),
                     "a rejected argument changed the -incoming state: {e}"
                 );
             }
