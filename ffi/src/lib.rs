@@ -20,6 +20,7 @@ pub mod abi;
 pub mod incoming;
 
 use core::ffi::{c_char, CStr};
+use migcfg_core::apply::Value;
 use migcfg_core::error::{Error, Failed, Status, ERROR_MAX};
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::schema::{self, Kind, PARAM_COUNT};
@@ -495,12 +496,35 @@ fn getter<T>(
     }
 }
 
+/// A getter of bytes: pointer and length out, both required.
+fn bytes_getter<'a>(
+    p: *const MigcfgParams,
+    s: *mut *const c_char,
+    len: *mut usize,
+    f: impl FnOnce(&'a Params) -> Option<&'a [u8]>,
+) -> i32 {
+    let Some(t) = table(p) else {
+        return MIGCFG_ERR_NULL;
+    };
+    if s.is_null() || len.is_null() {
+        return MIGCFG_ERR_NULL;
+    }
+    match f(t) {
+        Some(b) => {
+            put(s, b.as_ptr().cast::<c_char>());
+            put(len, b.len());
+            MIGCFG_OK
+        }
+        None => MIGCFG_ERR_INVALID_ARG,
+    }
+}
+
 /// Effective value (set, or the default) of an integer or size parameter.
 /// `MIGCFG_ERR_INVALID_ARG` for a bad id or another type.
 #[no_mangle]
 pub extern "C" fn migcfg_get_u64(p: *const MigcfgParams, id: u32, out: *mut u64) -> i32 {
-    getter(p, id, out, |t, id| match schema::def(id)?.kind {
-        Kind::Uint(_) | Kind::Size => t.scalar(id),
+    getter(p, id, out, |t, id| match t.get(id)? {
+        Value::Uint(v, _) | Value::Size(v) => Some(v),
         _ => None,
     })
 }
@@ -508,8 +532,8 @@ pub extern "C" fn migcfg_get_u64(p: *const MigcfgParams, id: u32, out: *mut u64)
 /// Effective value of a bool parameter.
 #[no_mangle]
 pub extern "C" fn migcfg_get_bool(p: *const MigcfgParams, id: u32, out: *mut bool) -> i32 {
-    getter(p, id, out, |t, id| match schema::def(id)?.kind {
-        Kind::Bool => t.scalar(id).map(|v| v != 0),
+    getter(p, id, out, |t, id| match t.get(id)? {
+        Value::Bool(b) => Some(b),
         _ => None,
     })
 }
@@ -523,29 +547,11 @@ pub extern "C" fn migcfg_get_str(
     s: *mut *const c_char,
     len: *mut usize,
 ) -> i32 {
-    let Some(t) = table(p) else {
-        return MIGCFG_ERR_NULL;
-    };
-    if s.is_null() || len.is_null() {
-        return MIGCFG_ERR_NULL;
-    }
-    let id = id as usize;
-    let v: Option<&[u8]> = match schema::def(id).map(|d| d.kind) {
-        Some(Kind::Str) => t.string(id),
-        Some(Kind::Enum(vals)) => t
-            .scalar(id)
-            .and_then(|i| vals.get(i as usize))
-            .map(|v| v.as_bytes()),
+    bytes_getter(p, s, len, |t| match t.get(id as usize)? {
+        Value::Str(b) => Some(b),
+        Value::Enum(_, name) => Some(name.as_bytes()),
         _ => None,
-    };
-    match v {
-        Some(b) => {
-            put(s, b.as_ptr().cast::<c_char>());
-            put(len, b.len());
-            MIGCFG_OK
-        }
-        None => MIGCFG_ERR_INVALID_ARG,
-    }
+    })
 }
 
 /// Number of elements of a list parameter: `cpr-exec-command` (0 when unset) or
@@ -568,23 +574,10 @@ pub extern "C" fn migcfg_get_list_str(
     s: *mut *const c_char,
     len: *mut usize,
 ) -> i32 {
-    let Some(t) = table(p) else {
-        return MIGCFG_ERR_NULL;
-    };
-    if s.is_null() || len.is_null() {
-        return MIGCFG_ERR_NULL;
-    }
-    if schema::def(id as usize).map(|d| d.kind) != Some(Kind::StrList) {
-        return MIGCFG_ERR_INVALID_ARG;
-    }
-    match t.exec(index) {
-        Some(b) => {
-            put(s, b.as_ptr().cast::<c_char>());
-            put(len, b.len());
-            MIGCFG_OK
-        }
-        None => MIGCFG_ERR_INVALID_ARG,
-    }
+    bytes_getter(p, s, len, |t| match t.get(id as usize)? {
+        Value::StrList(_) => t.exec(index),
+        _ => None,
+    })
 }
 
 /// Node `index` of `block-bitmap-mapping`.
