@@ -1628,10 +1628,7 @@ mod kv {
     use crate::value::qdict_bucket;
 
     const IMPLIED: &[u8] = b"channel-type";
-    /// QEMU clamps list indices to `INT_MAX`.
-    const INDEX_MAX: u32 = i32::MAX as u32;
-    /// A fragment this long or longer is an error.
-    const FRAGMENT_MAX: usize = 128;
+    use crate::keyval::FRAGMENT_MAX;
 
     /// A remembered key: a span of the text, or the implied key.
     #[derive(Clone, Copy, Default)]
@@ -1660,24 +1657,11 @@ mod kv {
         overflow: bool,
     }
 
-    use crate::keyval::qapi_name_len;
-
-    /// The fragment at `pos` of `s`: its length and, for a list index, its value.
+    /// The fragment at `pos` of `s` (keyval's own scanner): its length and, for a list
+    /// index, its value.
     fn frag(s: &[u8], pos: usize, first: bool) -> (usize, Option<u32>) {
-        let rest = s.get(pos..).unwrap_or(&[]);
-        if !first && rest.first().is_some_and(u8::is_ascii_digit) {
-            let mut n = 0usize;
-            let mut v: u32 = 0;
-            while let Some(d) = rest.get(n).filter(|c| c.is_ascii_digit()) {
-                v = v
-                    .saturating_mul(10)
-                    .saturating_add(u32::from(d.wrapping_sub(b'0')))
-                    .min(INDEX_MAX);
-                n = n.saturating_add(1);
-            }
-            return (n, Some(v));
-        }
-        (qapi_name_len(rest), None)
+        let f = crate::keyval::scan_frag(s, pos, first);
+        (f.len, f.index)
     }
 
     /// Fragments of a valid key: (start, end, index).

@@ -78,7 +78,7 @@ fn json_u(out: &mut Out<'_>, cp: u32) {
 fn json_str(out: &mut Out<'_>, s: &[u8]) {
     out.push(b"\"");
     let mut i = 0usize;
-    while let Some(&c) = s.get(i) {
+    while i < s.len() {
         let (cp, n) = decode_mod_utf8(s.get(i..).unwrap_or(&[]));
         i = i.saturating_add(n.max(1));
         match cp {
@@ -96,10 +96,7 @@ fn json_str(out: &mut Out<'_>, s: &[u8]) {
                 json_u(out, 0xDC00 | (v & 0x3FF));
             }
             Some(cp) => json_u(out, cp),
-            None => {
-                let _ = c;
-                json_u(out, 0xFFFD)
-            }
+            None => json_u(out, 0xFFFD),
         }
     }
     out.push(b"\"");
@@ -373,6 +370,5 @@ pub fn keyval(p: &Params, flags: FormatFlags, out: &mut Out<'_>) -> Result<(), S
             out.push(if on { b"=on" } else { b"=off" });
         }
     }
-    let _ = schema::PARAM_COUNT;
     Ok(())
 }

@@ -33,7 +33,7 @@ use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
 use crate::value::qdict_bucket;
 
 /// Longest key fragment QEMU accepts is this minus one.
-const FRAGMENT_MAX: usize = 128;
+pub(crate) const FRAGMENT_MAX: usize = 128;
 /// Keys outside the schema's shape remembered per parse (for QEMU's exact error).
 pub const ODD_CAPACITY: usize = 12;
 /// QEMU clamps list indices to `INT_MAX`.
@@ -41,10 +41,10 @@ const INDEX_MAX: u32 = i32::MAX as u32;
 
 /// A key fragment: its place in the key and, for an index, its value.
 #[derive(Clone, Copy, Debug)]
-struct Frag {
-    start: usize,
-    len: usize,
-    index: Option<u32>,
+pub(crate) struct Frag {
+    pub(crate) start: usize,
+    pub(crate) len: usize,
+    pub(crate) index: Option<u32>,
 }
 
 /// Length of a QAPI name at the start of `s` (non-complete mode), 0 if none.
@@ -80,7 +80,7 @@ pub(crate) fn qapi_name_len(s: &[u8]) -> usize {
 }
 
 /// Scan the fragment at `pos` of `text`; `first` forbids an index.
-fn scan_frag(text: &[u8], pos: usize, first: bool) -> Frag {
+pub(crate) fn scan_frag(text: &[u8], pos: usize, first: bool) -> Frag {
     let rest = text.get(pos..).unwrap_or(&[]);
     if !first && rest.first().is_some_and(u8::is_ascii_digit) {
         let mut n = 0usize;

@@ -57,8 +57,13 @@ fn capabilities_are_opt_in() {
     assert_eq!(p.caps(), CapSet::MULTIFD | CapSet::POSTCOPY_RAM);
     assert_eq!(p.cap(10), Some(true));
     assert_eq!(p.cap(0), None);
-    p.parse_with(b"{\"multifd\": false, \"xbzrle\": true}", CAPS)
-        .ok();
+    assert_eq!(
+        p.parse_with(b"{\"multifd\": false, \"xbzrle\": true}", CAPS)
+            .unwrap(),
+        Status::Ok
+    );
+    assert_eq!(p.caps(), CapSet::POSTCOPY_RAM | CapSet::XBZRLE);
+    assert_eq!(p.cap(10), Some(false), "set off is still set");
     let mut q = Params::new();
     q.parse_with(b"multifd=off,events=on", CAPS).unwrap();
     assert_eq!(q.caps().bits(), cap_bit("events"));
