@@ -232,7 +232,7 @@ impl Params {
             },
             Kind::Str => {
                 let mut stage = Stage::new(Syntax::Keyval);
-                if let Some(r) = stage.params.get_mut(id) {
+                if let Some(r) = stage.slot_mut(id) {
                     *r = Raw::new(Tok::Plain, Span::between(0, s.len()));
                 }
                 let mut typed = Typed::empty();
@@ -300,6 +300,10 @@ impl Over<'_> {
 }
 
 impl Values for Over<'_> {
+    fn maybe_changed(&self) -> u64 {
+        self.p.set | self.d.map_or(0, |d| d.set)
+    }
+
     fn scalar(&self, id: usize) -> u64 {
         match self.pick(id) {
             Some(t) => t.scalar(id).unwrap_or(0),

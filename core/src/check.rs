@@ -27,6 +27,11 @@ pub trait Values {
     /// Whether compression or TLS was on before this update (QEMU's mapped-ram check reads
     /// the current values, not the new ones).
     fn current_compressed_or_tls(&self) -> bool;
+    /// Ids whose effective value may differ from the built-in default. The checks skip
+    /// the self-contained rules of the others; the conservative answer is all of them.
+    fn maybe_changed(&self) -> u64 {
+        u64::MAX
+    }
 }
 
 fn push_dec(m: &mut Message, v: u64) {
@@ -42,10 +47,13 @@ fn push_str(m: &mut Message, s: StrRef<'_>) {
 
 /// Run every check; the first failure wins.
 pub fn check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
+    let changed = v.maybe_changed();
     for &id in CHECK_ORDER.iter() {
         let id = usize::from(id);
         let Some(d) = schema::def(id) else { break };
-        violation(v, id, d, err)?;
+        if changed & (1u64 << id) != 0 || !d.check.self_contained() {
+            violation(v, id, d, err)?;
+        }
         if id == schema::BLOCK_BITMAP_MAPPING {
             // QEMU checks the capability-dependent rules right after the bitmap mapping.
             caps_vs_params(v, err)?;
@@ -67,9 +75,14 @@ fn violation(
     d: &schema::ParamDef,
     err: &mut Error,
 ) -> Result<(), Failed> {
-    let at = v.offset(id);
-    let bad =
-        |c: bool, err: &mut Error, text: &str| if c { Err(fixed(err, at, text)) } else { Ok(()) };
+    // The offset is looked up only when the rule fails.
+    let bad = |c: bool, err: &mut Error, text: &str| {
+        if c {
+            Err(fixed(err, v.offset(id), text))
+        } else {
+            Ok(())
+        }
+    };
     match d.check {
         Check::None => Ok(()),
         Check::Range {
@@ -86,7 +99,7 @@ fn violation(
                 RangeWords::IntegerInRange => (" expects an integer in the range of ", " to "),
                 RangeWords::ValueBetween => (" expects a value between ", " and "),
             };
-            let m = err.begin(Status::Check, at);
+            let m = err.begin(Status::Check, v.offset(id));
             m.push(b"Option ");
             m.push(d.name.as_bytes());
             m.push(pre.as_bytes());
@@ -125,7 +138,7 @@ fn violation(
                 "Option x_rdma_chunk_size expects a power of 2 in the range 1MiB to 1024MiB",
             )
         }
-        Check::BitmapMapping => bitmap_mapping(v, at, err),
+        Check::BitmapMapping => bitmap_mapping(v, v.offset(id), err),
     }
 }
 

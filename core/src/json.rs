@@ -1595,7 +1595,7 @@ impl<'t, 's> Parser<'t, 's> {
                     } else {
                         tok
                     };
-                    if let Some(slot) = self.stage.params.get_mut(id) {
+                    if let Some(slot) = self.stage.slot_mut(id) {
                         *slot = Raw::new(tok, span);
                     }
                     if is_array && id == schema::CPR_EXEC_COMMAND {

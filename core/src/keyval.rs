@@ -301,7 +301,7 @@ impl Parser<'_, '_, '_> {
         if slot == CPR_EXEC_COMMAND || slot == BLOCK_BITMAP_MAPPING {
             return None;
         }
-        let raw = self.stage.params.get_mut(slot)?;
+        let raw = self.stage.slot_mut(slot)?;
         if raw.tok() == Tok::KvDict {
             return None;
         }
@@ -604,9 +604,12 @@ impl Parser<'_, '_, '_> {
     /// What a known position holds: a top-level parameter keeps its value's span; a list
     /// position only its kind (the value is read again from the text when needed).
     fn slot(&mut self, pos: Pos) -> Option<Slot<'_>> {
+        if let Pos::Param(id) = pos {
+            return self.stage.slot_mut(id).map(Slot::Raw);
+        }
         let kv = &mut self.stage.kv;
         let tok = match pos {
-            Pos::Param(id) => return self.stage.params.get_mut(id).map(Slot::Raw),
+            Pos::Param(_) => None,
             Pos::Exec(i) => kv.exec.get_mut(i),
             Pos::Node(n) => kv.nodes.get_mut(n).map(|x| &mut x.this),
             Pos::NodeName(n) => kv.nodes.get_mut(n).map(|x| &mut x.name),
@@ -1016,7 +1019,7 @@ impl Parser<'_, '_, '_> {
     fn listify(&mut self) -> Result<(), Failed> {
         let st = &*self.stage;
         // Only dictionaries can need converting.
-        if self.nodd == 0 && !st.params.iter().any(|r| r.tok() == Tok::KvDict) {
+        if self.nodd == 0 && !st.params_where(|r| r.tok() == Tok::KvDict) {
             return Ok(());
         }
         let mut best: Option<Candidate> = None;

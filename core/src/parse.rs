@@ -27,6 +27,14 @@ pub struct Flags {
 /// capabilities when asked for.
 fn known_slots(p: &Params, flags: Flags) -> u64 {
     let target = p.target();
+    if target == schema::NEWEST {
+        // The usual case, worked out at compile time (this runs on every parse).
+        return if flags.capabilities {
+            NEWEST_PARAMS | NEWEST_CAPS << PARAM_COUNT
+        } else {
+            NEWEST_PARAMS
+        };
+    }
     let mut known = 0u64;
     for (id, d) in schema::PARAMS.iter().enumerate() {
         if schema::exists_in(d.since, d.removed, target) {
@@ -42,6 +50,36 @@ fn known_slots(p: &Params, flags: Flags) -> u64 {
     }
     known
 }
+
+/// The parameters of the newest release, by id.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+const NEWEST_PARAMS: u64 = {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        let d = &schema::PARAMS[i];
+        if schema::exists_in(d.since, d.removed, schema::NEWEST) {
+            m |= 1 << i;
+        }
+        i += 1;
+    }
+    m
+};
+
+/// The capabilities of the newest release, by position.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+const NEWEST_CAPS: u64 = {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < schema::CAP_COUNT {
+        let c = &schema::CAPS[i];
+        if schema::exists_in(c.since, c.removed, schema::NEWEST) {
+            m |= 1 << i;
+        }
+        i += 1;
+    }
+    m
+};
 
 /// Staged values over a table over the defaults.
 struct Merged<'a> {
@@ -144,6 +182,10 @@ impl Values for Merged<'_> {
     fn caps(&self) -> u64 {
         let staged = self.typed.set >> PARAM_COUNT;
         (self.typed.caps & staged) | (self.table.caps().bits() & !staged)
+    }
+
+    fn maybe_changed(&self) -> u64 {
+        self.typed.set | self.table.set
     }
 
     fn offset(&self, id: usize) -> usize {

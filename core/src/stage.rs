@@ -370,6 +370,9 @@ pub struct Stage {
     pub list_key_off: [u32; 2],
     /// Offset of an element beyond a list capacity (reported when nothing else is wrong).
     pub overflow: Option<(u8, u32)>,
+    /// Slots handed out by [`Stage::slot_mut`] (a superset of the present ones), so the
+    /// later passes look at those only instead of at every slot.
+    pub(crate) touched: u64,
 }
 
 impl Stage {
@@ -384,7 +387,42 @@ impl Stage {
             extra: None,
             list_key_off: [0; 2],
             overflow: None,
+            touched: 0,
         }
+    }
+
+    /// The value slot of `slot`, for writing; the only way the front ends write one.
+    pub fn slot_mut(&mut self, slot: usize) -> Option<&mut Raw> {
+        let r = self.params.get_mut(slot)?;
+        self.touched |= 1u64 << slot;
+        Some(r)
+    }
+
+    /// Whether any slot written so far satisfies `f`.
+    pub fn params_where(&self, f: impl Fn(Raw) -> bool) -> bool {
+        let mut rest = self.touched;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest.wrapping_sub(1);
+            if self.params.get(i).is_some_and(|&r| f(r)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Slots that hold a value, by bit.
+    pub fn present(&self) -> u64 {
+        let mut present = 0u64;
+        let mut rest = self.touched;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest.wrapping_sub(1);
+            if self.params.get(i).is_some_and(|r| r.present()) {
+                present |= 1u64 << i;
+            }
+        }
+        present
     }
 
     /// Slot of a top-level name the input may use: a parameter (or, when enabled, a

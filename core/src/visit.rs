@@ -533,10 +533,7 @@ pub fn visit(
         err,
     };
     // Which slots hold anything: most inputs set few, and only those are visited.
-    let mut present = 0u64;
-    for (i, r) in st.params.iter().enumerate() {
-        present |= u64::from(r.present()) << i;
-    }
+    let present = st.present();
     // Slots in QEMU's visiting order: while that is id order (it is today), the set bits
     // of `present` are it.
     let order = VisitOrder { present, next: 0 };
