@@ -312,6 +312,33 @@ const STRING_IDS: u64 = {
     m
 };
 
+/// Ids of the plain string parameters (their values are arena spans, not numbers).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+const STR_IDS: u64 = {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < PARAM_COUNT {
+        if matches!(schema::PARAMS[i].kind, Kind::Str) {
+            m |= 1 << i;
+        }
+        i += 1;
+    }
+    m
+};
+
+/// Copy the typed values of the ids in `mask` into the table (only those bits are
+/// visited: most inputs set few).
+fn copy_vals(p: &mut Params, typed: &Typed, mask: u64) {
+    let mut rest = mask;
+    while rest != 0 {
+        let id = rest.trailing_zeros() as usize;
+        rest &= rest.wrapping_sub(1);
+        if let (Some(v), Some(&t)) = (p.vals.get_mut(id), typed.vals.get(id)) {
+            *v = t;
+        }
+    }
+}
+
 /// Write what `stage`/`typed` set into `p` (strings from `text`); fails only on the string
 /// capacity, before writing anything.
 pub(crate) fn commit_staged(
@@ -329,13 +356,7 @@ pub(crate) fn commit_staged(
     let typed_params = typed.set & crate::stage::ALL_PARAMS;
     if (typed_params | p.set) & STRING_IDS == 0 {
         // No string anywhere: scalars only.
-        for id in 0..PARAM_COUNT {
-            if typed.set & (1u64 << id) != 0 {
-                if let Some(v) = p.vals.get_mut(id) {
-                    *v = typed.vals.get(id).copied().unwrap_or(0);
-                }
-            }
-        }
+        copy_vals(p, typed, typed_params);
         p.set |= typed_params;
         return Ok(());
     }
@@ -361,17 +382,7 @@ pub(crate) fn commit_staged(
         return Err(capacity_error(text, stage, id, err));
     }
     // Scalars and counts.
-    for id in 0..PARAM_COUNT {
-        if typed.set & (1u64 << id) == 0 {
-            continue;
-        }
-        let Some(d) = schema::def(id) else { continue };
-        if d.kind != Kind::Str {
-            if let Some(v) = p.vals.get_mut(id) {
-                *v = typed.vals.get(id).copied().unwrap_or(0);
-            }
-        }
-    }
+    copy_vals(p, typed, typed_params & !STR_IDS);
     if typed.set & (1u64 << schema::BLOCK_BITMAP_MAPPING) != 0 {
         let lists = Lists::new(text, stage);
         let mut k = 0usize;
