@@ -267,6 +267,40 @@ EOF
     done < <("$OUT/sizes")
     grep -q "PROOF_HAVE_TYPE_MigcfgIncoming" "$OUT/proof_fns.h" ||
         echo "proof: MigcfgIncoming does not exist yet"
+    # What smaller uses pay (the linker keeps only what is called), and where the bytes of
+    # the whole API go, by core module: the figures behind the budget.
+    local use fns n
+    for use in "early init: init, parse, getters" "the -incoming family: init, add, params, getters"; do
+        case $use in
+        early*) fns="migcfg_params_init migcfg_parse migcfg_parse_ex migcfg_is_set migcfg_get_u64 migcfg_get_bool migcfg_get_str migcfg_get_list_len migcfg_get_list_str" ;;
+        *) fns="migcfg_incoming_init migcfg_incoming_add migcfg_incoming_params migcfg_is_set migcfg_get_u64 migcfg_get_bool migcfg_get_str" ;;
+        esac
+        {
+            echo '#include "migcfg.h"'
+            echo 'typedef void (*proof_fp)(void);'
+            echo 'proof_fp const proof_keep[] = {'
+            for f in $fns; do echo "    (proof_fp)$f,"; done
+            echo '};'
+            echo "unsigned long const proof_keep_count = $(echo $fns | wc -w);"
+        } > "$OUT/keep_use.c"
+        $CC "${FREE[@]}" "$here/size_prog.c" "$OUT/keep_use.c" "$OUT/mem.o" -Wl,--gc-sections \
+            "$lib" -o "$OUT/size-use" || return 1
+        # The baseline's table holds a pointer per exported function; this one fewer.
+        n=$(( $(secsum "$OUT/size-use" '^\.(text|rodata|data\.rel\.ro)') - t0 - r0 - d0 +
+            8 * (nfns - $(echo $fns | wc -w)) ))
+        printf 'proof: %s: %d bytes (%.1f KiB)\n' "$use" "$n" "$(awk -v n="$n" 'BEGIN { print n / 1024 }')"
+    done
+    nm -S -C "$OUT/size-with" | python3 -c '
+import collections, re, sys
+by = collections.Counter()
+for line in sys.stdin:
+    f = line.split(None, 3)
+    if len(f) < 4:
+        continue
+    m = re.search(r"migcfg_core::([a-z_]+)", f[3])
+    by[m.group(1) if m else ("ffi" if "migcfg" in f[3] else "other")] += int(f[1], 16)
+print("proof: bytes by module (symbols): " + ", ".join("%s %d" % kv for kv in by.most_common()))
+'
     if [ "$total" -gt "$SIZE_BUDGET" ]; then
         echo "proof: over the size budget; the biggest symbols:"
         nm -S --size-sort -C "$OUT/size-with" | tail -25 |

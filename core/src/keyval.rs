@@ -30,6 +30,7 @@ use crate::schema::{
     EXEC_COMMAND_CAPACITY,
 };
 use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
+use crate::text::find2;
 use crate::value::qdict_bucket;
 
 /// Longest key fragment QEMU accepts is this minus one.
@@ -157,21 +158,6 @@ fn same_frag(text: &[u8], a: Frag, b: Frag) -> bool {
     }
 }
 
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
-/// Bytes of a plain one-fragment key: letters, digits, `-`.
-static PLAIN_KEY: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0u8;
-    loop {
-        t[c as usize] = c.is_ascii_alphanumeric() || c == b'-';
-        if c == 255 {
-            break;
-        }
-        c += 1;
-    }
-    t
-};
-
 /// A key outside the schema's shape.
 #[derive(Clone, Copy, Debug, Default)]
 struct Odd {
@@ -288,13 +274,11 @@ impl Parser<'_, '_, '_> {
     /// Anything else takes the general path, which gives the same answers.
     fn fast_item(&mut self, start: usize) -> Option<usize> {
         let rest = self.text.get(start..)?;
-        if !rest.first()?.is_ascii_alphabetic() {
-            return None;
-        }
-        let klen = rest
-            .iter()
-            .position(|&c| PLAIN_KEY.get(usize::from(c)) != Some(&true))?;
-        if rest.get(klen) != Some(&b'=') || klen >= FRAGMENT_MAX {
+        // The key runs to the first `=`; a `,` first, or no `=` within a fragment's
+        // length, is for the general path. A key that is exactly a member's name is
+        // plain (every name is), so the name lookup is the whole check of its bytes.
+        let klen = find2(rest.get(..FRAGMENT_MAX.min(rest.len()))?, b'=', b',')?;
+        if rest.get(klen) != Some(&b'=') {
             return None;
         }
         let slot = self.stage.lookup(rest.get(..klen)?)?;
@@ -309,10 +293,7 @@ impl Parser<'_, '_, '_> {
         let vrest = self.text.get(vstart..)?;
         let mut e = 0usize;
         loop {
-            match vrest
-                .get(e..)
-                .and_then(|r| r.iter().position(|&c| c == b','))
-            {
+            match vrest.get(e..).and_then(|r| find2(r, b',', b',')) {
                 None => {
                     e = vrest.len();
                     break;

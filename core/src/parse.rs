@@ -209,29 +209,6 @@ fn capacity_error(text: &[u8], stage: &Stage, id: usize, err: &mut Error) -> Fai
     Failed
 }
 
-/// First NUL byte, a word at a time (this runs over every input).
-fn find_nul(text: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = text.chunks_exact(8);
-    let mut base = 0usize;
-    for c in chunks.by_ref() {
-        let x = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-        if x.wrapping_sub(LO) & !x & HI != 0 {
-            return c
-                .iter()
-                .position(|&b| b == 0)
-                .map(|i| base.saturating_add(i));
-        }
-        base = base.saturating_add(8);
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == 0)
-        .map(|i| base.saturating_add(i))
-}
-
 /// Parse `text` into `p`. On error `p` is unchanged.
 pub fn parse(p: &mut Params, text: &[u8], flags: Flags) -> Result<Status, Error> {
     let mut err = Error::empty();
@@ -264,7 +241,7 @@ fn run(p: &mut Params, text: &[u8], flags: Flags, err: &mut Error) -> Result<Sta
             "Text is longer than migcfg accepts (256 MiB)",
         ));
     }
-    if let Some(at) = find_nul(text) {
+    if let Some(at) = crate::text::find2(text, 0, 0) {
         return Err(err.fail(Status::Syntax, at, "Text contains a NUL byte"));
     }
     let json = text.first() == Some(&b'{');

@@ -18,6 +18,32 @@ pub fn decimal(v: u64, buf: &mut [u8; 20]) -> &[u8] {
     buf.get(i..).unwrap_or(&[])
 }
 
+/// Position of the first byte of `s` equal to `a` or `b`, eight bytes at a time (the
+/// scans that run over every input use it).
+pub fn find2(s: &[u8], a: u8, b: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // High bit of each zero byte of `w`; a borrow can mark bytes above a zero byte too,
+    // never below one, so the lowest mark is exact.
+    let zeros = |w: u64| w.wrapping_sub(LO) & !w & HI;
+    let (wa, wb) = (LO.wrapping_mul(u64::from(a)), LO.wrapping_mul(u64::from(b)));
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0usize;
+    for c in chunks.by_ref() {
+        let w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+        let m = zeros(w ^ wa) | zeros(w ^ wb);
+        if m != 0 {
+            return Some(base.saturating_add((m.trailing_zeros() / 8) as usize));
+        }
+        base = base.saturating_add(8);
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|i| base.saturating_add(i))
+}
+
 /// A string value, not yet decoded.
 #[derive(Clone, Copy, Debug)]
 pub enum StrRef<'a> {
@@ -211,5 +237,33 @@ mod tests {
         let (b, n) = collect(StrRef::Json(br"a\u0000b"));
         assert_eq!(&b[..n], b"a\xC0\x80b");
         assert!(StrRef::Json(br"multifd\u002dchannels").is(b"multifd-channels"));
+    }
+
+    #[test]
+    fn find2_matches_a_byte_scan() {
+        // Every position in and around a word, for bytes next to the targets (where a
+        // borrow could mark the wrong byte), against the plain scan.
+        let fill = [0u8, 1, b'<', b'>', b',' - 1, b',' + 1, 0xFF, 0x80, b'a'];
+        for len in 0..20 {
+            for &f in &fill {
+                for at in 0..len {
+                    for &hit in b"=," {
+                        let mut s = [f; 20];
+                        s[at] = hit;
+                        if at + 1 < len {
+                            s[at + 1] = hit.wrapping_sub(1);
+                        }
+                        let s = &s[..len];
+                        let want = s.iter().position(|&c| c == b'=' || c == b',');
+                        assert_eq!(find2(s, b'=', b','), want, "{s:?}");
+                        let want0 = s.iter().position(|&c| c == 0);
+                        assert_eq!(find2(s, 0, 0), want0, "{s:?}");
+                    }
+                }
+                assert_eq!(find2(&[f; 20][..len], b'=', b','), None);
+            }
+        }
+        assert_eq!(find2(b"multifd-channels=4", b'=', b','), Some(16));
+        assert_eq!(find2(b"0123456789abcdef,", b'=', b','), Some(16));
     }
 }
