@@ -119,11 +119,11 @@ qemu-check:
 	integration/qemu/check.py
 
 # ---------------------------------------------------------------------------------------
-# The embedded-contract proofs (issue 6): no heap, no reachable panic (panic-never link),
+# The embedded-contract proofs: no heap, no reachable panic (panic-never link),
 # freestanding link, bounded stack, size, untrusted input and linear cost, no_std guard.
 # Builds the default, freestanding and panic-never libraries; needs python3, objdump and
 # valgrind. c-tests/proof/run.sh ITEM... runs single items.
-# The size budget of issue 6 is 48 KiB; the library is 127 KiB today (see README,
+# The size budget is 48 KiB; the library is 127 KiB today (see README,
 # "Proofs"), so CI guards against growth at 136 KiB until the size work lands.
 PROOF_SIZE_BUDGET ?= 139264
 

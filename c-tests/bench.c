@@ -1,4 +1,4 @@
-/* C benchmark (issue 6, proof 8): init + migcfg_parse per iteration, through the C ABI,
+/* C benchmark: init + migcfg_parse per iteration, through the C ABI,
  * on the three benchmark strings (QEMU's oracle times the same three: see
  * run-bench.sh of the oracle).
  *

@@ -1,6 +1,6 @@
 /*
- * Table-driven tests of the migcfg C API (include/migcfg.h), against the C contract of
- * DESIGN.md ("The C contract") and QEMU's messages (spec/). Everything except the
+ * Table-driven tests of the migcfg C API (include/migcfg.h), against the contract the
+ * header states and QEMU's messages. Everything except the
  * migcfg_incoming_* / migcfg_help_* family, which test_incoming.c covers.
  *
  * Output: one "FAIL file:line: ..." line per failed check, then "N passed, N failed".
@@ -48,7 +48,7 @@ _Static_assert(MIGCFG_OK == 0 && MIGCFG_HELP == 1 && MIGCFG_ERR_NULL == -1 &&
                "status codes");
 
 /* ---------------------------------------------------------------------------------------- */
-/* Schema facts (spec/params.tsv, params-proposed.tsv, caps.tsv). */
+/* Schema facts: QEMU's migration parameters and capabilities. */
 
 enum { K_U = 'u', K_B = 'b', K_S = 's', K_E = 'e', K_L = 'l', K_M = 'm' };
 
@@ -605,7 +605,7 @@ static const ErrCase ERR_CASES[] = {
     {__LINE__, "?", SY, 0, "Help is not available for this option"},
     {__LINE__, "help,multifd-channels=x", SY, 0, "Help is not available for this option"},
     /* "Expected '='": a syntax error points at the offending byte, the one where '=' is
-     * missing (DESIGN.md, Offsets) */
+     * missing */
     {__LINE__, "help,foo", SY, 8, "Expected '=' after parameter 'foo'"},
     {__LINE__, "tls-creds=a,b", SY, 13, "Expected '=' after parameter 'b'"},
     {__LINE__, "multifd-channels", SY, 16, "Expected '=' after parameter 'multifd-channels'"},
@@ -1621,7 +1621,7 @@ static void test_capabilities(void)
                          "{\"capabilities\": [{\"capability\": \"events\", \"state\": false}, "
                          "{\"capability\": \"multifd\", \"state\": true}]}");
         /* Parameters are unaffected, and the parameter formatters leave capabilities out:
-         * DESIGN.md says they write "the parameters that were set" so that QEMU's
+         * they write "the parameters that were set" (include/migcfg.h) so that QEMU's
          * migrate-set-parameters accepts the JSON (master has no capability members), and
          * that parsing the keyval output always gives back an equal table. */
         for (uint32_t id = 0; id < MIGCFG_PARAM__COUNT; id++)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The embedded-contract proofs of issue 6, items 1-6 (`make proof` runs this):
+# The embedded-contract proofs (`make proof` runs this):
 #
 #   coverage      every function of include/migcfg.h is exercised by the driver (and every
 #                 text-taking one by untrusted.c): a new function fails here until added

@@ -1,5 +1,5 @@
 //! `cargo bench -p migcfg-core --bench parse`: init + parse of the three benchmark strings
-//! (issue 6, proof 8), as the C benchmark `c-tests/bench.c` times them through the ABI.
+//! as the C benchmark `c-tests/bench.c` times them through the ABI.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 

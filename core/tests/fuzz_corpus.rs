@@ -1,4 +1,4 @@
-//! The fuzz corpora as ordinary tests (issue 6, proof 7): every file of
+//! The fuzz corpora as ordinary tests: every file of
 //! `fuzz/corpus/{keyval,json,incoming}/` goes through the same property checks as the
 //! libFuzzer targets (`fuzz/src/props.rs`), so CI keeps every input the fuzzers found
 //! interesting without needing nightly or libFuzzer.

@@ -1,4 +1,4 @@
-//! The properties the fuzz targets check (issue 6, proof 7), shared with the corpus test
+//! The properties the fuzz targets check, shared with the corpus test
 //! `core/tests/fuzz_corpus.rs`, which runs them over `fuzz/corpus/*/` without libFuzzer.
 //!
 //! For every input, parsed into a fresh table and into a full one (merging):

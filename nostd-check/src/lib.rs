@@ -1,4 +1,4 @@
-//! The no_std guard of `migcfg-core` (issue 6, proof 2).
+//! The no_std guard of `migcfg-core`.
 //!
 //! This crate is `#![no_std]`, has no allocator and defines its own panic handler, and it is
 //! built as a staticlib (a final artifact). If `migcfg-core` ever links `std`, the build
