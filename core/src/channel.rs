@@ -1256,12 +1256,13 @@ fn err_scalar(
 
 /// The visit of one `MigrationChannel`; errors go to the caller's one [`Error`]. Member
 /// paths are built only when a message needs one.
-struct Visit<'x, T> {
-    t: &'x T,
+struct Visit<'x, 't> {
+    /// A trait object, so one copy of the visit serves both readers.
+    t: &'x dyn Tree<'t>,
     json: bool,
 }
 
-impl<'t, T: Tree<'t>> Visit<'_, T> {
+impl<'t> Visit<'_, 't> {
     /// A fetched value that is not what a scalar member needs.
     fn wrong(
         &self,
@@ -1608,7 +1609,7 @@ fn err_elem(err: &mut Error, json: bool, v: Val<'_>, ap: &VPath, i: usize) -> Fa
 }
 
 #[inline(never)]
-fn visit<'t, T: Tree<'t>>(t: &T, s: &mut Spec<'t>, err: &mut Error) -> Result<(), Failed> {
+fn visit<'t>(t: &dyn Tree<'t>, s: &mut Spec<'t>, err: &mut Error) -> Result<(), Failed> {
     Visit { t, json: t.json() }.channel(err, s)
 }
 
