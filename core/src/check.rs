@@ -46,18 +46,7 @@ fn push_str(m: &mut Message, s: StrRef<'_>) {
 }
 
 /// Ids whose rule reads more than their own value: these rules always run.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
-const NOT_SELF_CONTAINED: u64 = {
-    let mut m = 0u64;
-    let mut i = 0;
-    while i < schema::PARAM_COUNT {
-        if !schema::PARAMS[i].check.self_contained() {
-            m |= 1 << i;
-        }
-        i += 1;
-    }
-    m
-};
+const NOT_SELF_CONTAINED: u64 = schema::param_mask!(|d| !d.check.self_contained());
 
 /// Run every check; the first failure wins.
 pub fn check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {

@@ -52,19 +52,8 @@ fn known_slots(p: &Params, flags: Flags) -> u64 {
 }
 
 /// The parameters of the newest release, by id.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
-const NEWEST_PARAMS: u64 = {
-    let mut m = 0u64;
-    let mut i = 0;
-    while i < PARAM_COUNT {
-        let d = &schema::PARAMS[i];
-        if schema::exists_in(d.since, d.removed, schema::NEWEST) {
-            m |= 1 << i;
-        }
-        i += 1;
-    }
-    m
-};
+const NEWEST_PARAMS: u64 =
+    schema::param_mask!(|d| schema::exists_in(d.since, d.removed, schema::NEWEST));
 
 /// The capabilities of the newest release, by position.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
@@ -273,35 +262,11 @@ fn run(p: &mut Params, text: &[u8], flags: Flags, err: &mut Error) -> Result<Sta
 }
 
 /// Ids of the parameters whose values live in the string arena.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
-const STRING_IDS: u64 = {
-    let mut m = 0u64;
-    let mut i = 0;
-    while i < PARAM_COUNT {
-        if matches!(
-            schema::PARAMS[i].kind,
-            Kind::Str | Kind::StrList | Kind::BitmapMapping
-        ) {
-            m |= 1 << i;
-        }
-        i += 1;
-    }
-    m
-};
+const STRING_IDS: u64 =
+    schema::param_mask!(|d| matches!(d.kind, Kind::Str | Kind::StrList | Kind::BitmapMapping));
 
 /// Ids of the plain string parameters (their values are arena spans, not numbers).
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
-const STR_IDS: u64 = {
-    let mut m = 0u64;
-    let mut i = 0;
-    while i < PARAM_COUNT {
-        if matches!(schema::PARAMS[i].kind, Kind::Str) {
-            m |= 1 << i;
-        }
-        i += 1;
-    }
-    m
-};
+const STR_IDS: u64 = schema::param_mask!(|d| matches!(d.kind, Kind::Str));
 
 /// Copy the typed values of the ids in `mask` into the table (only those bits are
 /// visited: most inputs set few).

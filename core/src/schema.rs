@@ -181,6 +181,28 @@ const fn in_range(min: u64, max: u64) -> Check {
     }
 }
 
+/// The ids (bit `i`: [`PARAMS`]`[i]`) of the parameters `$d` for which `$cond` holds,
+/// for compile-time masks: `param_mask!(|d| d.removed.is_none())`.
+macro_rules! param_mask {
+    (|$d:ident| $cond:expr) => {{
+        let mut m = 0u64;
+        let mut i = 0;
+        while i < $crate::schema::PARAM_COUNT {
+            #[allow(clippy::indexing_slicing)] // compile time only: a bad index fails the build
+            let $d = &$crate::schema::PARAMS[i];
+            if $cond {
+                m |= 1u64 << i;
+            }
+            #[allow(clippy::arithmetic_side_effects)] // compile time only: i < PARAM_COUNT
+            {
+                i += 1;
+            }
+        }
+        m
+    }};
+}
+pub(crate) use param_mask;
+
 /// Number of parameters.
 pub const PARAM_COUNT: usize = 32;
 
