@@ -25,6 +25,7 @@
 //! rejected or reported as over capacity, possibly with a different message than QEMU's.
 
 use crate::error::{Error, Failed, Message, Status};
+use crate::keyval::{self, value_end};
 use crate::text::decimal as dec;
 use crate::text::StrRef;
 use crate::value;
@@ -531,19 +532,6 @@ struct OptItems<'a> {
     implied: bool,
 }
 
-/// End of a `QemuOpts`/keyval value starting at `p`: the next single `,` (a doubled
-/// comma is an escaped one) or the end.
-fn value_end(s: &[u8], mut p: usize) -> usize {
-    loop {
-        match s.get(p) {
-            None => return p,
-            Some(b',') if s.get(p.saturating_add(1)) == Some(&b',') => p = p.saturating_add(2),
-            Some(b',') => return p,
-            Some(_) => p = p.saturating_add(1),
-        }
-    }
-}
-
 impl<'a> Iterator for OptItems<'a> {
     type Item = OptItem<'a>;
     fn next(&mut self) -> Option<OptItem<'a>> {
@@ -552,12 +540,7 @@ impl<'a> Iterator for OptItems<'a> {
         if start >= s.len() {
             return None;
         }
-        let rest = s.get(start..).unwrap_or(&[]);
-        let len = rest
-            .iter()
-            .position(|&c| c == b'=' || c == b',')
-            .unwrap_or(rest.len());
-        let kend = start.saturating_add(len);
+        let kend = keyval::key_end(s, start);
         let item;
         let next;
         if s.get(kend) != Some(&b'=') {
@@ -1735,12 +1718,7 @@ mod kv {
                 if start >= t.len() {
                     return None;
                 }
-                let rest = t.get(start..).unwrap_or(&[]);
-                let klen = rest
-                    .iter()
-                    .position(|&c| c == b'=' || c == b',')
-                    .unwrap_or(rest.len());
-                let kend = start.saturating_add(klen);
+                let kend = crate::keyval::key_end(t, start);
                 let first = self.first;
                 self.first = false;
                 let after = |e: usize| {
@@ -1750,9 +1728,9 @@ mod kv {
                         e
                     }
                 };
-                if klen > 0 && t.get(kend) != Some(&b'=') {
+                if kend > start && t.get(kend) != Some(&b'=') {
                     self.p = after(kend);
-                    let kt = rest.get(..klen).unwrap_or(&[]);
+                    let kt = t.get(start..kend).unwrap_or(&[]);
                     if kt == b"help" || kt == b"?" || !first {
                         continue;
                     }
@@ -1862,12 +1840,7 @@ mod kv {
             let mut first = true;
             while p < text.len() {
                 let start = p;
-                let rest = text.get(start..).unwrap_or(&[]);
-                let klen = rest
-                    .iter()
-                    .position(|&c| c == b'=' || c == b',')
-                    .unwrap_or(rest.len());
-                let kend = start.saturating_add(klen);
+                let kend = crate::keyval::key_end(text, start);
                 let after = |e: usize| {
                     if text.get(e) == Some(&b',') {
                         e.saturating_add(1)
@@ -1877,8 +1850,8 @@ mod kv {
                 };
                 let implied = first;
                 first = false;
-                if klen > 0 && text.get(kend) != Some(&b'=') {
-                    let kt = rest.get(..klen).unwrap_or(&[]);
+                if kend > start && text.get(kend) != Some(&b'=') {
+                    let kt = text.get(start..kend).unwrap_or(&[]);
                     if kt == b"help" || kt == b"?" {
                         help = help.or(Some(start));
                         p = after(kend);

@@ -290,25 +290,7 @@ impl Parser<'_, '_, '_> {
             return None;
         }
         let vstart = start.saturating_add(klen).saturating_add(1);
-        let vrest = self.text.get(vstart..)?;
-        let mut e = 0usize;
-        loop {
-            match vrest.get(e..).and_then(|r| find2(r, b',', b',')) {
-                None => {
-                    e = vrest.len();
-                    break;
-                }
-                Some(i) => {
-                    e = e.saturating_add(i);
-                    if vrest.get(e.saturating_add(1)) == Some(&b',') {
-                        e = e.saturating_add(2);
-                    } else {
-                        break;
-                    }
-                }
-            }
-        }
-        let vend = vstart.saturating_add(e);
+        let vend = value_end(self.text, vstart);
         *raw = Raw::new(Tok::KvStr, Span::between(vstart, vend));
         Some(if vend < self.text.len() {
             vend.saturating_add(1)
@@ -328,14 +310,12 @@ impl Parser<'_, '_, '_> {
     #[inline(never)]
     fn slow_item(&mut self, start: usize) -> Result<usize, Failed> {
         let text = self.text;
-        let rest = text.get(start..).unwrap_or(&[]);
-        let klen = rest
-            .iter()
-            .position(|&c| c == b'=' || c == b',')
-            .unwrap_or(rest.len());
-        let kend = start.saturating_add(klen);
-        let key_text = rest.get(..klen).unwrap_or(&[]);
-        if klen > 0 && self.byte(kend) != Some(b'=') && (key_text == b"help" || key_text == b"?") {
+        let kend = key_end(text, start);
+        let key_text = text.get(start..kend).unwrap_or(&[]);
+        if kend > start
+            && self.byte(kend) != Some(b'=')
+            && (key_text == b"help" || key_text == b"?")
+        {
             self.help = self.help.or(Some(start));
             return Ok(if self.byte(kend) == Some(b',') {
                 kend.saturating_add(1)
@@ -1258,6 +1238,30 @@ fn key_is(text: &[u8], key: Span, path: &[crate::lists::P], prefix: bool) -> boo
     frags.next().is_some() == prefix
 }
 
+/// End of the key of an item starting at `p`: the first `=` or `,`, or the end of `s`.
+pub(crate) fn key_end(s: &[u8], p: usize) -> usize {
+    let rest = s.get(p..).unwrap_or(&[]);
+    p.saturating_add(find2(rest, b'=', b',').unwrap_or(rest.len()))
+}
+
+/// End of a value starting at `p`: the next single `,` (a doubled comma is an escaped
+/// one), or the end of `s`.
+pub(crate) fn value_end(s: &[u8], mut p: usize) -> usize {
+    loop {
+        match s.get(p..).and_then(|r| find2(r, b',', b',')) {
+            None => return s.len().max(p),
+            Some(i) => {
+                let c = p.saturating_add(i);
+                if s.get(c.saturating_add(1)) == Some(&b',') {
+                    p = c.saturating_add(2);
+                } else {
+                    return c;
+                }
+            }
+        }
+    }
+}
+
 /// Keys and values of the items of text the parser has accepted (help items skipped).
 fn items(text: &[u8]) -> impl Iterator<Item = (Span, Span)> + '_ {
     let mut pos = 0usize;
@@ -1265,29 +1269,14 @@ fn items(text: &[u8]) -> impl Iterator<Item = (Span, Span)> + '_ {
         if pos >= text.len() {
             return None;
         }
-        let rest = text.get(pos..).unwrap_or(&[]);
-        let klen = rest
-            .iter()
-            .position(|&c| c == b'=' || c == b',')
-            .unwrap_or(rest.len());
-        let kend = pos.saturating_add(klen);
+        let kend = key_end(text, pos);
         if text.get(kend) != Some(&b'=') {
             // A help item.
             pos = kend.saturating_add(1);
             continue;
         }
         let vstart = kend.saturating_add(1);
-        let mut e = vstart;
-        loop {
-            match text.get(e) {
-                None => break,
-                Some(b',') if text.get(e.saturating_add(1)) == Some(&b',') => {
-                    e = e.saturating_add(2)
-                }
-                Some(b',') => break,
-                Some(_) => e = e.saturating_add(1),
-            }
-        }
+        let e = value_end(text, vstart);
         let item = (Span::between(pos, kend), Span::between(vstart, e));
         pos = e.saturating_add(1);
         return Some(item);
