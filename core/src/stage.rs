@@ -356,6 +356,8 @@ pub struct Stage {
     /// Syntax of the input.
     pub syntax: Syntax,
     /// Per slot (parameter id, then `PARAM_COUNT` + capability bit): its last value.
+    /// Read it freely; write it only through [`Stage::slot_mut`], which records the slot for
+    /// the later passes (a slot written otherwise is not visited).
     pub params: [Raw; SLOT_COUNT],
     /// Slots whose names the input may use (the target release's members; capabilities
     /// only when asked for).
