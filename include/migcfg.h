@@ -585,6 +585,8 @@ const char *migcfg_version(void);
 // schema order), which QEMU's `migrate-set-parameters` accepts as arguments. Writes at
 // most `cap` bytes, NUL-terminated; `*len` = length without the NUL. `buf` NULL with
 // `cap` 0 asks for the size. Too small: `MIGCFG_ERR_NOSPACE`, `*len` = size needed.
+// String bytes JSON cannot carry (invalid UTF-8, surrogates, noncharacters, which a
+// keyval value may hold) are written as one `\uFFFD` per sequence, as QEMU's writer does.
 int32_t migcfg_format_json(const struct MigcfgParams *p, char *buf, size_t cap, size_t *len);
 
 // `migcfg_format_json` with flags (`MIGCFG_FORMAT_ALL`: every parameter's effective

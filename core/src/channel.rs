@@ -2554,38 +2554,12 @@ mod json {
         Some(v)
     }
 
-    /// `is_valid_codepoint` of util/unicode.c.
-    fn valid_cp(cp: u32) -> bool {
-        cp <= 0x10FFFF
-            && !(0xFDD0..=0xFDEF).contains(&cp)
-            && cp & 0xFFFE != 0xFFFE
-            && !(0xD800..=0xDFFF).contains(&cp)
-    }
-
     /// `mod_utf8_codepoint`: the length of a valid sequence at the start of `s`, if any.
     fn mod_utf8(s: &[u8]) -> Option<usize> {
-        let b = *s.first()?;
-        if b < 0x80 {
-            return if b == 0 { None } else { Some(1) };
+        match crate::text::mod_utf8_codepoint(s) {
+            (Some(_), len) => Some(len),
+            (None, _) => None,
         }
-        if b >= 0xFE || b & 0x40 == 0 {
-            return None;
-        }
-        let len = (b.leading_ones()) as usize;
-        let mut cp = u32::from(b) & (0x7Fu32.wrapping_shr(len as u32));
-        for i in 1..len {
-            let c = *s.get(i)?;
-            if c & 0xC0 != 0x80 {
-                return None;
-            }
-            cp = cp.wrapping_shl(6) | u32::from(c & 0x3F);
-        }
-        const MIN: [u32; 5] = [0x80, 0x800, 0x10000, 0x20_0000, 0x400_0000];
-        let min = MIN.get(len.saturating_sub(2)).copied().unwrap_or(0);
-        if !valid_cp(cp) || (cp < min && !(cp == 0 && len == 2)) {
-            return None;
-        }
-        Some(len)
     }
 
     /// `parse_string`'s checks on a string token: the error and its offset, if any.
@@ -2623,7 +2597,7 @@ mod json {
                             };
                         }
                     }
-                    if !cp.is_some_and(valid_cp) {
+                    if !cp.is_some_and(crate::text::valid_codepoint) {
                         let a = tok.start.saturating_add(beg);
                         let b = tok.start.saturating_add(i.min(tk.len()));
                         return Some((at, JErr::Unicode(a, b)));

@@ -4,6 +4,7 @@
 use crate::error::Status;
 use crate::schema::{self, Kind, CAPS, PARAMS};
 use crate::table::Params;
+use crate::text::mod_utf8_codepoint;
 
 /// Where formatted bytes go: counts everything, stores what fits.
 pub struct Out<'a> {
@@ -79,7 +80,12 @@ fn json_str(out: &mut Out<'_>, s: &[u8]) {
     out.push(b"\"");
     let mut i = 0usize;
     while i < s.len() {
-        let (cp, n) = decode_mod_utf8(s.get(i..).unwrap_or(&[]));
+        let rest = s.get(i..).unwrap_or(&[]);
+        // A NUL byte (which a C string could not hold) is written as the code point it is.
+        let (cp, n) = match rest.first() {
+            Some(0) => (Some(0), 1),
+            _ => mod_utf8_codepoint(rest),
+        };
         i = i.saturating_add(n.max(1));
         match cp {
             Some(0x22) => out.push(b"\\\""),
@@ -100,34 +106,6 @@ fn json_str(out: &mut Out<'_>, s: &[u8]) {
         }
     }
     out.push(b"\"");
-}
-
-/// One code point of QEMU's modified UTF-8 (C0 80 is U+0000): the code point (None when
-/// invalid) and the bytes it takes.
-fn decode_mod_utf8(s: &[u8]) -> (Option<u32>, usize) {
-    let Some(&c) = s.first() else {
-        return (None, 0);
-    };
-    if c < 0x80 {
-        return (Some(u32::from(c)), 1);
-    }
-    if c == 0xC0 && s.get(1) == Some(&0x80) {
-        return (Some(0), 2);
-    }
-    let n = match c {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return (None, 1),
-    };
-    match s
-        .get(..n)
-        .and_then(|b| core::str::from_utf8(b).ok())
-        .and_then(|t| t.chars().next())
-    {
-        Some(ch) => (Some(u32::from(ch)), n),
-        None => (None, 1),
-    }
 }
 
 fn kv_str(out: &mut Out<'_>, s: &[u8]) {

@@ -95,6 +95,7 @@ use crate::schema::{
     self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY, PARAM_COUNT,
 };
 use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
+use crate::text::{mod_utf8_codepoint, valid_codepoint};
 
 /// QEMU's limit on the bytes of all tokens of one value (`MAX_TOKEN_SIZE`, json-streamer.c):
 /// the sum must stay below it (at most 64 MiB − 1).
@@ -351,15 +352,6 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
     Some(v)
 }
 
-/// Whether QEMU accepts `cp` as a character (`is_valid_codepoint`): in range, not a
-/// surrogate, not one of the 66 noncharacters.
-fn valid_codepoint(cp: u32) -> bool {
-    cp <= 0x10_FFFF
-        && !(0xD800..=0xDFFF).contains(&cp)
-        && !(0xFDD0..=0xFDEF).contains(&cp)
-        && cp & 0xFFFE != 0xFFFE
-}
-
 /// The `\u` escape whose backslash is at `at`, read as QEMU's `parse_string` reads it:
 /// the code point if valid, and the number of bytes QEMU consumed (6, or 12 for a
 /// surrogate pair), which is also the length of the text its error message quotes.
@@ -386,27 +378,10 @@ fn unicode_escape(bytes: &[u8], at: usize) -> (Option<u32>, usize) {
 /// Length of the valid modified-UTF-8 sequence at `at` (its first byte ≥ 0x80), as QEMU's
 /// `mod_utf8_codepoint` judges it, or `None` if it is invalid.
 fn utf8_seq(bytes: &[u8], at: usize) -> Option<usize> {
-    let lead = *bytes.get(at)?;
-    if lead >= 0xFE || lead & 0x40 == 0 {
-        return None; // impossible byte, or a continuation byte first
+    match mod_utf8_codepoint(bytes.get(at..)?) {
+        (Some(_), len) => Some(len),
+        (None, _) => None,
     }
-    let len = lead.leading_ones() as usize; // 2..=6
-    let mut cp = u32::from(lead) & 0x7Fu32.wrapping_shr(len as u32);
-    for k in 1..len {
-        let b = *bytes.get(at.checked_add(k)?)?;
-        if b & 0xC0 != 0x80 {
-            return None;
-        }
-        cp = cp.wrapping_shl(6) | u32::from(b & 0x3F);
-    }
-    let min = match len {
-        2 => 0x80,
-        3 => 0x800,
-        4 => 0x1_0000,
-        _ => return None, // 5 and 6 bytes: overlong or beyond U+10FFFF
-    };
-    let ok = valid_codepoint(cp) && (cp >= min || (cp == 0 && len == 2));
-    ok.then_some(len)
 }
 
 // ---------------------------------------------------------------------------------------

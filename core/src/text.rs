@@ -44,6 +44,49 @@ pub fn find2(s: &[u8], a: u8, b: u8) -> Option<usize> {
         .map(|i| base.saturating_add(i))
 }
 
+/// Whether QEMU accepts `cp` as a character (`is_valid_codepoint` of util/unicode.c): in
+/// range, not a surrogate, not one of the 66 noncharacters.
+pub fn valid_codepoint(cp: u32) -> bool {
+    cp <= 0x10_FFFF
+        && !(0xD800..=0xDFFF).contains(&cp)
+        && !(0xFDD0..=0xFDEF).contains(&cp)
+        && cp & 0xFFFE != 0xFFFE
+}
+
+/// QEMU's `mod_utf8_codepoint` at the start of `s` (past the end of `s` reads as the NUL
+/// that ends a C string): the code point if the sequence is valid (modified UTF-8, so
+/// `C0 80` is U+0000), and where the sequence ends. An invalid sequence ends after the
+/// continuation bytes it has, so a writer replaces it with one U+FFFD, as QEMU's does.
+/// An empty `s`, or a NUL first, is `(None, 0)`.
+pub fn mod_utf8_codepoint(s: &[u8]) -> (Option<u32>, usize) {
+    let lead = match s.first() {
+        None | Some(0) => return (None, 0),
+        Some(&b) => b,
+    };
+    if lead < 0x80 {
+        return (Some(u32::from(lead)), 1);
+    }
+    if lead >= 0xFE || lead & 0x40 == 0 {
+        return (None, 1); // an impossible byte, or a continuation byte first
+    }
+    let len = lead.leading_ones() as usize; // 2..=6
+    let mut cp = u32::from(lead) & 0x7Fu32.wrapping_shr(len as u32);
+    for k in 1..len {
+        match s.get(k) {
+            Some(&b) if b & 0xC0 == 0x80 => cp = cp.wrapping_shl(6) | u32::from(b & 0x3F),
+            _ => return (None, k),
+        }
+    }
+    let min = match len {
+        2 => 0x80,
+        3 => 0x800,
+        4 => 0x1_0000,
+        _ => return (None, len), // 5 or 6 bytes: overlong or beyond U+10FFFF
+    };
+    let ok = valid_codepoint(cp) && (cp >= min || (cp == 0 && len == 2));
+    (ok.then_some(cp), len)
+}
+
 /// A string value, not yet decoded.
 #[derive(Clone, Copy, Debug)]
 pub enum StrRef<'a> {

@@ -234,3 +234,47 @@ fn identical_is_stricter_than_same_as() {
     assert!(!c.identical(&d), "identical sees the arena");
     assert!(c.identical(&c.clone()));
 }
+
+#[test]
+fn json_writer_replaces_what_qemu_cannot_read() {
+    // QEMU's writer (mod_utf8_codepoint) turns each invalid sequence into one U+FFFD:
+    // noncharacters and surrogates count as invalid, and a sequence ends after the
+    // continuation bytes it has. Keyval keeps such bytes, so a table can hold them.
+    let cases: &[(&[u8], &str)] = &[
+        (b"a\xEF\xBF\xBEb", "a\\uFFFDb"),        // U+FFFE, a noncharacter
+        (b"\xEF\xB7\x90", "\\uFFFD"),            // U+FDD0, a noncharacter
+        (b"\xF2\xBF\xBF\xBF", "\\uFFFD"),        // U+BFFFF, a noncharacter (plane 11)
+        (b"\xED\xA0\x80x", "\\uFFFDx"),          // an encoded surrogate: one sequence
+        (b"\xF8\x88\x80\x80\x80", "\\uFFFD"),    // five bytes: beyond U+10FFFF
+        (b"\xE0\x80a", "\\uFFFDa"),              // cut short by a byte that continues nothing
+        (b"\xC1\xBF", "\\uFFFD"),                // overlong
+        (b"\x80\x80", "\\uFFFD\\uFFFD"),         // stray continuation bytes, one each
+        (b"\xC0\x80", "\\u0000"),                // modified UTF-8's U+0000
+        (b"\xF0\x9F\x98\x80", "\\uD83D\\uDE00"), // U+1F600: a surrogate pair
+        (b"\xEF\xBF\xBD", "\\uFFFD"),            // U+FFFD itself
+    ];
+    for (bytes, spelled) in cases {
+        let mut text = b"tls-creds=".to_vec();
+        text.extend_from_slice(bytes);
+        let mut p = Params::new();
+        p.parse(&text).unwrap();
+        let out = render(&p, true).unwrap();
+        let want = format!("{{\"tls-creds\": \"{spelled}\"}}");
+        assert_eq!(String::from_utf8(out.clone()).unwrap(), want, "{bytes:?}");
+        // What the writer wrote always reads back.
+        let mut q = Params::new();
+        q.parse(&out).unwrap();
+    }
+    // The case the fuzzer found: a noncharacter in a list element.
+    let mut p = Params::new();
+    p.parse(b"cpr-exec-command.0=e{\"\xF2\xBF\xBF\xBFoDFE\"}")
+        .unwrap();
+    let out = render(&p, true).unwrap();
+    assert_eq!(
+        String::from_utf8(out.clone()).unwrap(),
+        r#"{"cpr-exec-command": ["e{\"\uFFFDoDFE\"}"]}"#
+    );
+    let mut q = Params::new();
+    q.parse(&out).unwrap();
+    assert_eq!(q.exec(0), Some("e{\"\u{FFFD}oDFE\"}".as_bytes()));
+}

@@ -727,6 +727,8 @@ fn format_flags(flags: u32) -> Option<FormatFlags> {
 /// schema order), which QEMU's `migrate-set-parameters` accepts as arguments. Writes at
 /// most `cap` bytes, NUL-terminated; `*len` = length without the NUL. `buf` NULL with
 /// `cap` 0 asks for the size. Too small: `MIGCFG_ERR_NOSPACE`, `*len` = size needed.
+/// String bytes JSON cannot carry (invalid UTF-8, surrogates, noncharacters, which a
+/// keyval value may hold) are written as one `\uFFFD` per sequence, as QEMU's writer does.
 #[no_mangle]
 pub extern "C" fn migcfg_format_json(
     p: *const MigcfgParams,

@@ -24,6 +24,7 @@
 use migcfg_core::format::{self, FormatFlags, Out};
 use migcfg_core::incoming::Incoming;
 use migcfg_core::schema::PARAM_COUNT;
+use migcfg_core::text::mod_utf8_codepoint;
 use migcfg_core::{Error, Flags, Params, Status};
 use std::sync::OnceLock;
 
@@ -81,11 +82,21 @@ fn out(f: impl Fn(&mut Out<'_>) -> Result<(), Status>) -> Result<Vec<u8>, Status
     Ok(buf)
 }
 
+/// Whether every sequence of `b` is one QEMU's JSON reader accepts back from the writer:
+/// valid UTF-8 without surrogates or noncharacters (the writer replaces the others with
+/// U+FFFD, so those strings cannot come back equal).
 fn utf8(b: &[u8]) -> bool {
-    core::str::from_utf8(b).is_ok()
+    let mut i = 0;
+    while let Some(rest) = b.get(i..).filter(|r| !r.is_empty()) {
+        match mod_utf8_codepoint(rest) {
+            (Some(_), n) => i += n,
+            (None, _) => return false,
+        }
+    }
+    true
 }
 
-/// Whether every string of the table is valid UTF-8 (else JSON cannot carry it).
+/// Whether every string of the table is text QEMU's JSON can carry (see [`utf8`]).
 pub fn all_utf8(p: &Params) -> bool {
     (0..PARAM_COUNT).all(|id| p.string(id).is_none_or(utf8))
         && (0..p.exec_len()).all(|i| p.exec(i).is_none_or(utf8))
