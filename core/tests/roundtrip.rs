@@ -1,6 +1,6 @@
 //! Formatter round trips over many generated tables: the keyval output always parses back
-//! to an equal table (where a keyval form exists), the JSON output whenever every string is
-//! valid UTF-8; and both spellings of the same parameters give equal tables.
+//! to an equal table (where a keyval form exists), the JSON output whenever every string is text
+//! QEMU's JSON carries; and both spellings of the same parameters give equal tables.
 
 #![allow(
     clippy::unwrap_used,
