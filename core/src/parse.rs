@@ -405,6 +405,9 @@ impl OldSpans {
     }
 }
 
+// Not inlined: an inlined copy puts its locals in commit_staged's frame, which is live
+// on the deepest stack path (the relayout calls the other copy through a closure).
+#[inline(never)]
 fn strings_old<'a>(
     text: &'a [u8],
     stage: &'a Stage,
