@@ -2275,9 +2275,10 @@ mod json {
     use crate::error::{Error, Failed};
     use crate::text::StrRef;
 
-    const MAX_TOKEN_SIZE: u64 = 64 << 20;
-    const MAX_TOKEN_COUNT: u64 = 2 << 20;
-    const MAX_NESTING: i64 = 1 << 10;
+    // QEMU's streamer limits, as the config's JSON reader declares them.
+    const MAX_TOKEN_SIZE: u64 = crate::json::MAX_TOKEN_SIZE as u64;
+    const MAX_TOKEN_COUNT: u64 = crate::json::MAX_TOKEN_COUNT as u64;
+    const MAX_NESTING: i64 = crate::json::MAX_NESTING as i64;
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     enum T {

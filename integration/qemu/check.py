@@ -212,17 +212,7 @@ def check_migration(binary, fmt, tmp):
 
 
 def check_params(binary, tmp, name, extra, expect):
-    try:
-        q = Qemu(binary, tmp, f"p{len(results)}", extra)
-    except Exception as e:
-        report(name, False, f"{e}")
-        return
-    try:
-        params = q.qmp.cmd("query-migrate-parameters")
-        got = {k: params.get(k) for k in expect}
-        report(name, got == expect, " ".join(f"{k}={v}" for k, v in got.items()))
-    finally:
-        q.stop()
+    check_status(binary, tmp, name, extra, None, expect)
 
 
 def check_exit(binary, name, extra, status, needles):
@@ -243,10 +233,13 @@ def check_status(binary, tmp, name, extra, status, expect):
     try:
         params = q.qmp.cmd("query-migrate-parameters")
         got = {k: params.get(k) for k in expect}
+        shown = " ".join(f"{k}={v}" for k, v in got.items())
+        if status is None:  # the parameters only
+            report(name, got == expect, shown)
+            return
         st = poll(lambda: status if q.qmp.cmd("query-status")["status"] == status else None, 10)
         report(name, got == expect and st == status,
-               f"status={q.qmp.cmd('query-status')['status']} "
-               + " ".join(f"{k}={v}" for k, v in got.items()))
+               f"status={q.qmp.cmd('query-status')['status']} {shown}")
     finally:
         q.stop()
 
