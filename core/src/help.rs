@@ -144,7 +144,7 @@ pub fn line(w: &mut Writer<'_>, d: &ParamDef) {
         w.s(" ");
     }
     w.s(" - ");
-    w.s(d.doc);
+    w.s(d.doc());
     w.s(" (default: ");
     default(w, d);
     range(w, d);
@@ -209,7 +209,7 @@ pub fn write_for(w: &mut Writer<'_>, target: Version) {
             w.s(" ");
         }
         w.s(" - ");
-        w.s(c.doc);
+        w.s(c.doc());
         w.s(" (default: off");
         if let Some(r) = c.removed {
             w.s(", removed in ");

@@ -107,13 +107,15 @@ const fn v(major: u8, minor: u8) -> Version {
 /// The newest QEMU release the schema knows (master's development cycle plus `local`).
 pub const NEWEST: Version = v(11, 2);
 
-/// One migration parameter.
+/// One migration parameter, as parsing and the checks read it. Its C name and its
+/// description live in tables of their own ([`ParamDef::cname`], [`ParamDef::doc`]), so a
+/// program that only parses does not carry them.
 #[derive(Clone, Copy, Debug)]
 pub struct ParamDef {
     /// QAPI member name.
     pub name: &'static str,
-    /// The same name, NUL-terminated (for C callers).
-    pub cname: &'static core::ffi::CStr,
+    /// Its id: the position in [`PARAMS`].
+    pub id: u8,
     /// Type.
     pub kind: Kind,
     /// Default value of a scalar (enum: index; bool: 0 or 1). Strings default to empty,
@@ -129,8 +131,29 @@ pub struct ParamDef {
     pub removed: Option<Version>,
     /// Marked unstable (`x-` prefix) in QAPI.
     pub unstable: bool,
+}
+
+impl ParamDef {
+    /// The name, NUL-terminated (for C callers).
+    pub fn cname(&self) -> &'static core::ffi::CStr {
+        PARAM_CNAMES
+            .get(usize::from(self.id))
+            .copied()
+            .unwrap_or(c"")
+    }
+
     /// One-line description.
-    pub doc: &'static str,
+    pub fn doc(&self) -> &'static str {
+        PARAM_DOCS.get(usize::from(self.id)).copied().unwrap_or("")
+    }
+}
+
+/// A row of the declaration: the definition and what only C names and help read.
+#[derive(Clone, Copy)]
+struct ParamDecl {
+    def: ParamDef,
+    cname: &'static core::ffi::CStr,
+    doc: &'static str,
 }
 
 #[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
@@ -142,23 +165,26 @@ const fn p(
     check_order: u8,
     since: Version,
     doc: &'static str,
-) -> ParamDef {
+) -> ParamDecl {
     let b = cname.to_bytes();
     let name = match core::str::from_utf8(b) {
         Ok(s) => s,
         Err(_) => panic!("parameter names are ASCII"),
     };
     let unstable = b.len() > 2 && b[0] == b'x' && b[1] == b'-';
-    ParamDef {
-        name,
+    ParamDecl {
+        def: ParamDef {
+            name,
+            id: 0,
+            kind,
+            default,
+            check,
+            check_order,
+            since,
+            removed: None,
+            unstable,
+        },
         cname,
-        kind,
-        default,
-        check,
-        check_order,
-        since,
-        removed: None,
-        unstable,
         doc,
     }
 }
@@ -218,9 +244,42 @@ pub const BITMAP_CAPACITY: usize = 32;
 use Check as C;
 use Kind as K;
 
+/// Splits a declaration table into its columns, at compile time: `$col` picks one from a
+/// row `$r` (at `$i`).
+macro_rules! column {
+    ($decls:ident, $n:expr, |$r:ident, $i:ident| $col:expr) => {{
+        #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
+        let t = {
+            let $r = &$decls[0];
+            let $i = 0;
+            let mut t = [$col; $n];
+            let mut $i = 1;
+            while $i < $n {
+                let $r = &$decls[$i];
+                t[$i] = $col;
+                $i += 1;
+            }
+            t
+        };
+        t
+    }};
+}
+
 /// The schema, indexed by parameter id.
+pub static PARAMS: [ParamDef; PARAM_COUNT] = column!(PARAM_DECLS, PARAM_COUNT, |r, i| ParamDef {
+    id: i as u8,
+    ..r.def
+});
+/// [`ParamDef::cname`], by id.
+static PARAM_CNAMES: [&core::ffi::CStr; PARAM_COUNT] =
+    column!(PARAM_DECLS, PARAM_COUNT, |r, _i| r.cname);
+/// [`ParamDef::doc`], by id.
+static PARAM_DOCS: [&str; PARAM_COUNT] = column!(PARAM_DECLS, PARAM_COUNT, |r, _i| r.doc);
+
+/// The declaration: one row per parameter, in id order. Read only at compile time, through
+/// the columns above.
 #[rustfmt::skip]
-pub static PARAMS: [ParamDef; PARAM_COUNT] = [
+const PARAM_DECLS: [ParamDecl; PARAM_COUNT] = [
     p(
         c"announce-initial",
         K::Size,
@@ -554,32 +613,64 @@ pub static CHECK_ORDER: [u8; PARAM_COUNT] = {
 pub struct CapDef {
     /// QAPI name.
     pub name: &'static str,
-    /// The same name, NUL-terminated.
-    pub cname: &'static core::ffi::CStr,
+    /// Its bit: the position in [`CAPS`].
+    pub bit: u8,
     /// First QEMU release with it.
     pub since: Version,
     /// First release without it.
     pub removed: Option<Version>,
     /// Marked unstable in QAPI.
     pub unstable: bool,
+}
+
+impl CapDef {
+    /// The name, NUL-terminated (for C callers).
+    pub fn cname(&self) -> &'static core::ffi::CStr {
+        CAP_CNAMES
+            .get(usize::from(self.bit))
+            .copied()
+            .unwrap_or(c"")
+    }
+
     /// One-line description.
-    pub doc: &'static str,
+    pub fn doc(&self) -> &'static str {
+        CAP_DOCS.get(usize::from(self.bit)).copied().unwrap_or("")
+    }
+}
+
+/// A row of the capability declaration.
+#[derive(Clone, Copy)]
+struct CapDecl {
+    def: CapDef,
+    cname: &'static core::ffi::CStr,
+    doc: &'static str,
+}
+
+impl CapDecl {
+    /// The same row, for a capability QEMU removed in release `r`.
+    const fn removed_in(mut self, r: Version) -> CapDecl {
+        self.def.removed = Some(r);
+        self
+    }
 }
 
 #[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
-const fn cap(cname: &'static core::ffi::CStr, since: Version, doc: &'static str) -> CapDef {
+const fn cap(cname: &'static core::ffi::CStr, since: Version, doc: &'static str) -> CapDecl {
     let b = cname.to_bytes();
     let name = match core::str::from_utf8(b) {
         Ok(s) => s,
         Err(_) => panic!("capability names are ASCII"),
     };
     let unstable = b.len() > 2 && b[0] == b'x' && b[1] == b'-';
-    CapDef {
-        name,
+    CapDecl {
+        def: CapDef {
+            name,
+            bit: 0,
+            since,
+            removed: None,
+            unstable,
+        },
         cname,
-        since,
-        removed: None,
-        unstable,
         doc,
     }
 }
@@ -589,7 +680,18 @@ pub const CAP_COUNT: usize = 22;
 
 /// The capabilities, in QEMU's `MigrationCapability` order (10.2, which still had
 /// `zero-blocks`); a capability's position is its bit in `MIGCFG_CAP_*`. Append-only.
-pub static CAPS: [CapDef; CAP_COUNT] = [
+pub static CAPS: [CapDef; CAP_COUNT] = column!(CAP_DECLS, CAP_COUNT, |r, i| CapDef {
+    bit: i as u8,
+    ..r.def
+});
+/// [`CapDef::cname`], by bit.
+static CAP_CNAMES: [&core::ffi::CStr; CAP_COUNT] = column!(CAP_DECLS, CAP_COUNT, |r, _i| r.cname);
+/// [`CapDef::doc`], by bit.
+static CAP_DOCS: [&str; CAP_COUNT] = column!(CAP_DECLS, CAP_COUNT, |r, _i| r.doc);
+
+/// The capability declaration, in bit order. Read only at compile time, through the columns
+/// above.
+const CAP_DECLS: [CapDecl; CAP_COUNT] = [
     cap(
         c"xbzrle",
         v(1, 2),
@@ -605,14 +707,12 @@ pub static CAPS: [CapDef; CAP_COUNT] = [
         v(1, 6),
         "Throttle vCPUs when the dirty rate prevents convergence",
     ),
-    CapDef {
-        removed: Some(v(11, 0)),
-        ..cap(
-            c"zero-blocks",
-            v(1, 6),
-            "Skip zero blocks of block migration (removed in 11.0)",
-        )
-    },
+    cap(
+        c"zero-blocks",
+        v(1, 6),
+        "Skip zero blocks of block migration (removed in 11.0)",
+    )
+    .removed_in(v(11, 0)),
     cap(
         c"events",
         v(2, 4),
@@ -978,6 +1078,37 @@ mod tests {
     }
 
     #[test]
+    fn columns_line_up_with_the_declaration() {
+        for (i, d) in PARAMS.iter().enumerate() {
+            assert_eq!(usize::from(d.id), i);
+            assert_eq!(d.cname().to_bytes(), d.name.as_bytes());
+            assert_eq!(d.doc(), PARAM_DECLS[i].doc);
+            assert!(!d.doc().is_empty());
+        }
+        for (i, c) in CAPS.iter().enumerate() {
+            assert_eq!(usize::from(c.bit), i);
+            assert_eq!(c.cname().to_bytes(), c.name.as_bytes());
+            assert_eq!(c.doc(), CAP_DECLS[i].doc);
+            assert!(!c.doc().is_empty());
+        }
+        assert_eq!(
+            PARAMS[1].doc(),
+            "Upper bound in ms for the delay between announce packets"
+        );
+        let zb = CAPS.iter().find(|c| c.name == "zero-blocks").unwrap();
+        assert_eq!(zb.removed, Some(v(11, 0)));
+        assert!(CAPS.iter().filter(|c| c.removed.is_some()).count() == 1);
+        // Every name a message path can hold, both ways.
+        for i in 0..NAME_COUNT {
+            let n = Name::from_index(i);
+            assert!(!n.as_str().is_empty());
+            assert_eq!(Name::of(n.as_str()), n);
+        }
+        assert_eq!(Name::from_index(SLOT_COUNT as u16).as_str(), "node-name");
+        assert_eq!(Name::of("nope").as_str(), "");
+    }
+
+    #[test]
     fn ids_and_order() {
         assert_eq!(PARAMS[0].name, "announce-initial");
         assert_eq!(PARAMS[31].name, "local");
@@ -1040,25 +1171,9 @@ pub const MEMBERS: [&str; 6] = [
     "persistent",
 ];
 
-/// Every name a path can hold: slot names (parameters, then capabilities), then members.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
-static NAMES: [&str; SLOT_COUNT + MEMBERS.len()] = {
-    let mut t = [""; SLOT_COUNT + MEMBERS.len()];
-    let mut i = 0;
-    while i < PARAM_COUNT {
-        t[i] = PARAMS[i].name;
-        i += 1;
-    }
-    while i < SLOT_COUNT {
-        t[i] = CAPS[i - PARAM_COUNT].name;
-        i += 1;
-    }
-    while i < SLOT_COUNT + MEMBERS.len() {
-        t[i] = MEMBERS[i - SLOT_COUNT];
-        i += 1;
-    }
-    t
-};
+/// How many names [`Name`] indexes: slot names (parameters, then capabilities), then
+/// member names.
+const NAME_COUNT: u16 = (SLOT_COUNT + MEMBERS.len()) as u16;
 
 /// A schema name in two bytes (paths in messages hold several, and stack is scarce).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1072,10 +1187,10 @@ impl Name {
 
     /// A name known to the schema (a slot or a member name); the empty name otherwise.
     pub fn of(s: &str) -> Name {
-        match NAMES.iter().position(|n| *n == s) {
-            Some(i) => Name(u16::try_from(i).unwrap_or(0)),
-            None => Name(u16::MAX),
-        }
+        (0..NAME_COUNT)
+            .map(Name)
+            .find(|n| n.as_str() == s)
+            .unwrap_or(Name(u16::MAX))
     }
 
     /// Its index in the table of names.
@@ -1090,6 +1205,14 @@ impl Name {
 
     /// The text.
     pub fn as_str(self) -> &'static str {
-        NAMES.get(usize::from(self.0)).copied().unwrap_or("")
+        let i = usize::from(self.0);
+        match slot_name(i) {
+            Some(n) => n,
+            None => i
+                .checked_sub(SLOT_COUNT)
+                .and_then(|m| MEMBERS.get(m))
+                .copied()
+                .unwrap_or(""),
+        }
     }
 }

@@ -1340,7 +1340,7 @@ fn help_lists_the_schema() {
         let found: Vec<&&str> = lines.iter().filter(|l| l.starts_with(&head)).collect();
         assert_eq!(found.len(), 1, "{}", d.name);
         let l = found[0];
-        assert!(l.contains(&format!(" - {} (default: ", d.doc)), "{l}");
+        assert!(l.contains(&format!(" - {} (default: ", d.doc())), "{l}");
         let default = match d.kind {
             schema::Kind::Bool => if d.default != 0 { "on" } else { "off" }.to_string(),
             schema::Kind::Uint(_) => d.default.to_string(),

@@ -113,7 +113,7 @@ fn render() -> String {
         if let Some(r) = d.removed {
             since.push_str(&format!(", removed in {}", version(r)));
         }
-        let mut doc = d.doc.to_string();
+        let mut doc = d.doc().to_string();
         if d.unstable {
             doc.push_str(" (unstable)");
         }

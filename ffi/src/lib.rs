@@ -651,7 +651,7 @@ fn lookup_into(
 /// Name of parameter `id`, NUL-terminated and static; NULL for a bad id.
 #[no_mangle]
 pub extern "C" fn migcfg_param_name(id: u32) -> *const c_char {
-    schema::def(id as usize).map_or(core::ptr::null(), |d| d.cname.as_ptr())
+    schema::def(id as usize).map_or(core::ptr::null(), |d| d.cname().as_ptr())
 }
 
 /// Name of a status code (`"MIGCFG_OK"`, ...), static; NULL for an unknown code.
@@ -1118,7 +1118,7 @@ pub extern "C" fn migcfg_get_caps(p: *const MigcfgParams, on: *mut u64, set: *mu
 pub extern "C" fn migcfg_cap_name(bit: u32) -> *const c_char {
     schema::CAPS
         .get(bit as usize)
-        .map_or(core::ptr::null(), |c| c.cname.as_ptr())
+        .map_or(core::ptr::null(), |c| c.cname().as_ptr())
 }
 
 /// Bit of the capability called `name`; `MIGCFG_ERR_INVALID_ARG` when there is none.
