@@ -585,7 +585,7 @@ static const ErrCase ERR_CASES[] = {
     {__LINE__, "foo=1", UN, 0, "Parameter 'foo' is unexpected"},
     {__LINE__, "multifd-channels=4,foo=1", UN, 19, "Parameter 'foo' is unexpected"},
     {__LINE__, "foo=1,multifd-channels=abc", VA, 23, "Parameter 'multifd-channels' expects integer"},
-    {__LINE__, "multifd-channels=4,foo.bar=1,baz=2", UN, 19, "Parameter 'foo' is unexpected"},
+    {__LINE__, "multifd-channels=4,foo.bar=1,baz=2", UN, 29, "Parameter 'baz' is unexpected"}, /* QEMU's hash order */
     {__LINE__, "multifd_channels=4", UN, 0, "Parameter 'multifd_channels' is unexpected"},
     {__LINE__, "Multifd-Channels=4", UN, 0, "Parameter 'Multifd-Channels' is unexpected"},
     {__LINE__, "help=on", UN, 0, "Parameter 'help' is unexpected"},

@@ -139,6 +139,17 @@ static const struct proof_input proof_fixed[] = {
     KV("{\"mode\": true}", EXPECT_FAIL),
     KVN("{\"tls-creds\": \"a\0\"}", -3),
     KVF("{\"multifd\": true, \"multifd-channels\": 4}", 1, EXPECT_ANY),
+    /* 30 keys, 24 of them unexpected: QEMU's hash table is replayed in full. */
+    KV("k0=1,multifd-channels=1,k1=1,k2=1,k3=1,k4=1,announce-max=1,k5=1,k6=1,k7=1,k8=1,downt"
+       "ime-limit=1,k9=1,k10=1,k11=1,k12=1,max-bandwidth=1,k13=1,k14=1,k15=1,k16=1,announce-"
+       "rounds=1,k17=1,k18=1,k19=1,k20=1,x-checkpoint-delay=1,k21=1,k22=1,k23=1",
+       EXPECT_FAIL),
+    KV("{\"k0\": 1, \"multifd-channels\": 1, \"k1\": 1, \"k2\": 1, \"k3\": 1, \"k4\": 1, \"a"
+       "nnounce-max\": 1, \"k5\": 1, \"k6\": 1, \"k7\": 1, \"k8\": 1, \"downtime-limit\": 1,"
+       " \"k9\": 1, \"k10\": 1, \"k11\": 1, \"k12\": 1, \"max-bandwidth\": 1, \"k13\": 1, \""
+       "k14\": 1, \"k15\": 1, \"k16\": 1, \"announce-rounds\": 1, \"k17\": 1, \"k18\": 1, \""
+       "k19\": 1, \"k20\": 1, \"x-checkpoint-delay\": 1, \"k21\": 1, \"k22\": 1, \"k23\": 1}",
+       EXPECT_FAIL),
 };
 #define PROOF_FIXED_COUNT (sizeof(proof_fixed) / sizeof(proof_fixed[0]))
 
@@ -177,6 +188,18 @@ static const struct proof_input proof_incoming[] = {
     KV("channel-type=bogus", EXPECT_FAIL),
     KVN("config:tls-creds=a\0b", EXPECT_FAIL),
     KVN("tcp:a\0:1", EXPECT_FAIL),
+    /* 30 keys, 24 of them unexpected: QEMU's hash table is replayed in full. */
+    KV("config:k0=1,multifd-channels=1,k1=1,k2=1,k3=1,k4=1,announce-max=1,k5=1,k6=1,k7=1,k8="
+       "1,downtime-limit=1,k9=1,k10=1,k11=1,k12=1,max-bandwidth=1,k13=1,k14=1,k15=1,k16=1,an"
+       "nounce-rounds=1,k17=1,k18=1,k19=1,k20=1,x-checkpoint-delay=1,k21=1,k22=1,k23=1",
+       EXPECT_FAIL),
+    KV("config:{\"k0\": 1, \"multifd-channels\": 1, \"k1\": 1, \"k2\": 1, \"k3\": 1, \"k4\":"
+       " 1, \"announce-max\": 1, \"k5\": 1, \"k6\": 1, \"k7\": 1, \"k8\": 1, \"downtime-limi"
+       "t\": 1, \"k9\": 1, \"k10\": 1, \"k11\": 1, \"k12\": 1, \"max-bandwidth\": 1, \"k13\""
+       ": 1, \"k14\": 1, \"k15\": 1, \"k16\": 1, \"announce-rounds\": 1, \"k17\": 1, \"k18\""
+       ": 1, \"k19\": 1, \"k20\": 1, \"x-checkpoint-delay\": 1, \"k21\": 1, \"k22\": 1, \"k2"
+       "3\": 1}",
+       EXPECT_FAIL),
 };
 #define PROOF_INCOMING_COUNT (sizeof(proof_incoming) / sizeof(proof_incoming[0]))
 

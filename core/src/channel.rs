@@ -16,8 +16,8 @@
 //!
 //! The object forms follow the QAPI visit of `MigrationChannel` (members in schema order,
 //! the input visitor's messages; enum and width errors name the bare member, as QEMU's
-//! do). Where QEMU's answer depends on a GLib hash order (which unexpected member it
-//! names) migcfg names the first in the input, as the parameter parser does.
+//! do). Which of several unexpected members is named follows QEMU's GLib hash table
+//! ([`crate::ghash`]), as in the parameter parser.
 //!
 //! Nothing here allocates. The keyval reader remembers at most [`KEYVAL_KEYS`] distinct
 //! keys; the JSON reader checks duplicate keys in the first [`JSON_DUP_KEYS`] members of
@@ -1607,6 +1607,7 @@ mod kv {
 
     use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
     use crate::error::{Error, Failed, Status};
+    use crate::ghash;
     use crate::stage::Span;
     use crate::text::StrRef;
     use crate::value::qdict_bucket;
@@ -2190,21 +2191,58 @@ mod kv {
         #[inline(never)]
         fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)> {
             let dp = self.path(dict);
+            let at = if dp.is_empty() {
+                0
+            } else {
+                dp.len().saturating_add(1)
+            };
+            // A fragment's span; the implied key's (`off` u32::MAX) is its whole name.
+            let read: fn(&'t [u8], Span) -> StrRef<'t> = |t, f| {
+                StrRef::Plain(bytes_of(
+                    t,
+                    Key {
+                        off: f.off,
+                        len: f.len,
+                    },
+                ))
+            };
+            let mut level = ghash::Level::new(self.text, read);
+            let mut first = None;
+            let mut keep = true;
             for (i, k) in self.keys() {
-                let at = if dp.is_empty() {
-                    0
-                } else if below(k, dp) {
-                    dp.len().saturating_add(1)
-                } else {
+                if !dp.is_empty() && !below(k, dp) {
                     continue;
-                };
+                }
                 let (len, _) = frag(k, at, at == 0);
                 let name = k.get(at..at.saturating_add(len)).unwrap_or(&[]);
-                if !known.iter().any(|n| n.as_bytes() == name) {
-                    return Some((StrRef::Plain(name), self.key_at(i)));
+                let rank = known.iter().position(|n| n.as_bytes() == name);
+                if rank.is_none() && first.is_none() {
+                    first = Some((StrRef::Plain(name), self.key_at(i)));
                 }
+                let span = match self.keys.get(i) {
+                    Some(k) if k.off == u32::MAX => Span {
+                        off: k.off,
+                        len: k.len,
+                    },
+                    _ => {
+                        let start = self.key_at(i).saturating_add(at);
+                        Span::between(start, start.saturating_add(name.len()))
+                    }
+                };
+                keep = keep && level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
             }
-            None
+            first?;
+            match level.first_unexpected().filter(|_| keep) {
+                Some(span) => {
+                    let key_at = if span.off == u32::MAX {
+                        0
+                    } else {
+                        span.start().saturating_sub(at)
+                    };
+                    Some((read(self.text, span), key_at))
+                }
+                None => first,
+            }
         }
 
         fn args(&self, _list: Node, n: usize) -> Args<'t> {
@@ -2273,6 +2311,8 @@ mod json {
 
     use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
     use crate::error::{Error, Failed};
+    use crate::ghash;
+    use crate::stage::Span;
     use crate::text::StrRef;
 
     // QEMU's streamer limits, as the config's JSON reader declares them.
@@ -2404,9 +2444,12 @@ mod json {
             }
         }
 
-        /// A number whose first digit is at `d` (after an optional `-` at `start`).
+        /// A number whose first digit is at `d` (after an optional `-` at `start`). As in
+        /// QEMU's lexer, an exponent may follow digits that start with 1-9 or a fraction,
+        /// but not a lone `0`: `0e5` is the integer `0`, then a keyword.
         fn number(&mut self, start: usize, d: usize) -> Option<Result<Tok, LexErr>> {
-            let mut p = if self.byte(d) == Some(b'0') {
+            let zero = self.byte(d) == Some(b'0');
+            let mut p = if zero {
                 let n = d.saturating_add(1);
                 if self.byte(n).is_some_and(|c| c.is_ascii_digit()) {
                     return self.stray(start, n);
@@ -2424,7 +2467,7 @@ mod json {
                 p = self.digits(f);
                 t = T::Float;
             }
-            if matches!(self.byte(p), Some(b'e' | b'E')) {
+            if (t == T::Float || !zero) && matches!(self.byte(p), Some(b'e' | b'E')) {
                 let mut e = p.saturating_add(1);
                 if matches!(self.byte(e), Some(b'+' | b'-')) {
                     e = e.saturating_add(1);
@@ -3069,13 +3112,25 @@ mod json {
 
         #[inline(never)]
         fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)> {
+            // A key's span: between its quotes.
+            let read: fn(&'t [u8], Span) -> StrRef<'t> = |t, k| StrRef::Json(k.of(t));
+            let mut level = ghash::Level::new(self.text, read);
+            let mut first = None;
+            let mut keep = true;
             for (k, _) in members(self.text, self.at(dict)) {
                 let key = body_of(self.text, k);
-                if !known.iter().any(|n| super::eq_str(key, n.as_bytes())) {
-                    return Some((key, k.start));
+                let rank = known.iter().position(|n| super::eq_str(key, n.as_bytes()));
+                if rank.is_none() && first.is_none() {
+                    first = Some((key, k.start));
                 }
+                let span = Span::between(k.start.saturating_add(1), k.end.saturating_sub(1));
+                keep = keep && level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
             }
-            None
+            first?;
+            match level.first_unexpected().filter(|_| keep) {
+                Some(span) => Some((read(self.text, span), span.start().saturating_sub(1))),
+                None => first,
+            }
         }
 
         fn args(&self, list: Node, n: usize) -> Args<'t> {

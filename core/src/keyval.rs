@@ -1283,6 +1283,23 @@ fn items(text: &[u8]) -> impl Iterator<Item = (Span, Span)> + '_ {
     })
 }
 
+/// The first fragment of every item's key (the keys of QEMU's top-level dictionary, with
+/// repeats), in text the parser has accepted.
+pub(crate) fn top_keys(text: &[u8]) -> impl Iterator<Item = Span> + '_ {
+    keys_under(text, &[])
+}
+
+/// For every item whose key is below `path`, the fragment right after it (the keys of
+/// the dictionary at `path`, with repeats), in text the parser has accepted.
+pub(crate) fn keys_under<'a>(
+    text: &'a [u8],
+    path: &'a [crate::lists::P],
+) -> impl Iterator<Item = Span> + 'a {
+    items(text)
+        .filter(move |(k, _)| path.is_empty() || key_is(text, *k, path, true))
+        .filter_map(move |(k, _)| Frags::new(text, k).nth(path.len()).map(fspan))
+}
+
 /// The last item whose key names `path` (key and value spans), in text the parser has
 /// accepted.
 pub(crate) fn find_last(text: &[u8], path: &[crate::lists::P]) -> Option<(Span, Span)> {

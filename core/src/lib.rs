@@ -131,6 +131,7 @@ pub mod channel;
 pub mod check;
 pub mod error;
 pub mod format;
+pub mod ghash;
 pub mod help;
 pub mod incoming;
 pub mod json;

@@ -12,7 +12,7 @@ use crate::schema::{
     BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
     EXEC_COMMAND_CAPACITY,
 };
-use crate::stage::{Bitmap, Node, Raw, Span, Stage, Syntax, Tok};
+use crate::stage::{Bitmap, ExtraAt, Node, Raw, Span, Stage, Syntax, Tok};
 use crate::text::StrRef;
 
 /// A fragment of a key path.
@@ -203,6 +203,27 @@ impl<'a> Lists<'a> {
         })
     }
 
+    /// JSON: where the object of the bitmap-mapping struct at `at` starts.
+    pub fn json_struct(&self, at: ExtraAt) -> Option<usize> {
+        let node = element(
+            self.text,
+            self.array(BLOCK_BITMAP_MAPPING)?,
+            usize::from(at.node),
+        )?;
+        let Some(b) = at.bitmap.checked_sub(1) else {
+            return Some(node);
+        };
+        let bitmap = element(
+            self.text,
+            member(self.text, node, "bitmaps")?,
+            usize::from(b),
+        )?;
+        if at.transform == 0 {
+            return Some(bitmap);
+        }
+        member(self.text, bitmap, "transform")
+    }
+
     /// The string a value holds (empty for anything else).
     pub fn str(&self, raw: Raw) -> StrRef<'a> {
         crate::visit::str_of(self.text, raw)
@@ -306,26 +327,38 @@ fn count(t: &[u8], a: usize) -> usize {
 
 /// Start of the value of member `name` of the object whose `{` is at `o`.
 fn member(t: &[u8], o: usize, name: &str) -> Option<usize> {
-    if t.get(o) != Some(&b'{') {
-        return None;
-    }
-    let mut i = skip_blank(t, o.saturating_add(1));
-    while matches!(t.get(i), Some(b'"' | b'\'')) {
+    members(t, o)
+        .find(|(key, _)| StrRef::Json(key.of(t)).is(name.as_bytes()))
+        .map(|(_, v)| v)
+}
+
+/// The members of the object whose `{` is at `o`: the span between the quotes of each key,
+/// and where its value starts.
+pub(crate) fn members(t: &[u8], o: usize) -> impl Iterator<Item = (Span, usize)> + '_ {
+    let mut i = if t.get(o) == Some(&b'{') {
+        skip_blank(t, o.saturating_add(1))
+    } else {
+        t.len()
+    };
+    core::iter::from_fn(move || {
+        if !matches!(t.get(i), Some(b'"' | b'\'')) {
+            return None;
+        }
         let kend = skip_string(t, i);
-        let key = t
-            .get(i.saturating_add(1)..kend.saturating_sub(1))
-            .unwrap_or(&[]);
+        let key = Span::between(i.saturating_add(1), kend.saturating_sub(1));
         let colon = skip_blank(t, kend);
         let v = skip_blank(t, colon.saturating_add(1));
-        if StrRef::Json(key).is(name.as_bytes()) {
-            return Some(v);
-        }
         i = skip_blank(t, skip_value(t, v));
         if t.get(i) == Some(&b',') {
             i = skip_blank(t, i.saturating_add(1));
         }
-    }
-    None
+        Some((key, v))
+    })
+}
+
+/// Where the top-level value of JSON text starts.
+pub(crate) fn root(t: &[u8]) -> usize {
+    skip_blank(t, 0)
 }
 
 /// What the value at `i` is, as the front end would record it.

@@ -268,19 +268,25 @@ pub fn parse_size(s: &[u8]) -> Option<u64> {
 
 /// Bucket (0..512) of a key in QEMU's QDict: h = 0x238F13AF * len; for each byte b at index i: h += b << ((5*i) % 24); then (1103515243*h + 12345) % 512, all mod 2^32. Examples: "0"->110, "00"->147, "000"->184, "1"->217, "01"->499, "block-bitmap-mapping"->93, "cpr-exec-command"->366, "bitmaps"->114.
 pub fn qdict_bucket(key: &[u8]) -> u32 {
-    // QEMU's tdb_hash works modulo 2^32, so keeping only the low 32 bits of
-    // the length is intended.
-    #[allow(clippy::cast_possible_truncation)]
-    let len = key.len() as u32;
-    let mut h = len.wrapping_mul(0x238F_13AF);
+    qdict_bucket_of(key.iter().copied())
+}
+
+/// [`qdict_bucket`] of a key given byte by byte (a decoded JSON key). One pass: the
+/// length's term only adds, so it joins the sum at the end.
+pub fn qdict_bucket_of(key: impl Iterator<Item = u8>) -> u32 {
+    let mut len = 0u32;
+    let mut h = 0u32;
     let mut shift: u32 = 0; // (5 * i) % 24, kept incrementally
-    for &b in key {
+    for b in key {
         h = h.wrapping_add(u32::from(b).wrapping_shl(shift));
         shift = shift.wrapping_add(5);
         if shift >= 24 {
             shift = shift.wrapping_sub(24);
         }
+        // QEMU's tdb_hash works modulo 2^32, so the length is too.
+        len = len.wrapping_add(1);
     }
+    h = h.wrapping_add(len.wrapping_mul(0x238F_13AF));
     h.wrapping_mul(1_103_515_243).wrapping_add(12_345) % 512
 }
 

@@ -6,9 +6,10 @@ use crate::error::{Error, Failed, Message, Status};
 use crate::keyval::fmt_u32;
 use crate::lists::Lists;
 use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
-use crate::stage::{ExtraAt, Raw, Stage, Syntax, Tok};
+use crate::stage::{ExtraAt, Raw, Span, Stage, Syntax, Tok};
 use crate::text::StrRef;
 use crate::value;
+use crate::{ghash, keyval, lists};
 
 /// Typed values of the parameters an input sets.
 pub struct Typed {
@@ -273,6 +274,7 @@ impl Visitor<'_, '_> {
             Some((where_, key)) if where_ == at => {
                 let text = self.text;
                 let syntax = self.syntax;
+                let key = named_extra(text, self.st, at).unwrap_or(key);
                 let at = if syntax == Syntax::Json {
                     key.start().saturating_sub(1)
                 } else {
@@ -516,6 +518,92 @@ pub(crate) fn json_int(tok: &[u8]) -> Option<u64> {
     }
 }
 
+/// The unexpected top-level key QEMU names when there are several: the first of its hash
+/// table of unvisited keys (see [`ghash`]); past that module's capacity, the first in the
+/// input (`st.unknown`).
+#[cold]
+#[inline(never)]
+fn named_unknown<'t>(text: &'t [u8], st: &Stage) -> Raw {
+    let json = st.syntax == Syntax::Json;
+    let tok = if json { Tok::JStr } else { Tok::KvStr };
+    let read: fn(&'t [u8], Span) -> StrRef<'t> = if json {
+        |t, k| StrRef::Json(k.of(t))
+    } else {
+        |t, k| StrRef::Plain(k.of(t))
+    };
+    let mut level = ghash::Level::new(text, read);
+    // A member's rank in the visit: its slot (the visit walks slots in id order).
+    let rank = |key: Span| {
+        let mut buf = [0u8; NAME_MAX];
+        let mut n = 0usize;
+        for b in str_of(text, Raw::new(tok, key)).bytes() {
+            *buf.get_mut(n)? = b;
+            n = n.saturating_add(1);
+        }
+        let slot = st.lookup(buf.get(..n)?)?;
+        u8::try_from(slot).ok()
+    };
+    let mut add = |key: Span| level.add(key, rank(key));
+    let keep = if json {
+        lists::members(text, lists::root(text)).all(|(k, _)| add(k))
+    } else {
+        keyval::top_keys(text).all(add)
+    };
+    match level.first_unexpected().filter(|_| keep) {
+        Some(span) => Raw::new(tok, span),
+        None => st.unknown,
+    }
+}
+
+/// The unexpected member of the bitmap-mapping struct at `at` that QEMU names when there
+/// are several (see [`ghash`]); `None` past that module's capacity.
+#[cold]
+#[inline(never)]
+fn named_extra<'t>(text: &'t [u8], st: &Stage, at: ExtraAt) -> Option<Span> {
+    use lists::P;
+    // The struct's members, in the order QEMU's visit takes them.
+    let members: &[&str] = match (at.bitmap, at.transform) {
+        (0, _) => &["node-name", "alias", "bitmaps"],
+        (_, 0) => &["name", "alias", "transform"],
+        _ => &["persistent"],
+    };
+    let json = st.syntax == Syntax::Json;
+    let read: fn(&'t [u8], Span) -> StrRef<'t> = if json {
+        |t, k| StrRef::Json(k.of(t))
+    } else {
+        |t, k| StrRef::Plain(k.of(t))
+    };
+    let mut level = ghash::Level::new(text, read);
+    let mut add = |key: Span| {
+        let name = read(text, key);
+        let rank = members.iter().position(|m| name.is(m.as_bytes()));
+        level.add(key, rank.and_then(|r| u8::try_from(r).ok()))
+    };
+    let keep = if json {
+        let obj = Lists::new(text, st).json_struct(at)?;
+        lists::members(text, obj).all(|(k, _)| add(k))
+    } else {
+        let path = [
+            P::N("block-bitmap-mapping"),
+            P::I(u32::from(at.node)),
+            P::N("bitmaps"),
+            P::I(u32::from(at.bitmap.saturating_sub(1))),
+            P::N("transform"),
+        ];
+        let depth = match (at.bitmap, at.transform) {
+            (0, _) => 2,
+            (_, 0) => 4,
+            _ => 5,
+        };
+        let all = keyval::keys_under(text, path.get(..depth)?).all(add);
+        all
+    };
+    level.first_unexpected().filter(|_| keep)
+}
+
+/// Longest member name a key is compared with (longer keys name no member).
+const NAME_MAX: usize = 48;
+
 /// Visit every staged parameter in QEMU's order (then the capabilities), then report the
 /// first unexpected key and any capacity overflow. `reject_unstable`: members marked
 /// unstable are refused, as with QEMU's `-compat unstable-input=reject`.
@@ -570,9 +658,10 @@ pub fn visit(
     }
     let err = v.err;
     if st.unknown.present() {
-        let m = err.begin(Status::Unexpected, st.unknown.at());
+        let unknown = named_unknown(text, st);
+        let m = err.begin(Status::Unexpected, unknown.at());
         m.push(b"Parameter '");
-        for b in str_of(text, st.unknown).bytes() {
+        for b in str_of(text, unknown).bytes() {
             m.push_byte(b);
         }
         m.push(b"' is unexpected");

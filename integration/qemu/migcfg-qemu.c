@@ -65,7 +65,14 @@ bool migcfg_qemu_incoming(const char *arg)
 {
     MigcfgError err;
     int32_t rc;
+    /* channel_diff.py: MIGCFG_QEMU_CHANNELS=qemu or =migcfg has one parser alone judge
+     * channels (as default, both do: migcfg first, then QEMU keeps what migcfg accepted). */
+    const char *only = getenv("MIGCFG_QEMU_CHANNELS");
+    bool channel = !g_str_has_prefix(arg, "config:");
 
+    if (channel && only && !strcmp(only, "qemu")) {
+        return false;
+    }
     migcfg_qemu_params();
     rc = migcfg_incoming_add(&migcfg_incoming, arg, strlen(arg), &err);
     if (rc == MIGCFG_HELP) {
@@ -76,8 +83,9 @@ bool migcfg_qemu_incoming(const char *arg)
         error_report("%s", err.message);
         exit(1);
     }
-    if (!g_str_has_prefix(arg, "config:")) {
-        return false;   /* a channel, URI or defer: QEMU parses and keeps it, as before */
+    if (channel) {
+        /* a channel, URI or defer: QEMU parses and keeps it, as before */
+        return only && !strcmp(only, "migcfg");
     }
     migcfg_arg = arg;
     return true;

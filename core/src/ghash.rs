@@ -1,0 +1,375 @@
+//! Which of several unexpected members QEMU names.
+//!
+//! QEMU's input visitor reports `Parameter '<key>' is unexpected` for the first key that its
+//! table of not-yet-visited keys yields: a GLib `GHashTable` (the `g_str_hash` set of GLib
+//! 2.74, whose layout QEMU 10.2.2 runs with) filled with the keys of the level's `QDict` in
+//! the `QDict`'s own order (bucket `tdb_hash % 512` ascending, newest first within a
+//! bucket), from which the visit then removes each member as it takes it. Which key comes
+//! first therefore depends on every key of the level and on the visit, not on the input
+//! order. [`Level`] replays the `QDict` order, the table's inserts, removals, resizes and
+//! tombstones, and its iteration, for a level of at most [`EXACT_KEYS`] distinct keys.
+//! Past that a caller names the first unexpected key of the input instead.
+
+use crate::stage::Span;
+use crate::text::StrRef;
+use crate::value::qdict_bucket_of;
+
+/// Distinct keys of one level the replay holds; a level with more is not replayed.
+pub const EXACT_KEYS: usize = 32;
+
+/// Slots of the largest table [`EXACT_KEYS`] keys make GLib grow to.
+const SLOTS: usize = 64;
+/// `HASH_TABLE_MIN_SHIFT`: a new table has 8 slots.
+const MIN_SHIFT: u32 = 3;
+/// The prime below each power-of-two size that GLib takes a hash modulo (index: shift).
+const PRIME_MOD: [u32; 7] = [1, 2, 3, 7, 13, 31, 61];
+
+/// GLib's `g_str_hash` (djb2 over signed chars), with `GHashTable`'s rule that 0 and 1 are
+/// taken by empty slots and tombstones.
+fn str_hash(key: StrRef<'_>) -> u32 {
+    let h = key.bytes().fold(5381u32, |h, b| {
+        h.wrapping_mul(33).wrapping_add(i32::from(b as i8) as u32)
+    });
+    if h < 2 {
+        2
+    } else {
+        h
+    }
+}
+
+/// One key of a level: where its text is, and its rank in the visit if the visit takes it.
+#[derive(Clone, Copy, Default)]
+struct Key {
+    span: Span,
+    visit: Option<u8>,
+}
+
+/// The distinct keys of one level (one `QDict`), in the order the input first has them.
+pub struct Level<'t> {
+    text: &'t [u8],
+    read: fn(&'t [u8], Span) -> StrRef<'t>,
+    keys: [Key; EXACT_KEYS],
+    n: usize,
+    over: bool,
+}
+
+impl<'t> Level<'t> {
+    /// An empty level over `text`; `read` gives the bytes of a key's span (its escaping).
+    pub fn new(text: &'t [u8], read: fn(&'t [u8], Span) -> StrRef<'t>) -> Self {
+        Level {
+            text,
+            read,
+            keys: [Key::default(); EXACT_KEYS],
+            n: 0,
+            over: false,
+        }
+    }
+
+    fn str(&self, k: &Key) -> StrRef<'t> {
+        (self.read)(self.text, k.span)
+    }
+
+    /// Adds the key at `span` unless an equal key is there already. `visit`: its rank in
+    /// the visit's order, if the visit takes it (a member). False once the level holds more
+    /// keys than it can replay (adding more is useless).
+    pub fn add(&mut self, span: Span, visit: Option<u8>) -> bool {
+        let key = Key { span, visit };
+        let s = self.str(&key);
+        if !self.keys.iter().take(self.n).any(|k| self.str(k).same(s)) {
+            match self.keys.get_mut(self.n) {
+                Some(slot) => {
+                    *slot = key;
+                    self.n = self.n.saturating_add(1);
+                }
+                None => self.over = true,
+            }
+        }
+        !self.over
+    }
+
+    /// The unexpected key QEMU names, as the span of its first occurrence: `None` when
+    /// every key is a member, or when the level has more than [`EXACT_KEYS`] keys.
+    pub fn first_unexpected(&self) -> Option<Span> {
+        if self.over {
+            return None;
+        }
+        let keys = self.keys.get(..self.n).unwrap_or(&[]);
+        let mut t = Table::new();
+        for (h, k) in t.key_hash.iter_mut().zip(keys) {
+            *h = str_hash(self.str(k));
+        }
+        // The QDict's order: bucket ascending, and within one, the newest first. An
+        // insertion sort: a few dozen keys, and no panic path (core's sorts have one).
+        let mut order = [(0u16, 0u8); EXACT_KEYS];
+        let mut n = 0usize;
+        for (i, k) in keys.iter().enumerate() {
+            let key = (
+                (qdict_bucket_of(self.str(k).bytes()) & 0x1FF) as u16,
+                i as u8,
+            );
+            let before = |o: &(u16, u8)| o.0 < key.0 || (o.0 == key.0 && o.1 > key.1);
+            let at = order.iter().take(n).position(|o| !before(o)).unwrap_or(n);
+            let mut j = n;
+            while j > at {
+                let prev = order.get(j.saturating_sub(1)).copied().unwrap_or_default();
+                if let Some(slot) = order.get_mut(j) {
+                    *slot = prev;
+                }
+                j = j.saturating_sub(1);
+            }
+            if let Some(slot) = order.get_mut(at) {
+                *slot = key;
+            }
+            n = n.saturating_add(1);
+        }
+        let order = order.get(..n).unwrap_or(&[]);
+        for &(_, i) in order {
+            t.insert(i);
+        }
+        // The visit takes its members in its own order (ranks are distinct).
+        for r in 0..=u8::MAX {
+            if let Some(i) = keys.iter().position(|k| k.visit == Some(r)) {
+                t.remove(i as u8);
+            }
+        }
+        Some(keys.get(usize::from(t.first()?))?.span)
+    }
+}
+
+/// What a slot of the table holds besides a key: GLib's hash values 0 and 1.
+const EMPTY: u8 = u8::MAX;
+const TOMB: u8 = u8::MAX - 1;
+
+/// A `GHashTable` of key numbers, as far as where keys sit: each slot holds a key number
+/// (its hash is `key_hash` of it), or is empty, or a tombstone; the size as a shift, and
+/// GLib's counts of live and of used (live or tombstone) slots.
+struct Table {
+    key_hash: [u32; EXACT_KEYS],
+    slots: [u8; SLOTS],
+    shift: u32,
+    nnodes: usize,
+    noccupied: usize,
+}
+
+impl Table {
+    fn new() -> Self {
+        Table {
+            key_hash: [2; EXACT_KEYS],
+            slots: [EMPTY; SLOTS],
+            shift: MIN_SHIFT,
+            nnodes: 0,
+            noccupied: 0,
+        }
+    }
+
+    fn size(&self) -> usize {
+        1usize << self.shift
+    }
+
+    fn mask(&self) -> usize {
+        self.size().wrapping_sub(1)
+    }
+
+    /// The first slot a hash probes (GLib multiplies by 11 before the prime modulo).
+    fn home(&self, key: u8) -> usize {
+        let m = PRIME_MOD.get(self.shift as usize).copied().unwrap_or(61);
+        let h = self.key_hash.get(usize::from(key)).copied().unwrap_or(2);
+        h.wrapping_mul(11).checked_rem(m).unwrap_or(0) as usize
+    }
+
+    fn slot(&self, i: usize) -> u8 {
+        self.slots.get(i).copied().unwrap_or(EMPTY)
+    }
+
+    fn set(&mut self, i: usize, v: u8) {
+        if let Some(s) = self.slots.get_mut(i) {
+            *s = v;
+        }
+    }
+
+    /// GLib's lookup: the slot holding `key`, or else the first tombstone passed, or else
+    /// the empty slot that ended the probe. (Keys are distinct, so a slot holds `key`
+    /// exactly when GLib's hash-then-string comparison matches.)
+    fn lookup(&self, key: u8) -> usize {
+        let mut i = self.home(key);
+        let mut step = 0usize;
+        let mut tomb = None;
+        // Probes end at an empty slot; the table is never full, so SLOTS probes suffice.
+        for _ in 0..SLOTS {
+            match self.slot(i) {
+                EMPTY => break,
+                k if k == key => return i,
+                TOMB if tomb.is_none() => tomb = Some(i),
+                _ => {}
+            }
+            step = step.wrapping_add(1);
+            i = i.wrapping_add(step) & self.mask();
+        }
+        tomb.unwrap_or(i)
+    }
+
+    fn insert(&mut self, key: u8) {
+        let i = self.lookup(key);
+        let old = self.slot(i);
+        if old != EMPTY && old != TOMB {
+            return;
+        }
+        self.set(i, key);
+        self.nnodes = self.nnodes.saturating_add(1);
+        if old == EMPTY {
+            self.noccupied = self.noccupied.saturating_add(1);
+            self.maybe_resize();
+        }
+    }
+
+    fn remove(&mut self, key: u8) {
+        let i = self.lookup(key);
+        if self.slot(i) != key {
+            return;
+        }
+        self.set(i, TOMB);
+        self.nnodes = self.nnodes.saturating_sub(1);
+        self.maybe_resize();
+    }
+
+    fn maybe_resize(&mut self) {
+        let size = self.size();
+        let occupied = self.noccupied;
+        if (size > self.nnodes.saturating_mul(4) && size > 1 << MIN_SHIFT)
+            || size <= occupied.saturating_add(occupied / 16)
+        {
+            self.resize();
+        }
+    }
+
+    /// GLib's in-place rehash to the size for `nnodes * 1.333` (tombstones dropped).
+    fn resize(&mut self) {
+        let old_size = self.size();
+        // `nnodes * 1.333` truncated, then its bit length (never an integer product here,
+        // so integer arithmetic gives the same truncation).
+        let want = self.nnodes.saturating_mul(1333) / 1000;
+        let bits = usize::BITS.saturating_sub(want.leading_zeros());
+        // Capped at the array: EXACT_KEYS keys never ask for more than SLOTS slots.
+        self.shift = bits.clamp(MIN_SHIFT, SLOTS.trailing_zeros());
+        let mut placed = 0u64;
+        let bit = |i: usize| 1u64.checked_shl(i as u32).unwrap_or(0);
+        for i in 0..old_size.min(SLOTS) {
+            let mut key = self.slot(i);
+            if key == EMPTY || key == TOMB {
+                self.set(i, EMPTY);
+                continue;
+            }
+            if placed & bit(i) != 0 {
+                continue;
+            }
+            self.set(i, EMPTY);
+            // Each round places one key and may evict one not yet placed.
+            for _ in 0..SLOTS {
+                let mut j = self.home(key);
+                let mut step = 0usize;
+                for _ in 0..SLOTS {
+                    if placed & bit(j) == 0 {
+                        break;
+                    }
+                    step = step.wrapping_add(1);
+                    j = j.wrapping_add(step) & self.mask();
+                }
+                placed |= bit(j);
+                let evicted = self.slot(j);
+                self.set(j, key);
+                if evicted == EMPTY || evicted == TOMB {
+                    break;
+                }
+                key = evicted;
+            }
+        }
+        self.noccupied = self.nnodes;
+    }
+
+    /// The key the iteration yields first.
+    fn first(&self) -> Option<u8> {
+        (0..self.size().min(SLOTS))
+            .map(|i| self.slot(i))
+            .find(|&k| k != EMPTY && k != TOMB)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // test arithmetic on small known values
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    fn plain(b: &[u8]) -> StrRef<'_> {
+        StrRef::Plain(b)
+    }
+
+    fn read<'t>(text: &'t [u8], s: Span) -> StrRef<'t> {
+        StrRef::Plain(s.of(text))
+    }
+
+    /// The key QEMU names among `keys` (comma-separated, first occurrences in this order),
+    /// of which `members` (in visit order) are taken by the visit.
+    fn named(keys: &str, members: &[&str]) -> Option<String> {
+        let text = keys.as_bytes();
+        let mut l = Level::new(text, read);
+        let mut at = 0;
+        for k in keys.split(',') {
+            let visit = members.iter().position(|m| *m == k).map(|r| r as u8);
+            l.add(Span::between(at, at + k.len()), visit);
+            at += k.len() + 1;
+        }
+        l.first_unexpected()
+            .map(|s| String::from_utf8_lossy(s.of(text)).into_owned())
+    }
+
+    #[test]
+    fn hashes_are_glib_and_qemu() {
+        // g_str_hash("") is 5381; bytes are signed chars.
+        assert_eq!(str_hash(plain(b"")), 5381);
+        assert_eq!(str_hash(plain(b"a")), 5381 * 33 + 97);
+        assert_eq!(
+            str_hash(plain(b"\xff")),
+            5381u32.wrapping_mul(33).wrapping_sub(1)
+        );
+        // The QDict bucket of a key given byte by byte is the one of its bytes.
+        for k in [
+            "",
+            "0",
+            "block-bitmap-mapping",
+            "multifd-channels",
+            "\u{e9}",
+        ] {
+            assert_eq!(
+                qdict_bucket_of(plain(k.as_bytes()).bytes()),
+                crate::value::qdict_bucket(k.as_bytes())
+            );
+        }
+        assert_eq!(qdict_bucket_of(StrRef::Json(br"\u0030").bytes()), 110);
+    }
+
+    // Answers of QEMU 10.2.2 with GLib 2.74 (its oracle, config keyval).
+    #[test]
+    fn names_what_qemu_names() {
+        assert_eq!(named("zzz,aaa", &[]).as_deref(), Some("zzz"));
+        assert_eq!(named("aaa,zzz", &[]).as_deref(), Some("zzz"));
+        assert_eq!(named("r,SSSSSode", &[]).as_deref(), Some("r"));
+        assert_eq!(named("meod,adsd,cp,r", &[]).as_deref(), Some("cp"));
+        assert_eq!(named("multifd-channels", &["multifd-channels"]), None);
+        assert_eq!(named("", &[]).as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_level_past_capacity_is_not_replayed() {
+        let keys: Vec<String> = (0..=EXACT_KEYS).map(|i| format!("k{i}")).collect();
+        let text = keys.join(",");
+        assert_eq!(named(&text, &[]), None);
+        let keys: Vec<String> = (0..EXACT_KEYS).map(|i| format!("k{i}")).collect();
+        assert!(named(&keys.join(","), &[]).is_some());
+        // Repeats are one key.
+        assert_eq!(named("a,a,a,a", &[]).as_deref(), Some("a"));
+    }
+}
