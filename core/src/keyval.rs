@@ -1283,14 +1283,9 @@ fn items(text: &[u8]) -> impl Iterator<Item = (Span, Span)> + '_ {
     })
 }
 
-/// The first fragment of every item's key (the keys of QEMU's top-level dictionary, with
-/// repeats), in text the parser has accepted.
-pub(crate) fn top_keys(text: &[u8]) -> impl Iterator<Item = Span> + '_ {
-    keys_under(text, &[])
-}
-
 /// For every item whose key is below `path`, the fragment right after it (the keys of
-/// the dictionary at `path`, with repeats), in text the parser has accepted.
+/// the dictionary at `path`, with repeats; the empty path is the top level), in text the
+/// parser has accepted.
 pub(crate) fn keys_under<'a>(
     text: &'a [u8],
     path: &'a [crate::lists::P],

@@ -274,7 +274,7 @@ impl Visitor<'_, '_> {
             Some((where_, key)) if where_ == at => {
                 let text = self.text;
                 let syntax = self.syntax;
-                let key = named_extra(text, self.st, at).unwrap_or(key);
+                let key = named(text, self.st, Some(at)).unwrap_or(key);
                 let at = if syntax == Syntax::Json {
                     key.start().saturating_sub(1)
                 } else {
@@ -518,83 +518,58 @@ pub(crate) fn json_int(tok: &[u8]) -> Option<u64> {
     }
 }
 
-/// The unexpected top-level key QEMU names when there are several: the first of its hash
-/// table of unvisited keys (see [`ghash`]); past that module's capacity, the first in the
-/// input (`st.unknown`).
+/// The unexpected key QEMU names when a dictionary has several: the first of its hash
+/// table of unvisited keys (see [`ghash`]), at the top level (`at` is `None`) or in the
+/// bitmap-mapping struct at `at`. `None` past that module's capacity.
 #[cold]
 #[inline(never)]
-fn named_unknown<'t>(text: &'t [u8], st: &Stage) -> Raw {
+fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
+    use lists::P;
     let json = st.syntax == Syntax::Json;
-    let tok = if json { Tok::JStr } else { Tok::KvStr };
     let read: fn(&'t [u8], Span) -> StrRef<'t> = if json {
         |t, k| StrRef::Json(k.of(t))
     } else {
         |t, k| StrRef::Plain(k.of(t))
     };
-    let mut level = ghash::Level::new(text, read);
-    // A member's rank in the visit: its slot (the visit walks slots in id order).
-    let rank = |key: Span| {
+    // A struct's members, in the order QEMU's visit takes them, and how deep it sits.
+    let (members, depth): (&[&str], usize) = match at.map(|a| (a.bitmap, a.transform)) {
+        None => (&[], 0),
+        Some((0, _)) => (&["node-name", "alias", "bitmaps"], 2),
+        Some((_, 0)) => (&["name", "alias", "transform"], 4),
+        Some(_) => (&["persistent"], 5),
+    };
+    // A member's rank in the visit; at the top level its slot (the visit walks slots in id
+    // order).
+    let rank = |name: StrRef<'_>| {
+        if at.is_some() {
+            let r = members.iter().position(|m| name.is(m.as_bytes()))?;
+            return u8::try_from(r).ok();
+        }
         let mut buf = [0u8; NAME_MAX];
         let mut n = 0usize;
-        for b in str_of(text, Raw::new(tok, key)).bytes() {
+        for b in name.bytes() {
             *buf.get_mut(n)? = b;
             n = n.saturating_add(1);
         }
-        let slot = st.lookup(buf.get(..n)?)?;
-        u8::try_from(slot).ok()
-    };
-    let mut add = |key: Span| level.add(key, rank(key));
-    let keep = if json {
-        lists::members(text, lists::root(text)).all(|(k, _)| add(k))
-    } else {
-        keyval::top_keys(text).all(add)
-    };
-    match level.first_unexpected().filter(|_| keep) {
-        Some(span) => Raw::new(tok, span),
-        None => st.unknown,
-    }
-}
-
-/// The unexpected member of the bitmap-mapping struct at `at` that QEMU names when there
-/// are several (see [`ghash`]); `None` past that module's capacity.
-#[cold]
-#[inline(never)]
-fn named_extra<'t>(text: &'t [u8], st: &Stage, at: ExtraAt) -> Option<Span> {
-    use lists::P;
-    // The struct's members, in the order QEMU's visit takes them.
-    let members: &[&str] = match (at.bitmap, at.transform) {
-        (0, _) => &["node-name", "alias", "bitmaps"],
-        (_, 0) => &["name", "alias", "transform"],
-        _ => &["persistent"],
-    };
-    let json = st.syntax == Syntax::Json;
-    let read: fn(&'t [u8], Span) -> StrRef<'t> = if json {
-        |t, k| StrRef::Json(k.of(t))
-    } else {
-        |t, k| StrRef::Plain(k.of(t))
+        u8::try_from(st.lookup(buf.get(..n)?)?).ok()
     };
     let mut level = ghash::Level::new(text, read);
-    let mut add = |key: Span| {
-        let name = read(text, key);
-        let rank = members.iter().position(|m| name.is(m.as_bytes()));
-        level.add(key, rank.and_then(|r| u8::try_from(r).ok()))
-    };
+    let mut add = |key: Span| level.add(key, rank(read(text, key)));
     let keep = if json {
-        let obj = Lists::new(text, st).json_struct(at)?;
+        let obj = match at {
+            None => lists::root(text),
+            Some(a) => Lists::new(text, st).json_struct(a)?,
+        };
         lists::members(text, obj).all(|(k, _)| add(k))
     } else {
+        let a = at.unwrap_or_default();
         let path = [
             P::N("block-bitmap-mapping"),
-            P::I(u32::from(at.node)),
+            P::I(u32::from(a.node)),
             P::N("bitmaps"),
-            P::I(u32::from(at.bitmap.saturating_sub(1))),
+            P::I(u32::from(a.bitmap.saturating_sub(1))),
             P::N("transform"),
         ];
-        let depth = match (at.bitmap, at.transform) {
-            (0, _) => 2,
-            (_, 0) => 4,
-            _ => 5,
-        };
         let all = keyval::keys_under(text, path.get(..depth)?).all(add);
         all
     };
@@ -658,7 +633,12 @@ pub fn visit(
     }
     let err = v.err;
     if st.unknown.present() {
-        let unknown = named_unknown(text, st);
+        let tok = if st.syntax == Syntax::Json {
+            Tok::JStr
+        } else {
+            Tok::KvStr
+        };
+        let unknown = named(text, st, None).map_or(st.unknown, |k| Raw::new(tok, k));
         let m = err.begin(Status::Unexpected, unknown.at());
         m.push(b"Parameter '");
         for b in str_of(text, unknown).bytes() {
