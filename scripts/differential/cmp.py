@@ -18,6 +18,9 @@ for i, (a, b, c) in enumerate(zip(ins, q, m)):
     if b.endswith("is unexpected") and c.endswith("is unexpected") and top_keys(a) > 32: continue
     # TLS members are StrOrNull as in master (10.2.2 has plain strings).
     if b.endswith("expected: string") and c == b[:-len("string")] + "StrOrNull": continue
+    # ... and take JSON null, which 10.2.2 rejects (the input's next error, if any, follows).
+    if any(b == "ERR Invalid parameter type for '%s', expected: string" % t and ('"%s": null' % t) in a
+           for t in ("tls-creds", "tls-hostname", "tls-authz")): continue
     bad += 1
     if bad <= 40: print(f"IN  {a}\n  qemu {b}\n  ours {c}")
 print("differences:", bad, "of", len(ins))

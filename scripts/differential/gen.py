@@ -60,7 +60,60 @@ def many_bbm():
     tgt.clear()
     tgt.update(members)
     return json.dumps({B: [node]})
+jvals = ["0", "1", "4", "-1", "255", "256", "3000", "18446744073709551615", "18446744073709551616",
+         "-9223372036854775808", "1.5", "1e3", "0.0", "-0", "true", "false", "null", "[]", "{}",
+         '"4"', '"1G"', '"on"', '"cpr-transfer"', '"normal"', '"zstd"', '"legacy"', '"multifd"', '""',
+         "'x'", '"\\u0041"', '"\\ud800"', '"a\\/b"', '"\\u00e9"', '"tls0"', '[1]', '["a"]']
+def jstr():
+    return r.choice(['"a"', '"b"', "'c'", '"\\u0041"', '""', '"x y"', '1', 'null', '[]', '{}', 'true'])
+def jbitmap():
+    m = []
+    for k in r.sample(["name", "alias", "transform", "foo"], r.randint(0, 4)):
+        if k == "transform":
+            v = r.choice(["{}", '{"persistent": true}', '{"persistent": 1}', '{"persistent": false, "x": 1}', "[]", "null"])
+        else:
+            v = jstr()
+        m.append('"%s": %s' % (k, v))
+    return "{" + ", ".join(m) + "}"
+def jnode():
+    m = []
+    for k in r.sample(["node-name", "alias", "bitmaps", "foo"], r.randint(0, 4)):
+        v = "[" + ", ".join(jbitmap() for _ in range(r.randint(0, 3))) + "]" if k == "bitmaps" and r.random() < 0.8 else jstr()
+        m.append('"%s": %s' % (k, v))
+    return "{" + ", ".join(m) + "}"
+def jgood(k):
+    # A value of the member's own type, often in range.
+    if k.startswith("tls-"):
+        return r.choice(['"tls0"', '""', "null"])
+    enums = {"mode": ['"normal"', '"cpr-transfer"', '"cpr-exec"'],
+             "multifd-compression": ['"none"', '"zlib"', '"zstd"'],
+             "zero-page-detection": ['"none"', '"legacy"', '"multifd"'],
+             "direct-io": ["true", "false"]}
+    return r.choice(enums.get(k, ["1", "4", "20", "64", "100", "1048576", "67108864"]))
+def jmember():
+    c = r.random()
+    if c < 0.6:
+        k = r.choice(scalars)
+        return '"%s": %s' % (k, jgood(k) if r.random() < 0.6 else r.choice(jvals))
+    if c < 0.72:
+        return '"cpr-exec-command": ' + r.choice(["[" + ", ".join(jstr() for _ in range(r.randint(0, 4))) + "]", jstr()])
+    if c < 0.86:
+        return '"block-bitmap-mapping": ' + r.choice(["[" + ", ".join(jnode() for _ in range(r.randint(0, 3))) + "]", jstr()])
+    if c < 0.93:
+        return '"%s": %s' % (r.choice(["foo", "x-foo", "multifd", "Mode", ""]), r.choice(jvals))
+    return '"%s": %s' % (r.choice(scalars), r.choice(["1 2", "tru", "01", "1.", "'a", '"\\x"', "]"]))
+def jconfig():
+    s = "{" + r.choice(["", " "]).join([", ".join(jmember() for _ in range(r.randint(0, 6)))]) + "}"
+    c = r.random()
+    if c < 0.05:
+        s += r.choice([" ", "x", "{}", " 1"])
+    elif c < 0.1:
+        s = s[:r.randint(1, len(s))]
+    return s
 for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 2000):
+    if r.random() < 0.3:
+        print(jconfig())
+        continue
     if r.random() < 0.25:
         print(many() if r.random() < 0.7 else many_bbm())
         continue
