@@ -655,6 +655,25 @@ fn show(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Past `ghash::EXACT_KEYS` distinct keys in one dictionary the first unexpected key of
+/// the input is named (QEMU's hash order is not replayed that far).
+#[test]
+fn unexpected_past_exact_keys_is_the_first_in_the_input() {
+    let n = migcfg_core::ghash::EXACT_KEYS;
+    let keys: Vec<String> = (0..=n).map(|i| format!("k{i}=1")).collect();
+    let kv = format!("main,addr.transport=exec,addr.args.0=a,{}", keys.join(","));
+    assert_eq!(answer(kv.as_bytes()), b"ERR Parameter 'k0' is unexpected");
+    let members: Vec<String> = (0..=n).map(|i| format!("\"k{i}\": 1")).collect();
+    let json = format!(
+        "{{\"channel-type\": \"main\", \"addr\": {{\"transport\": \"exec\", \"args\": [], {}}}}}",
+        members.join(", ")
+    );
+    assert_eq!(
+        answer(json.as_bytes()),
+        b"ERR Parameter 'addr.k0' is unexpected"
+    );
+}
+
 #[test]
 fn every_form_answers_as_qemu() {
     let mut bad = Vec::new();
