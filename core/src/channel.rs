@@ -1067,7 +1067,9 @@ pub(crate) trait Tree<'t> {
     fn len(&self, list: Node) -> usize;
     /// Element `i` of a list.
     fn elem(&self, list: Node, i: usize) -> Val<'t>;
-    /// The first member (in input order) of `dict` not named in `known`.
+    /// The member of `dict` not named in `known` (the members, in the visit's order) that
+    /// QEMU names ([`crate::ghash`]; past its capacity, the first in the input), and where
+    /// its key starts.
     fn unexpected(&self, dict: Node, known: &[&str]) -> Option<(StrRef<'t>, usize)>;
     /// The argv of a visited `args` list of `n` strings.
     fn args(&self, list: Node, n: usize) -> Args<'t>;
