@@ -1,14 +1,17 @@
 //! Which of several unexpected members QEMU names.
 //!
 //! QEMU's input visitor reports `Parameter '<key>' is unexpected` for the first key that its
-//! table of not-yet-visited keys yields: a GLib `GHashTable` (the `g_str_hash` set of GLib
-//! 2.74, whose layout QEMU 10.2.2 runs with) filled with the keys of the level's `QDict` in
-//! the `QDict`'s own order (bucket `tdb_hash % 512` ascending, newest first within a
-//! bucket), from which the visit then removes each member as it takes it. Which key comes
-//! first therefore depends on every key of the level and on the visit, not on the input
-//! order. [`Level`] replays the `QDict` order, the table's inserts, removals, resizes and
-//! tombstones, and its iteration, for a level of at most [`EXACT_KEYS`] distinct keys.
-//! Past that a caller names the first unexpected key of the input instead.
+//! table of not-yet-visited keys yields. That table is a GLib `GHashTable` (`g_str_hash`),
+//! filled with the keys of the level's `QDict` in the `QDict`'s own order (bucket
+//! `tdb_hash % 512` ascending, newest first within a bucket); the visit then removes each
+//! member as it takes it. So the key named depends on every key of the level and on the
+//! visit, not on the input order. [`Level`] replays the `QDict` order, the table's inserts,
+//! removals, resizes, tombstones and iteration for a level of at most [`EXACT_KEYS`]
+//! distinct keys; past that, a caller names the first unexpected key of the input instead.
+//!
+//! The replay follows GLib 2.74, which QEMU 10.2.2 was checked with here. GLib 2.84 and 2.88
+//! lay out tables this small the same way: 2.88 resizes to `n + n / 3` slots where 2.74 took
+//! `n * 1.333`, and the two give the same size at every count where such a table resizes.
 
 use crate::stage::Span;
 use crate::text::StrRef;
