@@ -365,6 +365,21 @@ mod tests {
         assert_eq!(named("", &[]).as_deref(), Some(""));
     }
 
+    /// GLib 2.88 resizes to `n + n / 3` slots where 2.74 took `n * 1.333`: the same size at
+    /// every count where a table of at most SLOTS slots resizes (it grows when the used slots
+    /// reach 8, 16 and 31, and shrinks when the live ones fall to 3, 7 and 15).
+    #[test]
+    fn glib_2_88_resizes_these_tables_alike() {
+        let shift = |want: usize| {
+            (usize::BITS - want.leading_zeros()).clamp(MIN_SHIFT, SLOTS.trailing_zeros())
+        };
+        for n in [8, 16, 31, 3, 7, 15] {
+            assert_eq!(shift(n * 1333 / 1000), shift(n + n / 3), "{n}");
+        }
+        // Where they would differ (6, 12, 24, ...), no resize happens.
+        assert_ne!(shift(12 * 1333 / 1000), shift(12 + 12 / 3));
+    }
+
     #[test]
     fn a_level_past_capacity_is_not_replayed() {
         let keys: Vec<String> = (0..=EXACT_KEYS).map(|i| format!("k{i}")).collect();
