@@ -317,27 +317,11 @@ impl Values for Over<'_> {
     }
 
     fn node(&self, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
-        match self
-            .pick(schema::BLOCK_BITMAP_MAPPING)
-            .and_then(|t| t.node(i))
-        {
-            Some(n) => (
-                StrRef::Plain(n.node_name),
-                StrRef::Plain(n.alias),
-                n.bitmaps,
-            ),
-            None => (StrRef::Plain(&[]), StrRef::Plain(&[]), 0),
-        }
+        check::table_node(self.pick(schema::BLOCK_BITMAP_MAPPING), i)
     }
 
     fn bitmap(&self, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>) {
-        match self
-            .pick(schema::BLOCK_BITMAP_MAPPING)
-            .and_then(|t| t.bitmap(i, j))
-        {
-            Some(b) => (StrRef::Plain(b.name), StrRef::Plain(b.alias)),
-            None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
-        }
+        check::table_bitmap(self.pick(schema::BLOCK_BITMAP_MAPPING), i, j)
     }
 
     fn page_size(&self) -> u64 {

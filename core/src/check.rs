@@ -3,7 +3,28 @@
 
 use crate::error::{Error, Failed, Message, Status};
 use crate::schema::{self, Check, Kind, RangeWords, CHECK_ORDER};
+use crate::table::Params;
 use crate::text::StrRef;
+
+/// [`Values::node`] of a table's `block-bitmap-mapping` (none: no nodes).
+pub fn table_node(t: Option<&Params>, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
+    match t.and_then(|t| t.node(i)) {
+        Some(n) => (
+            StrRef::Plain(n.node_name),
+            StrRef::Plain(n.alias),
+            n.bitmaps,
+        ),
+        None => (StrRef::Plain(&[]), StrRef::Plain(&[]), 0),
+    }
+}
+
+/// [`Values::bitmap`] of a table's `block-bitmap-mapping` (none: no bitmaps).
+pub fn table_bitmap(t: Option<&Params>, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>) {
+    match t.and_then(|t| t.bitmap(i, j)) {
+        Some(b) => (StrRef::Plain(b.name), StrRef::Plain(b.alias)),
+        None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
+    }
+}
 
 /// Where the checks read values from.
 pub trait Values {

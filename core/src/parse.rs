@@ -112,14 +112,7 @@ impl Values for Merged<'_> {
                 usize::from(n.nbitmaps),
             )
         } else {
-            match self.table.node(i) {
-                Some(n) => (
-                    StrRef::Plain(n.node_name),
-                    StrRef::Plain(n.alias),
-                    n.bitmaps,
-                ),
-                None => (StrRef::Plain(&[]), StrRef::Plain(&[]), 0),
-            }
+            check::table_node(Some(self.table), i)
         }
     }
 
@@ -130,10 +123,7 @@ impl Values for Merged<'_> {
                 None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
             }
         } else {
-            match self.table.bitmap(i, j) {
-                Some(b) => (StrRef::Plain(b.name), StrRef::Plain(b.alias)),
-                None => (StrRef::Plain(&[]), StrRef::Plain(&[])),
-            }
+            check::table_bitmap(Some(self.table), i, j)
         }
     }
 
