@@ -2305,8 +2305,9 @@ mod kv {
 // JSON (qobject/json-lexer.c, json-streamer.c, json-parser.c, qjson.c).
 
 mod json {
-    //! A compact reader of QEMU's JSON dialect for channel objects: the lexer's states
-    //! and `stray` texts, the streamer's limits and its rule that a value is parsed only
+    //! A compact reader of QEMU's JSON dialect for channel objects: the config reader's
+    //! lexer (QEMU's states and `stray` texts), the streamer's limits and its rule that a
+    //! value is parsed only
     //! once its outer brackets close (so a lexical error anywhere in it wins), the
     //! parser's messages, and `Expecting at most one JSON value`. Nothing is stored: the
     //! text is lexed again whenever a member is looked up.
@@ -2377,110 +2378,51 @@ mod json {
             Some(Ok(Tok { t, start, end }))
         }
 
-        /// An error: the token so far including the byte at `p` (or, at the end of the
-        /// input, without it).
-        fn stray(&mut self, start: usize, p: usize) -> Option<Result<Tok, LexErr>> {
-            let end = p.saturating_add(1).min(self.text.len());
-            self.pos = end;
-            Some(Err(LexErr::Stray(start, end, p)))
-        }
-
-        fn digits(&self, mut p: usize) -> usize {
-            while self.byte(p).is_some_and(|c| c.is_ascii_digit()) {
-                p = p.saturating_add(1);
-            }
-            p
-        }
-
+        /// The token at the next non-blank byte, by the config reader's lexer (QEMU's
+        /// states); strings are measured against the token limit as they grow, so a string
+        /// longer than the limit fails one byte past it, closed or not.
         fn next(&mut self) -> Option<Result<Tok, LexErr>> {
+            use crate::json::Kind as K;
             while self.byte(self.pos).is_some_and(is_ws) {
                 self.pos = self.pos.saturating_add(1);
             }
             let start = self.pos;
-            let c = self.byte(start)?;
-            let one = start.saturating_add(1);
-            match c {
-                b'{' => self.tok(T::LCurly, start, one),
-                b'}' => self.tok(T::RCurly, start, one),
-                b'[' => self.tok(T::LSquare, start, one),
-                b']' => self.tok(T::RSquare, start, one),
-                b':' => self.tok(T::Colon, start, one),
-                b',' => self.tok(T::Comma, start, one),
-                b'"' | b'\'' => self.string(start, c),
-                b'0'..=b'9' => self.number(start, start),
-                b'-' => match self.byte(one) {
-                    Some(b'0'..=b'9') => self.number(start, one),
-                    _ => self.stray(start, one),
-                },
-                b'a'..=b'z' => {
-                    let mut p = one;
-                    while self.byte(p).is_some_and(|c| c.is_ascii_lowercase()) {
-                        p = p.saturating_add(1);
-                    }
-                    self.tok(T::Keyword, start, p)
+            let quote = matches!(self.byte(start)?, b'"' | b'\'');
+            let long = |at: usize| quote && (at.saturating_sub(start) as u64) > MAX_TOKEN_SIZE;
+            match crate::json::lex_plain(self.text, start) {
+                Ok(tok) if long(tok.end.saturating_sub(1)) => self.too_long(start),
+                Ok(tok) => {
+                    let t = match tok.kind {
+                        K::LCurly => T::LCurly,
+                        K::RCurly => T::RCurly,
+                        K::LSquare => T::LSquare,
+                        K::RSquare => T::RSquare,
+                        K::Colon => T::Colon,
+                        K::Comma => T::Comma,
+                        K::Str => T::Str,
+                        K::Int => T::Int,
+                        K::Float => T::Float,
+                        K::True | K::False | K::Null | K::Word => T::Keyword,
+                    };
+                    self.tok(t, start, tok.end)
                 }
-                _ => self.stray(start, start),
-            }
-        }
-
-        fn string(&mut self, start: usize, quote: u8) -> Option<Result<Tok, LexErr>> {
-            let mut p = start.saturating_add(1);
-            loop {
-                if p.saturating_sub(start) as u64 > MAX_TOKEN_SIZE {
-                    self.pos = p;
-                    return Some(Err(LexErr::Size(p)));
-                }
-                match self.byte(p) {
-                    None => return self.stray(start, p),
-                    Some(b) if b == quote => return self.tok(T::Str, start, p.saturating_add(1)),
-                    Some(b'\\') => {
-                        let e = p.saturating_add(1);
-                        match self.byte(e) {
-                            Some(0x20..=0xFD) => p = e.saturating_add(1),
-                            _ => return self.stray(start, e),
-                        }
-                    }
-                    Some(0x20..=0xFD) => p = p.saturating_add(1),
-                    Some(_) => return self.stray(start, p),
+                Err(e) if long(e.at) => self.too_long(start),
+                Err(e) => {
+                    // The token so far, with the byte that failed unless the input ended.
+                    let end = if e.eof { e.at } else { e.at.saturating_add(1) };
+                    self.pos = end;
+                    Some(Err(LexErr::Stray(start, end, e.at)))
                 }
             }
         }
 
-        /// A number whose first digit is at `d` (after an optional `-` at `start`). As in
-        /// QEMU's lexer, an exponent may follow digits that start with 1-9 or a fraction,
-        /// but not a lone `0`: `0e5` is the integer `0`, then a keyword.
-        fn number(&mut self, start: usize, d: usize) -> Option<Result<Tok, LexErr>> {
-            let zero = self.byte(d) == Some(b'0');
-            let mut p = if zero {
-                let n = d.saturating_add(1);
-                if self.byte(n).is_some_and(|c| c.is_ascii_digit()) {
-                    return self.stray(start, n);
-                }
-                n
-            } else {
-                self.digits(d)
-            };
-            let mut t = T::Int;
-            if self.byte(p) == Some(b'.') {
-                let f = p.saturating_add(1);
-                if !self.byte(f).is_some_and(|c| c.is_ascii_digit()) {
-                    return self.stray(start, f);
-                }
-                p = self.digits(f);
-                t = T::Float;
-            }
-            if (t == T::Float || !zero) && matches!(self.byte(p), Some(b'e' | b'E')) {
-                let mut e = p.saturating_add(1);
-                if matches!(self.byte(e), Some(b'+' | b'-')) {
-                    e = e.saturating_add(1);
-                }
-                if !self.byte(e).is_some_and(|c| c.is_ascii_digit()) {
-                    return self.stray(start, e);
-                }
-                p = self.digits(e);
-                t = T::Float;
-            }
-            self.tok(t, start, p)
+        /// A string that outgrew the token limit: the error is one byte past it.
+        fn too_long(&mut self, start: usize) -> Option<Result<Tok, LexErr>> {
+            let at = start
+                .saturating_add(MAX_TOKEN_SIZE as usize)
+                .saturating_add(1);
+            self.pos = at;
+            Some(Err(LexErr::Size(at)))
         }
     }
 

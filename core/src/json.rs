@@ -388,8 +388,9 @@ fn utf8_seq(bytes: &[u8], at: usize) -> Option<usize> {
 // Lexer.
 // ---------------------------------------------------------------------------------------
 
+/// A token's class in QEMU's lexer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     LCurly,
     RCurly,
     LSquare,
@@ -417,11 +418,12 @@ enum StrErr {
     Unicode(u32, u32),
 }
 
+/// A token of QEMU's lexer: its class and bytes.
 #[derive(Clone, Copy, Debug)]
-struct Token {
-    kind: Kind,
+pub(crate) struct Token {
+    pub(crate) kind: Kind,
     start: usize,
-    end: usize,
+    pub(crate) end: usize,
     /// Strings: whether the raw text holds a backslash.
     esc: bool,
 }
@@ -445,9 +447,9 @@ impl Token {
 /// A lexical error: the offending byte `at` (consumed into the stray text), or the end of
 /// the input (`eof`: the stray text stops before it).
 #[derive(Clone, Copy, Debug)]
-struct LexErr {
-    at: usize,
-    eof: bool,
+pub(crate) struct LexErr {
+    pub(crate) at: usize,
+    pub(crate) eof: bool,
 }
 
 const fn at(i: usize) -> LexErr {
@@ -528,6 +530,11 @@ fn plain_run(text: &[u8], mut i: usize) -> usize {
         i = i.wrapping_add(1);
     }
     i
+}
+
+/// [`lex`] without the string checks: QEMU's lexer alone (the channel reader's).
+pub(crate) fn lex_plain(text: &[u8], start: usize) -> Result<Token, LexErr> {
+    lex(text, start, false, &mut None)
 }
 
 /// Lex the token starting at `start` (not whitespace, not the end). With `check`, strings

@@ -1421,3 +1421,35 @@ fn identical_sees_the_whole_state() {
         assert!(inc.identical(&inc.clone()), "{arg}");
     }
 }
+
+/// QEMU's lexer checks a token's size after each byte it takes: a channel string longer than
+/// the limit fails one byte past it, whether or not it would close, and a bad byte there
+/// comes too late to be the error; a bad byte at the limit still is.
+#[test]
+fn a_channel_string_past_the_token_limit() {
+    let n = migcfg_core::json::MAX_TOKEN_SIZE;
+    let head = b"{\"channel-type\": \"";
+    let quote = head.len() - 1;
+    let mut t = head.to_vec();
+    t.resize(quote + 1 + n + 10, b'x');
+    let mut closed = t.clone();
+    closed.extend_from_slice(b"\"}");
+    for text in [&t, &closed] {
+        let e = channel::parse_value(text, &[]).unwrap_err();
+        assert_eq!(e.message(), b"JSON token size limit exceeded");
+        assert_eq!(e.offset, quote + n + 1);
+    }
+    let mut bad = t.clone();
+    bad[quote + n + 1] = 0x01;
+    assert_eq!(
+        channel::parse_value(&bad, &[]).unwrap_err().offset,
+        quote + n + 1
+    );
+    bad[quote + n] = 0x01;
+    let e = channel::parse_value(&bad, &[]).unwrap_err();
+    assert!(
+        e.message().starts_with(b"JSON parse error, stray '\""),
+        "{e}"
+    );
+    assert_eq!(e.offset, quote + n);
+}
