@@ -2307,10 +2307,9 @@ mod kv {
 mod json {
     //! A compact reader of QEMU's JSON dialect for channel objects: the config reader's
     //! lexer (QEMU's states and `stray` texts), the streamer's limits and its rule that a
-    //! value is parsed only
-    //! once its outer brackets close (so a lexical error anywhere in it wins), the
-    //! parser's messages, and `Expecting at most one JSON value`. Nothing is stored: the
-    //! text is lexed again whenever a member is looked up.
+    //! value is parsed only once its outer brackets close (so a lexical error anywhere in
+    //! it wins), the parser's messages, and `Expecting at most one JSON value`. Nothing is
+    //! stored: the text is lexed again whenever a member is looked up.
 
     use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
     use crate::error::{Error, Failed};
