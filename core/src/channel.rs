@@ -2209,8 +2209,6 @@ mod kv {
                 ))
             };
             let mut level = ghash::Level::new(self.text, read);
-            let mut first = None;
-            let mut keep = true;
             for (i, k) in self.keys() {
                 if !dp.is_empty() && !below(k, dp) {
                     continue;
@@ -2218,9 +2216,6 @@ mod kv {
                 let (len, _) = frag(k, at, at == 0);
                 let name = k.get(at..at.saturating_add(len)).unwrap_or(&[]);
                 let rank = known.iter().position(|n| n.as_bytes() == name);
-                if rank.is_none() && first.is_none() {
-                    first = Some((StrRef::Plain(name), self.key_at(i)));
-                }
                 let span = match self.keys.get(i) {
                     Some(k) if k.off == u32::MAX => Span {
                         off: k.off,
@@ -2231,20 +2226,16 @@ mod kv {
                         Span::between(start, start.saturating_add(name.len()))
                     }
                 };
-                keep = keep && level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
+                level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
             }
-            first?;
-            match level.first_unexpected().filter(|_| keep) {
-                Some(span) => {
-                    let key_at = if span.off == u32::MAX {
-                        0
-                    } else {
-                        span.start().saturating_sub(at)
-                    };
-                    Some((read(self.text, span), key_at))
-                }
-                None => first,
-            }
+            let span = level.named()?;
+            // The error points at the whole key (the implied one: at the start).
+            let key_at = if span.off == u32::MAX {
+                0
+            } else {
+                span.start().saturating_sub(at)
+            };
+            Some((read(self.text, span), key_at))
         }
 
         fn args(&self, _list: Node, n: usize) -> Args<'t> {
@@ -3058,22 +3049,15 @@ mod json {
             // A key's span: between its quotes.
             let read: fn(&'t [u8], Span) -> StrRef<'t> = |t, k| StrRef::Json(k.of(t));
             let mut level = ghash::Level::new(self.text, read);
-            let mut first = None;
-            let mut keep = true;
             for (k, _) in members(self.text, self.at(dict)) {
                 let key = body_of(self.text, k);
                 let rank = known.iter().position(|n| super::eq_str(key, n.as_bytes()));
-                if rank.is_none() && first.is_none() {
-                    first = Some((key, k.start));
-                }
                 let span = Span::between(k.start.saturating_add(1), k.end.saturating_sub(1));
-                keep = keep && level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
+                level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
             }
-            first?;
-            match level.first_unexpected().filter(|_| keep) {
-                Some(span) => Some((read(self.text, span), span.start().saturating_sub(1))),
-                None => first,
-            }
+            // The error points at the key's opening quote.
+            let span = level.named()?;
+            Some((read(self.text, span), span.start().saturating_sub(1)))
         }
 
         fn args(&self, list: Node, n: usize) -> Args<'t> {

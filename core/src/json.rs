@@ -926,7 +926,7 @@ fn slot_of(name: &[u8], known: u64) -> Option<usize> {
 }
 
 /// The slot a top-level key names (raw text; unescaped first when it holds escapes).
-fn key_slot(raw: &[u8], esc: bool, known: u64) -> Option<usize> {
+pub(crate) fn key_slot(raw: &[u8], esc: bool, known: u64) -> Option<usize> {
     if esc {
         key_slot_escaped(raw, known)
     } else {

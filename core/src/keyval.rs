@@ -1291,7 +1291,7 @@ pub(crate) fn keys_under<'a>(
     path: &'a [crate::lists::P],
 ) -> impl Iterator<Item = Span> + 'a {
     items(text)
-        .filter(move |(k, _)| path.is_empty() || key_is(text, *k, path, true))
+        .filter(move |(k, _)| key_is(text, *k, path, true))
         .filter_map(move |(k, _)| Frags::new(text, k).nth(path.len()).map(fspan))
 }
 

@@ -9,7 +9,7 @@ use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
 use crate::stage::{ExtraAt, Raw, Span, Stage, Syntax, Tok};
 use crate::text::StrRef;
 use crate::value;
-use crate::{ghash, keyval, lists};
+use crate::{ghash, json, keyval, lists};
 
 /// Typed values of the parameters an input sets.
 pub struct Typed {
@@ -520,13 +520,13 @@ pub(crate) fn json_int(tok: &[u8]) -> Option<u64> {
 
 /// The unexpected key QEMU names when a dictionary has several: the first of its hash
 /// table of unvisited keys (see [`ghash`]), at the top level (`at` is `None`) or in the
-/// bitmap-mapping struct at `at`. `None` past that module's capacity.
+/// bitmap-mapping struct at `at`; past that module's capacity, the first in the input.
 #[cold]
 #[inline(never)]
 fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
     use lists::P;
-    let json = st.syntax == Syntax::Json;
-    let read: fn(&'t [u8], Span) -> StrRef<'t> = if json {
+    let is_json = st.syntax == Syntax::Json;
+    let read: fn(&'t [u8], Span) -> StrRef<'t> = if is_json {
         |t, k| StrRef::Json(k.of(t))
     } else {
         |t, k| StrRef::Plain(k.of(t))
@@ -539,28 +539,26 @@ fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
         Some(_) => (&["persistent"], 5),
     };
     // A member's rank in the visit; at the top level its slot (the visit walks slots in id
-    // order).
-    let rank = |name: StrRef<'_>| {
-        if at.is_some() {
-            let r = members.iter().position(|m| name.is(m.as_bytes()))?;
-            return u8::try_from(r).ok();
-        }
-        let mut buf = [0u8; NAME_MAX];
-        let mut n = 0usize;
-        for b in name.bytes() {
-            *buf.get_mut(n)? = b;
-            n = n.saturating_add(1);
-        }
-        u8::try_from(st.lookup(buf.get(..n)?)?).ok()
+    // order), as the front ends look names up.
+    let rank = |key: Span| {
+        let raw = key.of(text);
+        let r = match at {
+            Some(_) => members
+                .iter()
+                .position(|m| read(text, key).is(m.as_bytes())),
+            None if is_json => json::key_slot(raw, raw.contains(&b'\\'), st.known),
+            None => st.lookup(raw),
+        };
+        u8::try_from(r?).ok()
     };
     let mut level = ghash::Level::new(text, read);
-    let mut add = |key: Span| level.add(key, rank(read(text, key)));
-    let keep = if json {
+    let mut add = |key: Span| level.add(key, rank(key));
+    if is_json {
         let obj = match at {
             None => lists::root(text),
             Some(a) => Lists::new(text, st).json_struct(a)?,
         };
-        lists::members(text, obj).all(|(k, _)| add(k))
+        lists::members(text, obj).for_each(|(k, _)| add(k));
     } else {
         let a = at.unwrap_or_default();
         let path = [
@@ -570,14 +568,10 @@ fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
             P::I(u32::from(a.bitmap.saturating_sub(1))),
             P::N("transform"),
         ];
-        let all = keyval::keys_under(text, path.get(..depth)?).all(add);
-        all
-    };
-    level.first_unexpected().filter(|_| keep)
+        keyval::keys_under(text, path.get(..depth)?).for_each(add);
+    }
+    level.named()
 }
-
-/// Longest member name a key is compared with (longer keys name no member).
-const NAME_MAX: usize = 48;
 
 /// Visit every staged parameter in QEMU's order (then the capabilities), then report the
 /// first unexpected key and any capacity overflow. `reject_unstable`: members marked
