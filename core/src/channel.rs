@@ -1660,6 +1660,8 @@ mod kv {
 
     impl Iterator for Frags<'_> {
         type Item = (usize, usize, Option<u32>);
+        // Out of line, as keyval's: many walks call it, none hot.
+        #[inline(never)]
         fn next(&mut self) -> Option<Self::Item> {
             if self.p >= self.k.len() {
                 return None;

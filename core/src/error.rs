@@ -98,14 +98,17 @@ impl Message {
         }
     }
 
-    /// Append bytes, cutting when full.
+    /// Append bytes, cutting when full. Out of line: messages are written on error paths
+    /// only, from many places, and inlining it everywhere costs size for no speed.
+    #[inline(never)]
     pub fn push(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.push_byte(b);
         }
     }
 
-    /// Append one byte.
+    /// Append one byte (out of line, as [`Message::push`]).
+    #[inline(never)]
     pub fn push_byte(&mut self, b: u8) {
         match self.buf.get_mut(self.len) {
             Some(slot) if self.len < ERROR_MAX - 1 => {

@@ -28,6 +28,9 @@ impl<'a> Out<'a> {
         self.len == 0
     }
 
+    // Out of line: called from every corner of the writers, whose speed does not matter,
+    // and inlined it multiplies their size.
+    #[inline(never)]
     pub(crate) fn push(&mut self, b: &[u8]) {
         for &c in b {
             if let Some(slot) = self.buf.get_mut(self.len) {
@@ -37,6 +40,8 @@ impl<'a> Out<'a> {
         }
     }
 
+    // Out of line, as `push`.
+    #[inline(never)]
     pub(crate) fn dec(&mut self, v: u64) {
         let mut buf = [0u8; 20];
         self.push(crate::text::decimal(v, &mut buf));

@@ -1677,6 +1677,8 @@ fn next_tok(text: &[u8], pos: usize, end: usize) -> Option<Token> {
 }
 
 /// Skip the value at `pos`: (start of its last token, end).
+// Out of line: the fallback duplicate search is rare, and inlined twice it only costs size.
+#[inline(never)]
 fn skip_value(text: &[u8], pos: usize, end: usize) -> Option<(usize, usize)> {
     let t = next_tok(text, pos, end)?;
     match t.kind {

@@ -81,6 +81,8 @@ pub(crate) fn qapi_name_len(s: &[u8]) -> usize {
 }
 
 /// Scan the fragment at `pos` of `text`; `first` forbids an index.
+// Out of line: three callers (the channel reader's among them), none hot.
+#[inline(never)]
 pub(crate) fn scan_frag(text: &[u8], pos: usize, first: bool) -> Frag {
     let rest = text.get(pos..).unwrap_or(&[]);
     if !first && rest.first().is_some_and(u8::is_ascii_digit) {
@@ -128,6 +130,8 @@ impl<'a> Frags<'a> {
 
 impl Iterator for Frags<'_> {
     type Item = Frag;
+    // Out of line: the walks over odd keys call it from many places, none hot.
+    #[inline(never)]
     fn next(&mut self) -> Option<Frag> {
         if self.pos >= self.end {
             return None;

@@ -74,6 +74,8 @@ impl<'a> Lists<'a> {
     }
 
     /// Element `i` of `cpr-exec-command`.
+    // Out of line, as `node`: lists are read from many places, and rarely.
+    #[inline(never)]
     pub fn exec(&self, i: usize) -> Raw {
         if self.json() {
             let at = self
@@ -97,6 +99,8 @@ impl<'a> Lists<'a> {
     }
 
     /// Node `i` of `block-bitmap-mapping`.
+    // Out of line: its callers (visit, checks, commit) need it only for lists.
+    #[inline(never)]
     pub fn node(&self, i: usize) -> Node {
         const BBM: P = P::N("block-bitmap-mapping");
         if self.json() {
