@@ -28,8 +28,8 @@ impl<'a> Out<'a> {
         self.len == 0
     }
 
-    // Out of line: called from every corner of the writers, whose speed does not matter,
-    // and inlined it multiplies their size.
+    // Out of line: called from every corner of the writers, whose speed does not matter;
+    // inlined, it multiplies their size.
     #[inline(never)]
     pub(crate) fn push(&mut self, b: &[u8]) {
         for &c in b {
