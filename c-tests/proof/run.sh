@@ -272,22 +272,8 @@ EOF
         echo "proof: MigcfgIncoming does not exist yet"
     # For scale, the same in a hosted program linked with the default library (opt-level 3,
     # for speed; what a VMM such as QEMU links): not budgeted, printed beside each figure.
-    cat > "$OUT/size_main.c" <<'EOF2'
-typedef void (*proof_fp)(void);
-extern proof_fp const proof_keep[];
-extern unsigned long const proof_keep_count;
-int main(int argc, char **argv)
-{
-    unsigned long live = 0;
-    (void)argv;
-    for (unsigned long i = 0; i < proof_keep_count; i++) {
-        live += *(proof_fp const volatile *)&proof_keep[i] != 0;
-    }
-    return argc > 1000 ? (int)live : 0;
-}
-EOF2
     hosted_size() { # keep-table source -> bytes of text + rodata + data.rel.ro
-        $CC "${HOSTED[@]}" -O2 -Wl,--gc-sections "$OUT/size_main.c" "$1" "$STD_LIB" \
+        $CC "${HOSTED[@]}" -O2 -DPROOF_HOSTED -Wl,--gc-sections "$here/size_prog.c" "$1" "$STD_LIB" \
             "${NATIVE_LIBS[@]}" -o "$OUT/size-hosted" && secsum "$OUT/size-hosted" '^\.(text|rodata|data\.rel\.ro)'
     }
     local h0 h1

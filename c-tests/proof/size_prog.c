@@ -4,7 +4,13 @@
  * keep_none.c, a table of the same size of NULLs. The difference in text + rodata is what
  * the library adds to a C program. Built -ffreestanding -nostdlib -static
  * -Wl,--gc-sections. */
+#ifdef PROOF_HOSTED
+/* The same program for a hosted link (the default library's figures, for scale). */
+int proof_main(int argc, char **argv);
+int main(int argc, char **argv) { return proof_main(argc, argv); }
+#else
 #include "start.h"
+#endif
 
 typedef void (*proof_fp)(void);
 extern proof_fp const proof_keep[];

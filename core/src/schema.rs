@@ -133,18 +133,20 @@ pub struct ParamDef {
     pub unstable: bool,
 }
 
+/// Row `i` of a column kept apart from the definitions (`none` past its end).
+fn row<T: Copy>(col: &[T], i: u8, none: T) -> T {
+    col.get(usize::from(i)).copied().unwrap_or(none)
+}
+
 impl ParamDef {
     /// The name, NUL-terminated (for C callers).
     pub fn cname(&self) -> &'static core::ffi::CStr {
-        PARAM_CNAMES
-            .get(usize::from(self.id))
-            .copied()
-            .unwrap_or(c"")
+        row(&PARAM_CNAMES, self.id, c"")
     }
 
     /// One-line description.
     pub fn doc(&self) -> &'static str {
-        PARAM_DOCS.get(usize::from(self.id)).copied().unwrap_or("")
+        row(&PARAM_DOCS, self.id, "")
     }
 }
 
@@ -626,15 +628,12 @@ pub struct CapDef {
 impl CapDef {
     /// The name, NUL-terminated (for C callers).
     pub fn cname(&self) -> &'static core::ffi::CStr {
-        CAP_CNAMES
-            .get(usize::from(self.bit))
-            .copied()
-            .unwrap_or(c"")
+        row(&CAP_CNAMES, self.bit, c"")
     }
 
     /// One-line description.
     pub fn doc(&self) -> &'static str {
-        CAP_DOCS.get(usize::from(self.bit)).copied().unwrap_or("")
+        row(&CAP_DOCS, self.bit, "")
     }
 }
 
