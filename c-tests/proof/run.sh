@@ -26,6 +26,7 @@
 # freestanding one (target/freestanding, as `make freestanding`) and the panic-never one
 # (target/panic-never). Needs cargo, cc, python3, objdump, and valgrind for `linear`.
 # Budgets: PROOF_STACK_BUDGET (4096), PROOF_SIZE_BUDGET (49152), PROOF_LINEAR_MAX (20).
+# Guards against growth (size item): PROOF_HOSTED_GUARD, PROOF_EARLY_GUARD, PROOF_INCOMING_GUARD.
 # Every item runs; the exit status is 1 if any failed.
 set -uo pipefail
 
@@ -47,6 +48,11 @@ SIZE_BUDGET=${PROOF_SIZE_BUDGET:-49152}
 # Not a budget: a guard on the default library's whole API (186.8 KiB) that catches a return
 # of inlined writers, or of std's panic and formatting code (which would double it).
 HOSTED_GUARD=${PROOF_HOSTED_GUARD:-204800}
+# Not budgets either: guards on what the smaller uses pay (early init 69.5 KiB, the -incoming
+# family 102.6 KiB), so that the figure an early-init caller links cannot grow unseen while
+# the whole API stays under its guard.
+EARLY_GUARD=${PROOF_EARLY_GUARD:-73728}
+INCOMING_GUARD=${PROOF_INCOMING_GUARD:-106496}
 PARAMS_BUDGET=10240
 INCOMING_BUDGET=16384
 
@@ -286,11 +292,13 @@ EOF
     fi
     # What smaller uses pay (the linker keeps only what is called), and where the bytes of
     # the whole API go, by core module: the figures behind the budget.
-    local use fns n
+    local use fns n guard
     for use in "early init: init, parse, getters" "the -incoming family: init, add, params, getters"; do
         case $use in
-        early*) fns="migcfg_params_init migcfg_parse migcfg_parse_ex migcfg_is_set migcfg_get_u64 migcfg_get_bool migcfg_get_str migcfg_get_list_len migcfg_get_list_str" ;;
-        *) fns="migcfg_incoming_init migcfg_incoming_add migcfg_incoming_params migcfg_is_set migcfg_get_u64 migcfg_get_bool migcfg_get_str" ;;
+        early*) fns="migcfg_params_init migcfg_parse migcfg_parse_ex migcfg_is_set migcfg_get_u64 migcfg_get_bool migcfg_get_str migcfg_get_list_len migcfg_get_list_str"
+            guard=$EARLY_GUARD ;;
+        *) fns="migcfg_incoming_init migcfg_incoming_add migcfg_incoming_params migcfg_is_set migcfg_get_u64 migcfg_get_bool migcfg_get_str"
+            guard=$INCOMING_GUARD ;;
         esac
         {
             echo '#include "migcfg.h"'
@@ -307,9 +315,13 @@ EOF
             8 * (nfns - $(echo $fns | wc -w)) ))
         h1=$(hosted_size "$OUT/keep_use.c") || return 1
         h1=$((h1 - h0 + 8 * (nfns - $(echo $fns | wc -w))))
-        printf 'proof: %s: %d bytes (%.1f KiB); default library %d bytes (%.1f KiB)\n' "$use" \
-            "$n" "$(awk -v n="$n" 'BEGIN { print n / 1024 }')" \
+        printf 'proof: %s: %d bytes (%.1f KiB), guard %d; default library %d bytes (%.1f KiB)\n' \
+            "$use" "$n" "$(awk -v n="$n" 'BEGIN { print n / 1024 }')" "$guard" \
             "$h1" "$(awk -v n="$h1" 'BEGIN { print n / 1024 }')"
+        if [ "$n" -gt "$guard" ]; then
+            echo "proof: ${use%%:*} grew past its guard"
+            ok=0
+        fi
     done
     nm -S -C "$OUT/size-with" | python3 -c '
 import collections, re, sys
