@@ -120,7 +120,7 @@ fn violation(
             words,
         } => {
             let x = v.scalar(id);
-            if (min..=max).contains(&x) {
+            if (u64::from(min)..=u64::from(max)).contains(&x) {
                 return Ok(());
             }
             let (pre, mid) = match words {
@@ -131,9 +131,9 @@ fn violation(
             m.push(b"Option ");
             m.push(d.name.as_bytes());
             m.push(pre.as_bytes());
-            push_dec(m, shown_min);
+            push_dec(m, u64::from(shown_min));
             m.push(mid.as_bytes());
-            push_dec(m, max);
+            push_dec(m, u64::from(max));
             Err(Failed)
         }
         Check::Downtime => bad(

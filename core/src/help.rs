@@ -111,9 +111,9 @@ fn range(w: &mut Writer<'_>, d: &ParamDef) {
     match d.check {
         Check::Range { min, max, .. } => {
             w.s(", ");
-            bound(w, min);
+            bound(w, u64::from(min));
             w.s("..");
-            bound(w, max);
+            bound(w, u64::from(max));
         }
         Check::Downtime => w.s(", 0..2000000"),
         Check::PowerOfTwoPage => w.s(", a power of two, at least the target page size"),

@@ -53,11 +53,11 @@ pub enum Check {
     /// says 0 although 0 is rejected).
     Range {
         /// Smallest valid value.
-        min: u64,
+        min: u32,
         /// Largest valid value.
-        max: u64,
+        max: u32,
         /// Lower bound as the message prints it.
-        shown_min: u64,
+        shown_min: u32,
         /// Message wording.
         words: RangeWords,
     },
@@ -191,7 +191,7 @@ const fn p(
     }
 }
 
-const fn between(min: u64, max: u64) -> Check {
+const fn between(min: u32, max: u32) -> Check {
     Check::Range {
         min,
         max,
@@ -200,7 +200,7 @@ const fn between(min: u64, max: u64) -> Check {
     }
 }
 
-const fn in_range(min: u64, max: u64) -> Check {
+const fn in_range(min: u32, max: u32) -> Check {
     Check::Range {
         min,
         max,

@@ -82,7 +82,7 @@ fn range(d: &ParamDef) -> String {
             max,
             shown_min: _,
             words: RangeWords::IntegerInRange | RangeWords::ValueBetween,
-        } => format!("{} to {}", show(min), show(max)),
+        } => format!("{} to {}", show(min.into()), show(max.into())),
         Check::Downtime => "0 to 2000000".into(),
         Check::PowerOfTwoPage => "power of two, at least the target page size".into(),
         Check::MaxCpuThrottle => "`cpu-throttle-initial` to 99".into(),

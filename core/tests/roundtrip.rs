@@ -55,7 +55,9 @@ fn table(r: &mut Rng, utf8: bool) -> Params {
             Kind::Bool => p.set_bool(id, r.below(2) == 1).unwrap(),
             Kind::Uint(_) | Kind::Size => {
                 let v = match d.check {
-                    Check::Range { min, max, .. } => min + r.below(max - min + 1),
+                    Check::Range { min, max, .. } => {
+                        u64::from(min) + r.below(u64::from(max - min) + 1)
+                    }
                     Check::Downtime => r.below(2_000_001),
                     Check::PowerOfTwoPage => 1 << (12 + r.below(40)),
                     Check::MaxCpuThrottle => 20 + r.below(80),
