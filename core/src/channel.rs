@@ -27,7 +27,7 @@
 use crate::error::{Error, Failed, Message, Status};
 use crate::keyval::{self, value_end};
 use crate::text::decimal as dec;
-use crate::text::StrRef;
+use crate::text::{strip, StrRef};
 use crate::value;
 use crate::visit::json_int as json_uint;
 
@@ -398,17 +398,17 @@ pub fn is_uri(arg: &[u8]) -> bool {
 /// `migrate_uri_parse`: the URI forms, always for the main channel.
 #[inline(never)]
 fn uri<'a>(u: &'a [u8], used_ids: &[u8], s: &mut Spec<'a>, err: &mut Error) -> Result<(), Failed> {
-    if let Some(cmd) = u.strip_prefix(b"exec:") {
+    if let Some(cmd) = strip(u, b"exec:") {
         s.transport = Transport::Exec;
         s.args = Args::Shell(StrRef::Plain(cmd));
         return Ok(());
     }
-    if let Some(rest) = u.strip_prefix(b"rdma:") {
+    if let Some(rest) = strip(u, b"rdma:") {
         s.transport = Transport::Rdma;
         inet(s, rest, 5, used_ids, err)?;
         return Ok(());
     }
-    if let Some(path) = u.strip_prefix(b"unix:") {
+    if let Some(path) = strip(u, b"unix:") {
         if path.is_empty() {
             return Err(fail(err, 5, &[P::S("invalid Unix socket address")]));
         }
@@ -417,7 +417,7 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8], s: &mut Spec<'a>, err: &mut Error) -> R
         s.set(STR_PATH, StrRef::Plain(path));
         return Ok(());
     }
-    if let Some(fd) = u.strip_prefix(b"fd:") {
+    if let Some(fd) = strip(u, b"fd:") {
         if fd.is_empty() {
             return Err(fail(err, 3, &[P::S("invalid file descriptor address")]));
         }
@@ -426,18 +426,18 @@ fn uri<'a>(u: &'a [u8], used_ids: &[u8], s: &mut Spec<'a>, err: &mut Error) -> R
         s.set(STR_FD, StrRef::Plain(fd));
         return Ok(());
     }
-    if let Some(rest) = u.strip_prefix(b"vsock:") {
+    if let Some(rest) = strip(u, b"vsock:") {
         s.transport = Transport::Socket;
         s.socket = SocketType::Vsock;
         vsock(s, rest, 6, err)?;
         return Ok(());
     }
-    if let Some(rest) = u.strip_prefix(b"tcp:") {
+    if let Some(rest) = strip(u, b"tcp:") {
         s.transport = Transport::Socket;
         inet(s, rest, 4, used_ids, err)?;
         return Ok(());
     }
-    if let Some(rest) = u.strip_prefix(b"file:") {
+    if let Some(rest) = strip(u, b"file:") {
         s.transport = Transport::File;
         // `file_parse_offset`: the first ",offset=" ends the file name.
         const OPT: &[u8] = b",offset=";
@@ -555,7 +555,7 @@ impl<'a> Iterator for OptItems<'a> {
                 next = vend;
             } else {
                 let raw = s.get(start..kend).unwrap_or(&[]);
-                let (name, value): (&[u8], &'static [u8]) = match raw.strip_prefix(b"no") {
+                let (name, value): (&[u8], &'static [u8]) = match strip(raw, b"no") {
                     Some(n) => (n, b"off"),
                     None => (raw, b"on"),
                 };
@@ -892,7 +892,7 @@ fn skip_space(s: &[u8]) -> &[u8] {
 fn overflows(d: &[u8], radix: u32) -> bool {
     let mut v: u64 = 0;
     for &c in d {
-        let Some(x) = char::from(c).to_digit(radix) else {
+        let Some(x) = crate::text::digit(c, radix) else {
             return false;
         };
         match v
@@ -1009,7 +1009,7 @@ fn strtosz_erange(s: &[u8]) -> bool {
         return false;
     }
     let mut tail = rest;
-    if let Some(after_dot) = rest.strip_prefix(b".") {
+    if let Some(after_dot) = strip(rest, b".") {
         let nf = after_dot.iter().take_while(|c| c.is_ascii_digit()).count();
         tail = after_dot.get(nf..).unwrap_or(&[]);
         // A fraction that rounds to 1 on the largest integer is ERANGE right there.
@@ -2525,15 +2525,6 @@ mod json {
         }
     }
 
-    fn hex4(s: &[u8]) -> Option<u32> {
-        let mut v = 0u32;
-        for i in 0..4 {
-            let d = char::from(*s.get(i)?).to_digit(16)?;
-            v = v.wrapping_shl(4) | d;
-        }
-        Some(v)
-    }
-
     /// `mod_utf8_codepoint`: the length of a valid sequence at the start of `s`, if any.
     fn mod_utf8(s: &[u8]) -> Option<usize> {
         match crate::text::mod_utf8_codepoint(s) {
@@ -2563,11 +2554,12 @@ mod json {
             match e {
                 b'"' | b'\'' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
                 b'u' => {
-                    let mut cp = hex4(tk.get(i..).unwrap_or(&[]));
+                    let mut cp = crate::text::hex4(tk.get(i..).unwrap_or(&[]));
                     i = i.saturating_add(4);
                     if let Some(hi @ 0xD800..=0xDBFF) = cp {
                         if tk.get(i) == Some(&b'\\') && tk.get(i.saturating_add(1)) == Some(&b'u') {
-                            let lo = hex4(tk.get(i.saturating_add(2)..).unwrap_or(&[]));
+                            let lo =
+                                crate::text::hex4(tk.get(i.saturating_add(2)..).unwrap_or(&[]));
                             cp = match lo {
                                 Some(lo @ 0xDC00..=0xDFFF) => {
                                     i = i.saturating_add(6);

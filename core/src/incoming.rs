@@ -137,7 +137,7 @@ impl Incoming {
             return Err(err.fail(Status::Syntax, at, "Text contains a NUL byte"));
         }
         const CONFIG: &[u8] = b"config:";
-        if let Some(text) = arg.strip_prefix(CONFIG) {
+        if let Some(text) = crate::text::strip(arg, CONFIG) {
             if self.config != 0 {
                 return Err(err.fail(
                     Status::Channel,

@@ -338,18 +338,7 @@ fn encode_mutf8(cp: u32, buf: &mut [u8; 4]) -> u8 {
 
 /// Value of the four hex digits at `at` (QEMU's `cvt4hex`), if they are four hex digits.
 fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
-    let digits = bytes.get(at..at.checked_add(4)?)?;
-    let mut v: u32 = 0;
-    for &d in digits {
-        let x = match d {
-            b'0'..=b'9' => d.wrapping_sub(b'0'),
-            b'a'..=b'f' => d.wrapping_sub(b'a').wrapping_add(10),
-            b'A'..=b'F' => d.wrapping_sub(b'A').wrapping_add(10),
-            _ => return None,
-        };
-        v = v.wrapping_shl(4) | u32::from(x);
-    }
-    Some(v)
+    crate::text::hex4(bytes.get(at..)?)
 }
 
 /// The `\u` escape whose backslash is at `at`, read as QEMU's `parse_string` reads it:
@@ -863,62 +852,10 @@ fn key_hash_escaped(raw: &[u8]) -> u32 {
     Decoder::new(raw).fold(FNV_BASIS, fnv_step)
 }
 
-const NAME_SLOTS: usize = 128;
-
-/// Cheap hash of a parameter name (exact bytes): its first and last eight bytes and length.
-const fn name_hash(b: &[u8]) -> usize {
-    let (lo, hi) = match (b.first_chunk::<8>(), b.last_chunk::<8>()) {
-        (Some(f), Some(l)) => (u64::from_le_bytes(*f), u64::from_le_bytes(*l)),
-        _ => {
-            let mut w = 0u64;
-            let mut rest = b;
-            while let Some((&x, r)) = rest.split_first() {
-                w = w.wrapping_shl(8) | x as u64;
-                rest = r;
-            }
-            (w, 0)
-        }
-    };
-    let x = (lo ^ hi.rotate_left(29) ^ b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x.wrapping_shr(57) as usize // 0..128
-}
-
-/// Open-addressing index of the parameter names by [`name_hash`] (`u8::MAX`: empty).
-static NAME_INDEX: [u8; NAME_SLOTS] = build_name_index();
-
-// Evaluated at compile time only.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn build_name_index() -> [u8; NAME_SLOTS] {
-    let mut t = [u8::MAX; NAME_SLOTS];
-    let mut id = 0;
-    while id < PARAM_COUNT {
-        let mut slot = name_hash(schema::PARAMS[id].name.as_bytes());
-        while t[slot] != u8::MAX {
-            slot = (slot + 1) % NAME_SLOTS;
-        }
-        t[slot] = id as u8;
-        id += 1;
-    }
-    t
-}
-
-/// The parameter named exactly `name` (same answer as [`schema::lookup`], faster).
-fn lookup(name: &[u8]) -> Option<usize> {
-    let mut slot = name_hash(name);
-    for _ in 0..NAME_SLOTS {
-        let id = usize::from(*NAME_INDEX.get(slot)?);
-        if schema::def(id)?.name.as_bytes() == name {
-            return Some(id);
-        }
-        slot = slot.wrapping_add(1) & (NAME_SLOTS - 1);
-    }
-    None
-}
-
 /// The stage slot of a top-level name the input may use, as [`Stage::lookup`] answers
-/// (a parameter, else a capability, if `known` has its bit), with a faster parameter lookup.
+/// (a parameter, else a capability, if `known` has its bit).
 fn slot_of(name: &[u8], known: u64) -> Option<usize> {
-    let slot = match lookup(name) {
+    let slot = match schema::lookup(name) {
         Some(id) => id,
         None => schema::cap_lookup(name)?.checked_add(PARAM_COUNT)?,
     };
@@ -2834,11 +2771,11 @@ mod tests {
     // --- internals -----------------------------------------------------------------------
 
     #[test]
-    fn name_index_agrees_with_schema() {
-        for d in schema::PARAMS.iter() {
+    fn key_slot_agrees_with_schema() {
+        for (id, d) in schema::PARAMS.iter().enumerate() {
             assert_eq!(
-                lookup(d.name.as_bytes()),
-                schema::lookup(d.name.as_bytes()),
+                key_slot(d.name.as_bytes(), false, u64::MAX),
+                Some(id),
                 "{}",
                 d.name
             );
@@ -2853,7 +2790,7 @@ mod tests {
             "local1",
             "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
         ] {
-            assert_eq!(lookup(n.as_bytes()), None);
+            assert_eq!(key_slot(n.as_bytes(), false, u64::MAX), None, "{n}");
         }
         let st = Stage::new(Syntax::Json);
         assert_eq!(

@@ -157,11 +157,35 @@ pub struct Bytes<'a> {
     ipending: u8,
 }
 
-fn hex4(b: &[u8]) -> Option<u32> {
+/// `s` without the prefix `p`, if it starts with it. One function for every prefix: the
+/// generic `strip_prefix` is instantiated once per array length, each with a panic path that
+/// size-optimised builds keep.
+pub(crate) fn strip<'a>(s: &'a [u8], p: &[u8]) -> Option<&'a [u8]> {
+    if s.starts_with(p) {
+        s.get(p.len()..)
+    } else {
+        None
+    }
+}
+
+/// Value of the ASCII digit `b` in `radix` (up to 36: `0`-`9`, then letters of either case).
+/// `char::to_digit` would do, but it asserts its radix, and that check and its panic
+/// message stay in size-optimised builds.
+pub(crate) fn digit(b: u8, radix: u32) -> Option<u32> {
+    let d = u32::from(match b {
+        b'0'..=b'9' => b.wrapping_sub(b'0'),
+        b'a'..=b'z' => b.wrapping_sub(b'a').wrapping_add(10),
+        b'A'..=b'Z' => b.wrapping_sub(b'A').wrapping_add(10),
+        _ => return None,
+    });
+    (d < radix).then_some(d)
+}
+
+/// Value of the four hex digits that `b` starts with (QEMU's `cvt4hex`), if it starts with four.
+pub(crate) fn hex4(b: &[u8]) -> Option<u32> {
     let mut v = 0u32;
     for i in 0..4 {
-        let d = char::from(*b.get(i)?).to_digit(16)?;
-        v = v.checked_mul(16)?.checked_add(d)?;
+        v = v.wrapping_shl(4) | digit(*b.get(i)?, 16)?;
     }
     Some(v)
 }

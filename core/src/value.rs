@@ -46,17 +46,6 @@ fn dec_run(mut s: &[u8]) -> Option<(u64, &[u8])> {
     Some((v, s))
 }
 
-#[inline]
-fn hex_digit(b: u8) -> Option<u64> {
-    let d = match b {
-        b'0'..=b'9' => b.wrapping_sub(b'0'),
-        b'a'..=b'f' => b.wrapping_sub(b'a').wrapping_add(10),
-        b'A'..=b'F' => b.wrapping_sub(b'A').wrapping_add(10),
-        _ => return None,
-    };
-    Some(u64::from(d))
-}
-
 /// All of `s` as hex digits: at least one, nothing else, value within `u64`.
 fn hex_all(s: &[u8]) -> Option<u64> {
     if s.is_empty() {
@@ -64,7 +53,7 @@ fn hex_all(s: &[u8]) -> Option<u64> {
     }
     let mut v: u64 = 0;
     for &b in s {
-        let d = hex_digit(b)?;
+        let d = u64::from(crate::text::digit(b, 16)?);
         if v > u64::MAX >> 4 {
             return None;
         }

@@ -703,8 +703,8 @@ fn emit(
     // SAFETY: `buf` is non-NULL (cap > need >= 0) and valid for `cap` bytes (caller's
     // contract).
     let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) };
-    let (body, _) = out.split_at_mut(need);
-    let mut o = Out::new(body);
+    // need < cap: the range is in bounds (`split_at_mut` would keep a panic path).
+    let mut o = Out::new(out.get_mut(..need).unwrap_or_default());
     let r = f(&mut o);
     if let Some(nul) = out.get_mut(need) {
         *nul = 0;
