@@ -91,9 +91,7 @@
 
 use crate::error::Failed;
 use crate::error::{Error, Status};
-use crate::schema::{
-    self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY, PARAM_COUNT,
-};
+use crate::schema::{self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY};
 use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
 use crate::text::{mod_utf8_codepoint, valid_codepoint};
 
@@ -852,22 +850,12 @@ fn key_hash_escaped(raw: &[u8]) -> u32 {
     Decoder::new(raw).fold(FNV_BASIS, fnv_step)
 }
 
-/// The stage slot of a top-level name the input may use, as [`Stage::lookup`] answers
-/// (a parameter, else a capability, if `known` has its bit).
-fn slot_of(name: &[u8], known: u64) -> Option<usize> {
-    let slot = match schema::lookup(name) {
-        Some(id) => id,
-        None => schema::cap_lookup(name)?.checked_add(PARAM_COUNT)?,
-    };
-    (known & 1u64.checked_shl(u32::try_from(slot).ok()?)? != 0).then_some(slot)
-}
-
 /// The slot a top-level key names (raw text; unescaped first when it holds escapes).
 pub(crate) fn key_slot(raw: &[u8], esc: bool, known: u64) -> Option<usize> {
     if esc {
         key_slot_escaped(raw, known)
     } else {
-        slot_of(raw, known)
+        crate::stage::slot_of(raw, known)
     }
 }
 
@@ -879,7 +867,7 @@ fn key_slot_escaped(raw: &[u8], known: u64) -> Option<usize> {
         *buf.get_mut(n)? = b;
         n = n.wrapping_add(1);
     }
-    slot_of(buf.get(..n)?, known)
+    crate::stage::slot_of(buf.get(..n)?, known)
 }
 
 /// Whether a number token is an integer QEMU stores as int64 or uint64.
@@ -2747,7 +2735,7 @@ mod tests {
         let mut st = Stage::new(Syntax::Json);
         st.known = u64::MAX;
         assert!(check(t, &mut st, false).is_ok());
-        let cap = PARAM_COUNT + schema::cap_lookup(b"multifd").unwrap();
+        let cap = schema::PARAM_COUNT + schema::cap_lookup(b"multifd").unwrap();
         assert_eq!(st.params[cap].tok(), Tok::JTrue);
         assert!(!st.unknown.present());
         // A parameter the target release lacks is an unknown key (and repeats are caught).
@@ -2798,35 +2786,6 @@ mod tests {
             schema::lookup(b"mode")
         );
         assert_eq!(key_slot(&br"\u0061".repeat(40), true, st.known), None);
-        // The same answers as the stage's own lookup, whatever the stage accepts.
-        let mut names: Vec<&str> = schema::PARAMS.iter().map(|d| d.name).collect();
-        names.extend(schema::CAPS.iter().map(|c| c.name));
-        names.extend([
-            "",
-            "mode ",
-            "Mode",
-            "multifd_channels",
-            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
-        ]);
-        for known in [
-            st.known,
-            u64::MAX,
-            0,
-            0x5555_5555_5555_5555,
-            1 << schema::MODE,
-        ] {
-            for n in &names {
-                assert_eq!(
-                    slot_of(n.as_bytes(), known),
-                    Stage {
-                        known,
-                        ..Stage::new(Syntax::Json)
-                    }
-                    .lookup(n.as_bytes()),
-                    "{n}"
-                );
-            }
-        }
     }
 
     #[test]

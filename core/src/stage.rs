@@ -351,6 +351,17 @@ pub enum Syntax {
     Json,
 }
 
+/// Slot of a top-level name: a parameter, else a capability (slots from
+/// `schema::PARAM_COUNT` on), if `known` has its bit.
+#[inline]
+pub(crate) fn slot_of(name: &[u8], known: u64) -> Option<usize> {
+    let slot = match schema::lookup(name) {
+        Some(id) => id,
+        None => schema::cap_lookup(name)?.checked_add(schema::PARAM_COUNT)?,
+    };
+    (known & (1u64 << slot) != 0).then_some(slot)
+}
+
 /// Everything a front end recorded about one input.
 pub struct Stage {
     /// Syntax of the input.
@@ -430,11 +441,7 @@ impl Stage {
     /// Slot of a top-level name the input may use: a parameter (or, when enabled, a
     /// capability) of the target release.
     pub fn lookup(&self, name: &[u8]) -> Option<usize> {
-        let slot = match schema::lookup(name) {
-            Some(id) => id,
-            None => schema::cap_lookup(name)?.checked_add(schema::PARAM_COUNT)?,
-        };
-        (self.known & (1u64 << slot) != 0).then_some(slot)
+        slot_of(name, self.known)
     }
 
     /// Record an unexpected bitmap-mapping member; keeps the one reported first.
@@ -443,5 +450,41 @@ impl Stage {
             Some((old, _)) if old.rank() <= at.rank() => {}
             _ => self.extra = Some((at, key)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::*;
+    use std::vec::Vec;
+
+    #[test]
+    fn slot_of_names_known_parameters_then_capabilities() {
+        let mut names: Vec<(&str, Option<usize>)> = schema::PARAMS
+            .iter()
+            .enumerate()
+            .map(|(id, d)| (d.name, Some(id)))
+            .collect();
+        names.extend(
+            schema::CAPS
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.name, Some(schema::PARAM_COUNT + i))),
+        );
+        names.extend(
+            ["", "mode ", "Mode", "multifd_channels", "x-rdma-chunk-siz"]
+                .iter()
+                .map(|&n| (n, None)),
+        );
+        let json = Stage::new(Syntax::Json).known;
+        for known in [json, u64::MAX, 0, 0x5555_5555_5555_5555, 1 << schema::MODE] {
+            for &(n, slot) in &names {
+                let want = slot.filter(|&s| known & (1 << s) != 0);
+                assert_eq!(slot_of(n.as_bytes(), known), want, "{n} {known:#x}");
+            }
+        }
+        assert_eq!(slot_of(b"mode", json), Some(schema::MODE));
     }
 }
