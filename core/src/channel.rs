@@ -2307,6 +2307,7 @@ mod json {
     use super::{fail, visit, Args, Node, Spec, Tree, Val, P};
     use crate::error::{Error, Failed};
     use crate::ghash;
+    use crate::json::Kind as K;
     use crate::stage::Span;
     use crate::text::StrRef;
 
@@ -2315,23 +2316,9 @@ mod json {
     const MAX_TOKEN_COUNT: u64 = crate::json::MAX_TOKEN_COUNT as u64;
     const MAX_NESTING: i64 = crate::json::MAX_NESTING as i64;
 
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    enum T {
-        LCurly,
-        RCurly,
-        LSquare,
-        RSquare,
-        Colon,
-        Comma,
-        Str,
-        Int,
-        Float,
-        Keyword,
-    }
-
     #[derive(Clone, Copy, Debug)]
     struct Tok {
-        t: T,
+        t: K,
         start: usize,
         end: usize,
     }
@@ -2361,7 +2348,7 @@ mod json {
         }
 
         /// A token ending at `end`, unless it outgrew the lexer's token limit.
-        fn tok(&mut self, t: T, start: usize, end: usize) -> Option<Result<Tok, LexErr>> {
+        fn tok(&mut self, t: K, start: usize, end: usize) -> Option<Result<Tok, LexErr>> {
             self.pos = end;
             if (end.saturating_sub(start) as u64) > MAX_TOKEN_SIZE {
                 let at = start.saturating_add(MAX_TOKEN_SIZE as usize);
@@ -2374,7 +2361,6 @@ mod json {
         /// states); strings are measured against the token limit as they grow, so a string
         /// longer than the limit fails one byte past it, closed or not.
         fn next(&mut self) -> Option<Result<Tok, LexErr>> {
-            use crate::json::Kind as K;
             while self.byte(self.pos).is_some_and(is_ws) {
                 self.pos = self.pos.saturating_add(1);
             }
@@ -2383,21 +2369,7 @@ mod json {
             let long = |at: usize| quote && (at.saturating_sub(start) as u64) > MAX_TOKEN_SIZE;
             match crate::json::lex_plain(self.text, start) {
                 Ok(tok) if long(tok.end.saturating_sub(1)) => self.too_long(start),
-                Ok(tok) => {
-                    let t = match tok.kind {
-                        K::LCurly => T::LCurly,
-                        K::RCurly => T::RCurly,
-                        K::LSquare => T::LSquare,
-                        K::RSquare => T::RSquare,
-                        K::Colon => T::Colon,
-                        K::Comma => T::Comma,
-                        K::Str => T::Str,
-                        K::Int => T::Int,
-                        K::Float => T::Float,
-                        K::True | K::False | K::Null | K::Word => T::Keyword,
-                    };
-                    self.tok(t, start, tok.end)
-                }
+                Ok(tok) => self.tok(tok.kind, start, tok.end),
                 Err(e) if long(e.at) => self.too_long(start),
                 Err(e) => {
                     // The token so far, with the byte that failed unless the input ended.
@@ -2489,10 +2461,10 @@ mod json {
                 Some(Ok(t)) => t,
             };
             match tok.t {
-                T::LCurly => brace = brace.saturating_add(1),
-                T::RCurly => brace = brace.saturating_sub(1),
-                T::LSquare => bracket = bracket.saturating_add(1),
-                T::RSquare => bracket = bracket.saturating_sub(1),
+                K::LCurly => brace = brace.saturating_add(1),
+                K::RCurly => brace = brace.saturating_sub(1),
+                K::LSquare => bracket = bracket.saturating_add(1),
+                K::RSquare => bracket = bracket.saturating_sub(1),
                 _ => {}
             }
             let len = tok.end.saturating_sub(tok.start) as u64;
@@ -2659,15 +2631,15 @@ mod json {
             };
             let mut is_str = false;
             match tok.t {
-                T::LCurly | T::LSquare => {
+                K::LCurly | K::LSquare => {
                     if role == Role::Key {
                         key_open = tok.start;
                     }
-                    let obj = tok.t == T::LCurly;
+                    let obj = tok.t == K::LCurly;
                     depth = depth.saturating_add(1);
                     objs.set(depth, obj);
                     keys.set(depth, role == Role::Key);
-                    let close = if obj { T::RCurly } else { T::RSquare };
+                    let close = if obj { K::RCurly } else { K::RSquare };
                     match ts.peek() {
                         None => return eoi(),
                         Some(t) if t.t == close => {
@@ -2683,14 +2655,14 @@ mod json {
                     depth = depth.saturating_sub(1);
                     key_open = tok.start;
                 }
-                T::Str => {
+                K::Str => {
                     if let Some(e) = check_string(text, tok) {
                         return Some(e);
                     }
                     is_str = true;
                 }
-                T::Int | T::Float => {}
-                T::Keyword => {
+                K::Int | K::Float => {}
+                K::True | K::False | K::Null | K::Word => {
                     let w = text.get(tok.start..tok.end).unwrap_or(&[]);
                     if !matches!(w, b"true" | b"false" | b"null") {
                         return Some((tok.start, JErr::Keyword(tok.start, tok.end)));
@@ -2709,7 +2681,7 @@ mod json {
                         }
                         match ts.pop() {
                             None => return eoi(),
-                            Some(t) if t.t == T::Colon => {
+                            Some(t) if t.t == K::Colon => {
                                 role = Role::Member;
                                 continue 'value;
                             }
@@ -2721,13 +2693,13 @@ mod json {
                     Role::Member | Role::Elem => {
                         let member = role == Role::Member;
                         let (close, what) = if member {
-                            (T::RCurly, "expected separator in dict")
+                            (K::RCurly, "expected separator in dict")
                         } else {
-                            (T::RSquare, "expected separator in list")
+                            (K::RSquare, "expected separator in list")
                         };
                         match ts.pop() {
                             None => return eoi(),
-                            Some(t) if t.t == T::Comma => {
+                            Some(t) if t.t == K::Comma => {
                                 role = if member { Role::Key } else { Role::Elem };
                                 continue 'value;
                             }
@@ -2767,8 +2739,8 @@ mod json {
                 return None;
             }
             match t.t {
-                T::LCurly | T::LSquare => depth = depth.saturating_add(1),
-                T::RCurly | T::RSquare => depth = depth.saturating_sub(1),
+                K::LCurly | K::LSquare => depth = depth.saturating_add(1),
+                K::RCurly | K::RSquare => depth = depth.saturating_sub(1),
                 _ => {}
             }
             if depth == 0 {
@@ -2801,12 +2773,12 @@ mod json {
                 _ => return None,
             };
             match k.t {
-                T::Comma => continue,
-                T::Str => {}
+                K::Comma => continue,
+                K::Str => {}
                 _ => return None,
             }
             match lx.next() {
-                Some(Ok(t)) if t.t == T::Colon && t.start < limit => {}
+                Some(Ok(t)) if t.t == K::Colon && t.start < limit => {}
                 _ => return None,
             }
             let first = match lx.next() {
@@ -2817,7 +2789,7 @@ mod json {
             let key = body_of(text, k);
             let dup = seen.iter().take(n).any(|&(a, b)| {
                 let t = Tok {
-                    t: T::Str,
+                    t: K::Str,
                     start: a as usize,
                     end: b as usize,
                 };
@@ -2849,7 +2821,7 @@ mod json {
                 break;
             }
             match t.t {
-                T::LCurly => {
+                K::LCurly => {
                     if depth < super::JSON_DUP_DEPTH {
                         if let Some(p) = dup_in(body, t.start, limit) {
                             best = Some(best.map_or(p, |b| if p.0 < b.0 { p } else { b }));
@@ -2857,8 +2829,8 @@ mod json {
                     }
                     depth = depth.saturating_add(1);
                 }
-                T::LSquare => depth = depth.saturating_add(1),
-                T::RCurly | T::RSquare => depth = depth.saturating_sub(1),
+                K::LSquare => depth = depth.saturating_add(1),
+                K::RCurly | K::RSquare => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
@@ -2911,8 +2883,8 @@ mod json {
                     }
                 };
                 match k.t {
-                    T::Comma => continue,
-                    T::Str => {}
+                    K::Comma => continue,
+                    K::Str => {}
                     _ => {
                         self.done = true;
                         return None;
@@ -2956,8 +2928,8 @@ mod json {
                     }
                 };
                 match t.t {
-                    T::Comma => continue,
-                    T::RSquare => {
+                    K::Comma => continue,
+                    K::RSquare => {
                         done = true;
                         return None;
                     }
@@ -2973,7 +2945,7 @@ mod json {
     /// String element `i` of the (validated) array at `open`.
     pub(super) fn elem_str(text: &[u8], open: usize, i: usize) -> Option<StrRef<'_>> {
         let t = elems(text, open).nth(i)?;
-        (t.t == T::Str).then(|| body_of(text, t))
+        (t.t == K::Str).then(|| body_of(text, t))
     }
 
     struct Json<'t> {
@@ -2984,11 +2956,11 @@ mod json {
         fn val(&self, t: Tok, node: Node) -> Val<'t> {
             let text = self.text;
             match t.t {
-                T::LCurly => Val::Dict(node, t.start),
-                T::LSquare => Val::List(node, t.start),
-                T::Str => Val::Str(body_of(text, t), t.start),
-                T::Int => Val::Int(text.get(t.start..t.end).unwrap_or(&[]), t.start),
-                T::Float => Val::Float(t.start),
+                K::LCurly => Val::Dict(node, t.start),
+                K::LSquare => Val::List(node, t.start),
+                K::Str => Val::Str(body_of(text, t), t.start),
+                K::Int => Val::Int(text.get(t.start..t.end).unwrap_or(&[]), t.start),
+                K::Float => Val::Float(t.start),
                 _ => match text.get(t.start..t.end) {
                     Some(b"true") => Val::Bool(true, t.start),
                     Some(b"false") => Val::Bool(false, t.start),
