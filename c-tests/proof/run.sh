@@ -216,8 +216,9 @@ EOF
     # the panic machinery and its messages along).
     $CC "${FREE[@]}" "$here/size_prog.c" "$OUT/keep_all.o" "$OUT/mem.o" -Wl,--gc-sections \
         "$lib" -o "$OUT/freestanding-all" || return 1
-    local panics
-    panics=$(nm -C "$OUT/freestanding-all" | grep -E 'core::panicking|rust_begin_unwind')
+    local syms panics
+    syms=$(nm -C "$OUT/freestanding-all") && [ -n "$syms" ] || return 1
+    panics=$(grep -E 'core::panicking|rust_begin_unwind' <<< "$syms")
     if [ -n "$panics" ]; then
         echo "proof: the freestanding library carries panic code:"
         echo "$panics"
