@@ -353,7 +353,6 @@ pub enum Syntax {
 
 /// Slot of a top-level name: a parameter, else a capability (slots from
 /// `schema::PARAM_COUNT` on), if `known` has its bit.
-#[inline]
 pub(crate) fn slot_of(name: &[u8], known: u64) -> Option<usize> {
     let slot = match schema::lookup(name) {
         Some(id) => id,
