@@ -93,7 +93,7 @@ use crate::error::Failed;
 use crate::error::{Error, Status};
 use crate::schema::{self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY};
 use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
-use crate::text::{mod_utf8_codepoint, valid_codepoint};
+use crate::text::{hex4, mod_utf8_codepoint, valid_codepoint};
 
 /// QEMU's limit on the bytes of all tokens of one value (`MAX_TOKEN_SIZE`, json-streamer.c):
 /// the sum must stay below it (at most 64 MiB − 1).
@@ -334,22 +334,17 @@ fn encode_mutf8(cp: u32, buf: &mut [u8; 4]) -> u8 {
     }
 }
 
-/// Value of the four hex digits at `at` (QEMU's `cvt4hex`), if they are four hex digits.
-fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
-    crate::text::hex4(bytes.get(at..)?)
-}
-
 /// The `\u` escape whose backslash is at `at`, read as QEMU's `parse_string` reads it:
 /// the code point if valid, and the number of bytes QEMU consumed (6, or 12 for a
 /// surrogate pair), which is also the length of the text its error message quotes.
 fn unicode_escape(bytes: &[u8], at: usize) -> (Option<u32>, usize) {
-    let Some(cp) = hex4(bytes, at.saturating_add(2)) else {
+    let Some(cp) = bytes.get(at.saturating_add(2)..).and_then(hex4) else {
         return (None, 6);
     };
     if (0xD800..=0xDBFF).contains(&cp) {
         let next = at.saturating_add(6);
         if bytes.get(next) == Some(&b'\\') && bytes.get(next.saturating_add(1)) == Some(&b'u') {
-            return match hex4(bytes, next.saturating_add(2)) {
+            return match bytes.get(next.saturating_add(2)..).and_then(hex4) {
                 Some(low @ 0xDC00..=0xDFFF) => {
                     let cp =
                         0x1_0000u32.wrapping_add((cp & 0x3FF).wrapping_shl(10)) | (low & 0x3FF);
