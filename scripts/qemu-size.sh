@@ -4,10 +4,13 @@
 # (qobject_input_visitor_new_str, visit_type_MigrationParameters) and runs
 # migrate_params_check, QEMU built -Os with one section per function and linked with
 # --gc-sections, so the figure compares with the size proof's (opt-level z, --gc-sections).
-# GLib is linked dynamically and not counted. Not part of CI: it configures and builds
-# QEMU's utility library (about 3 minutes on 2 cores).
+# GLib is linked dynamically and not counted, unless GLIB_SRC names an unpacked GLib source
+# tree (the version the build's GLib headers are: 2.74.6 on Debian 12): then that GLib is built
+# static the same way (-Os, a section per function) and linked in, and its bytes are printed
+# too. Not part of CI: it configures and builds QEMU's utility library (about 3 minutes on 2
+# cores) and GLib (under a minute).
 #
-#   scripts/qemu-size.sh QEMU_SRC [PYTHON]
+#   [GLIB_SRC=DIR] scripts/qemu-size.sh QEMU_SRC [PYTHON]
 #
 # QEMU_SRC: an unpacked QEMU 10.2.2 source tree; PYTHON: a python3 with meson (QEMU's
 # configure needs one when the tree has no python/wheels). Needs the build dependencies of
@@ -77,9 +80,20 @@ for f in "$work/prog.c" "$work/stubs.c" "$src/migration/options.c" \
 done
 echo 'int main(int argc, char **argv) { (void)argv; return argc > 5; }' > "$work/base.c"
 cc -pie -o "$work/base" "$work/base.c"
+glib=$(pkg-config --libs glib-2.0)
+if [ -n "${GLIB_SRC:-}" ]; then
+    if [ ! -f "$work/glib/build.ninja" ]; then
+        (cd "$GLIB_SRC" && CFLAGS="-Os -ffunction-sections -fdata-sections" meson setup \
+            "$work/glib" --default-library=static --buildtype=plain -Dtests=false \
+            -Dnls=disabled -Dlibmount=disabled -Dselinux=disabled -Dxattr=false) \
+            > "$work/glib-setup.log"
+    fi
+    ninja -C "$work/glib" -j"$(nproc)" glib/libglib-2.0.a > "$work/glib-ninja.log"
+    glib=$work/glib/glib/libglib-2.0.a
+fi
 cc -pie -Wl,--gc-sections -Wl,-Map="$work/prog.map" -o "$work/prog" "${objs[@]}" \
-    -Wl,--start-group "$B/libqom.a" "$B/libqemuutil.a" -Wl,--end-group \
-    $(pkg-config --libs glib-2.0) -lm -pthread -ldl
+    -Wl,--start-group "$B/libqom.a" "$B/libqemuutil.a" $glib -Wl,--end-group \
+    -lm -pthread -ldl
 "$work/prog" 'multifd-channels=4,mode=cpr-transfer' || { echo "qemu-size: parse failed"; exit 1; }
 
 # Bytes by object file, from the link map: the path proper (what the parse runs) and the rest
@@ -111,7 +125,9 @@ def name(k):
     k = re.sub(r"^.*\((.*)\)$", r"\1", k.split("/")[-1])
     return re.sub(r"^(meson-generated_\.\._)?(qapi_|qobject_|util_|qom_|trace_)?", "", k).replace(".c.o", "")
 mine = {k: v for k, v in by.items() if any(p in k for p in path) and "crt" not in k}
-rest = {k: v for k, v in by.items() if k not in mine and not k.startswith("/usr/")}
+glib = {k: v for k, v in by.items() if "libglib-2.0.a" in k}
+rest = {k: v for k, v in by.items()
+        if k not in mine and k not in glib and not k.startswith("/usr/")}
 total = sum(mine.values())
 print("qemu-size: the path: %d bytes (%.1f KiB)" % (total, total / 1024))
 for k, v in sorted(mine.items(), key=lambda kv: -kv[1]):
@@ -120,5 +136,12 @@ other = sum(rest.values())
 print("qemu-size: what the path's references drag in besides: %d bytes (%.1f KiB): %s"
       % (other, other / 1024, ", ".join(name(k) for k, _ in
                                            sorted(rest.items(), key=lambda kv: -kv[1])[:8])))
-print("qemu-size: GLib (dynamic) not counted")
+if not glib:
+    print("qemu-size: GLib (dynamic) not counted")
+    sys.exit(0)
+g = sum(glib.values())
+print("qemu-size: GLib, static: %d bytes (%.1f KiB); everything: %d bytes (%.1f KiB)"
+      % (g, g / 1024, total + other + g, (total + other + g) / 1024))
+for k, v in sorted(glib.items(), key=lambda kv: -kv[1])[:10]:
+    print("  %6d  %s" % (v, name(k)))
 EOF
