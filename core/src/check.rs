@@ -2,7 +2,7 @@
 //! values (what the input sets, over what the table holds, over the defaults).
 
 use crate::error::{Error, Failed, Message, Status};
-use crate::schema::{self, Check, Kind, RangeWords, CHECK_ORDER};
+use crate::schema::{self, Check, RangeWords, CHECK_ORDER};
 use crate::table::Params;
 use crate::text::StrRef;
 
@@ -49,10 +49,9 @@ pub trait Values {
     /// the current values, not the new ones).
     fn current_compressed_or_tls(&self) -> bool;
     /// Ids whose effective value may differ from the built-in default. The checks skip
-    /// the self-contained rules of the others; the conservative answer is all of them.
-    fn maybe_changed(&self) -> u64 {
-        u64::MAX
-    }
+    /// the self-contained rules of the others; the conservative answer is all of them
+    /// (`u64::MAX`).
+    fn maybe_changed(&self) -> u64;
 }
 
 fn push_dec(m: &mut Message, v: u64) {
@@ -211,7 +210,7 @@ fn caps_vs_params(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
 /// order. Left to the VMM: host support for postcopy (userfaultfd) and background
 /// snapshots, guest memory configuration, KVM's dirty ring for dirty-limit, whether the
 /// build has COLO replication (assumed), incoming already started, RDMA transport rules.
-pub fn caps_check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
+fn caps_check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
     use schema::cap::*;
     let c = v.caps();
     if c == 0 {
@@ -262,12 +261,9 @@ pub fn caps_check(v: &dyn Values, err: &mut Error) -> Result<(), Failed> {
             return Err(Failed);
         }
     }
-    if on(ZERO_COPY_SEND)
-        && (!on(MULTIFD)
-            || on(XBZRLE)
-            || v.scalar(schema::MULTIFD_COMPRESSION_ID) != 0
-            || !v.tls_empty())
-    {
+    // QEMU's rule also names compression and TLS; `caps_vs_params` has refused those
+    // already, on the same values, with the same message at the same place.
+    if on(ZERO_COPY_SEND) && (!on(MULTIFD) || on(XBZRLE)) {
         return fail(
             err,
             v,
@@ -479,10 +475,146 @@ fn bbm_fail(err: &mut Error, at: usize, parts: &[Q<'_>]) -> Failed {
     Failed
 }
 
-/// Whether `kind` holds a number the checks read.
-pub fn is_scalar(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Bool | Kind::Uint(_) | Kind::Size | Kind::Enum(_)
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defaults everywhere but the given scalars; `changed` is what [`Values::maybe_changed`]
+    /// answers. Offsets name the slot, so a test sees which rule failed.
+    struct Fixed<'a> {
+        set: &'a [(usize, u64)],
+        changed: u64,
+        caps: u64,
+    }
+
+    impl Values for Fixed<'_> {
+        fn scalar(&self, id: usize) -> u64 {
+            self.set
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map_or_else(|| schema::def(id).map_or(0, |d| d.default), |(_, v)| *v)
+        }
+        fn nodes(&self) -> usize {
+            0
+        }
+        fn node(&self, i: usize) -> (StrRef<'_>, StrRef<'_>, usize) {
+            table_node(None, i)
+        }
+        fn bitmap(&self, i: usize, j: usize) -> (StrRef<'_>, StrRef<'_>) {
+            table_bitmap(None, i, j)
+        }
+        fn page_size(&self) -> u64 {
+            4096
+        }
+        fn offset(&self, id: usize) -> usize {
+            id
+        }
+        fn caps(&self) -> u64 {
+            self.caps
+        }
+        fn tls_empty(&self) -> bool {
+            true
+        }
+        fn current_compressed_or_tls(&self) -> bool {
+            false
+        }
+        fn maybe_changed(&self) -> u64 {
+            self.changed
+        }
+    }
+
+    fn run(v: &Fixed<'_>) -> Result<(), (usize, &'static str)> {
+        let mut err = Error::empty();
+        match check(v, &mut err) {
+            Ok(()) => Ok(()),
+            Err(Failed) => {
+                let msg = match err.message() {
+                    b"Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms" => "downtime",
+                    b"Option max-cpu-throttle expects an integer in the range of cpu-throttle-initial to 99" => "throttle",
+                    b"Zero copy only available for non-compressed non-TLS multifd migration" => "zero copy",
+                    _ => "other",
+                };
+                Err((err.offset, msg))
+            }
+        }
+    }
+
+    #[test]
+    fn a_self_contained_rule_runs_only_for_a_value_that_may_have_changed() {
+        let dl = schema::lookup(b"downtime-limit").unwrap_or(usize::MAX);
+        let set = [(dl, 2_000_001)];
+        // Not reported as changed: its rule is skipped (the value cannot differ from the
+        // default, which keeps the rule).
+        assert_eq!(
+            run(&Fixed {
+                set: &set,
+                changed: 0,
+                caps: 0
+            }),
+            Ok(())
+        );
+        assert_eq!(
+            run(&Fixed {
+                set: &set,
+                changed: 1 << dl,
+                caps: 0
+            }),
+            Err((dl, "downtime"))
+        );
+        assert_eq!(
+            run(&Fixed {
+                set: &set,
+                changed: u64::MAX,
+                caps: 0
+            }),
+            Err((dl, "downtime"))
+        );
+    }
+
+    #[test]
+    fn a_rule_reading_another_value_always_runs() {
+        let max = schema::lookup(b"max-cpu-throttle").unwrap_or(usize::MAX);
+        // max-cpu-throttle keeps its default (99) and nothing is reported as changed, but
+        // its rule also reads cpu-throttle-initial, so it runs and sees 99 < 100.
+        let set = [(schema::CPU_THROTTLE_INITIAL, 100)];
+        assert_eq!(
+            run(&Fixed {
+                set: &set,
+                changed: 0,
+                caps: 0
+            }),
+            Err((max, "throttle"))
+        );
+        let set = [(schema::CPU_THROTTLE_INITIAL, 99)];
+        assert_eq!(
+            run(&Fixed {
+                set: &set,
+                changed: 0,
+                caps: 0
+            }),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn capability_rules_run_right_after_the_bitmap_mapping() {
+        use schema::cap::ZERO_COPY_SEND;
+        let dl = schema::lookup(b"downtime-limit").unwrap_or(usize::MAX);
+        let zc = schema::PARAM_COUNT + ZERO_COPY_SEND.trailing_zeros() as usize;
+        let compressed = [(schema::MULTIFD_COMPRESSION_ID, 1)];
+        let v = Fixed {
+            set: &compressed,
+            changed: u64::MAX,
+            caps: ZERO_COPY_SEND,
+        };
+        assert_eq!(run(&v), Err((zc, "zero copy")));
+        // downtime-limit is checked before the bitmap mapping, so its error comes first.
+        let both = [(schema::MULTIFD_COMPRESSION_ID, 1), (dl, 2_000_001)];
+        let v = Fixed {
+            set: &both,
+            changed: u64::MAX,
+            caps: ZERO_COPY_SEND,
+        };
+        assert_eq!(run(&v), Err((dl, "downtime")));
+    }
 }
