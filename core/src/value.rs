@@ -953,4 +953,56 @@ mod tests {
             Fraction::One
         ));
     }
+
+    /// Exact decimal digits (after "0.") of `num / 2^bits`, `num < 2^bits`, `bits <= 120`.
+    fn binary_fraction_digits(num: u128, bits: u32) -> String {
+        let mask = (1u128 << bits) - 1;
+        let mut r = num & mask;
+        let mut out = String::new();
+        while r != 0 {
+            // r < 2^120, so r * 10 fits.
+            r *= 10;
+            out.push(char::from(b'0' + (r >> bits) as u8));
+            r &= mask;
+        }
+        out
+    }
+
+    #[test]
+    fn fractions_exactly_between_two_doubles_match_model() {
+        // Halfway between two neighbouring doubles of [2^-k-1, 2^-k): strtod rounds to
+        // even; any digit after the exact midpoint, even beyond the digits kept exactly,
+        // rounds up; zeros after it change nothing. Each unit shows the rounded double's low bits.
+        let mut rng = Lcg(1234);
+        for round in 0..2_000 {
+            let k = (round % 8) as u32;
+            // A 53-bit significand; the midpoint above it needs 54 bits.
+            let m = (1u128 << 52) | u128::from(rng.next()) << 20 | u128::from(rng.next() >> 12);
+            let bits = 54 + k;
+            let mid = binary_fraction_digits(2 * m + 1, bits);
+            let sticky_far = std::format!("{mid}{}1", "0".repeat(FRACTION_DIGITS));
+            let sticky_near = std::format!("{mid}1");
+            let padded = std::format!("{mid}{}", "0".repeat(2 * FRACTION_DIGITS));
+            let below = {
+                // The largest decimal of the same length below the midpoint.
+                let mut d: Vec<u8> = mid.clone().into_bytes();
+                let mut i = d.len() - 1;
+                loop {
+                    if d[i] > b'0' {
+                        d[i] -= 1;
+                        break;
+                    }
+                    d[i] = b'9';
+                    i -= 1;
+                }
+                String::from_utf8(d).unwrap()
+            };
+            for digits in [&mid, &padded, &sticky_far, &sticky_near, &below] {
+                for unit in ["", "K", "M", "G", "T", "P", "E"] {
+                    let s = std::format!("0.{digits}{unit}");
+                    assert_eq!(parse_size(s.as_bytes()), model_size(s.as_bytes()), "{s}");
+                }
+            }
+        }
+    }
 }
