@@ -358,3 +358,126 @@ fn parse_checks_what_the_table_already_holds() {
     p.parse(b"downtime-limit=300").unwrap();
     assert_eq!(p.scalar(id("downtime-limit")), Some(300));
 }
+
+#[test]
+fn capability_setter() {
+    let bit = |name: &str| cap_bit(name).trailing_zeros() as usize;
+    let mut p = Params::new();
+    assert_eq!(p.set_cap(schema::CAP_COUNT, true), Err(Status::InvalidArg));
+    assert_eq!(p.caps_set(), CapSet::empty());
+    // Bit 0 (xbzrle) is the first capability: the walk hands it out after every
+    // parameter.
+    assert_eq!(schema::CAPS[0].name, "xbzrle");
+    p.set_cap(0, true).unwrap();
+    p.set_cap(bit("multifd"), true).unwrap();
+    p.set_cap(bit("postcopy-ram"), false).unwrap();
+    assert_eq!(p.cap(0), Some(true));
+    assert_eq!(p.cap(bit("postcopy-ram")), Some(false));
+    assert_eq!(p.cap(bit("return-path")), None);
+    assert_eq!(p.caps(), CapSet::XBZRLE | CapSet::MULTIFD);
+    assert_eq!(
+        p.caps_set(),
+        CapSet::XBZRLE | CapSet::MULTIFD | CapSet::POSTCOPY_RAM
+    );
+    // Switching one off keeps the others.
+    p.set_cap(0, false).unwrap();
+    assert_eq!(p.cap(0), Some(false));
+    assert_eq!(p.caps(), CapSet::MULTIFD);
+    let mut want = vec![
+        (Item::Cap(0), Value::Cap(false)),
+        (Item::Cap(bit("multifd")), Value::Cap(true)),
+        (Item::Cap(bit("postcopy-ram")), Value::Cap(false)),
+    ];
+    want.sort_by_key(|(i, _)| match i {
+        Item::Cap(b) | Item::Param(b) => *b,
+    });
+    assert_eq!(p.iter_set().collect::<Vec<_>>(), want);
+}
+
+#[test]
+fn effective_values_and_setters_bounds() {
+    let p = Params::new();
+    // An unset mapping has no value (QEMU omits it); an unset command is the empty list.
+    assert_eq!(p.get(id("block-bitmap-mapping")), None);
+    assert_eq!(p.get(id("cpr-exec-command")), Some(Value::StrList(0)));
+    assert_eq!(p.get(id("downtime-limit")), Some(Value::Uint(300, 64)));
+    assert_eq!(p.value(id("downtime-limit")), None);
+
+    let mut p = Params::new();
+    let delay = id("x-checkpoint-delay");
+    p.set_u64(delay, u64::from(u32::MAX)).unwrap();
+    assert_eq!(
+        p.set_u64(delay, u64::from(u32::MAX) + 1)
+            .unwrap_err()
+            .to_string(),
+        "Parameter 'x-checkpoint-delay' expects uint32_t"
+    );
+    assert_eq!(p.value(delay), Some(Value::Uint(u64::from(u32::MAX), 32)));
+
+    // Release 1.0 is the oldest target.
+    assert_eq!(p.set_target(1, 0), Ok(()));
+    assert_eq!(p.set_target(0, 99), Err(Status::InvalidArg));
+}
+
+#[test]
+fn check_over_reads_capabilities_tls_and_page_size_from_both_tables() {
+    let zero_copy = cap_bit("zero-copy-send").trailing_zeros() as usize;
+    let multifd = cap_bit("multifd").trailing_zeros() as usize;
+    let mapped = cap_bit("mapped-ram").trailing_zeros() as usize;
+    let zc_msg = "Zero copy only available for non-compressed non-TLS multifd migration";
+    let check = |p: &Params, d: &Params| p.check_over(d).map_err(|e| e.to_string());
+
+    // Zero copy needs multifd: the defaults' multifd counts unless the table sets it.
+    let mut p = Params::new();
+    p.set_cap(zero_copy, true).unwrap();
+    let mut d = Params::new();
+    assert_eq!(check(&p, &d), Err(zc_msg.to_string()));
+    d.set_cap(multifd, true).unwrap();
+    assert_eq!(check(&p, &d), Ok(()));
+    p.set_cap(multifd, false).unwrap();
+    assert_eq!(check(&p, &d), Err(zc_msg.to_string()));
+    p.set_cap(multifd, true).unwrap();
+    d.set_cap(multifd, false).unwrap();
+    assert_eq!(check(&p, &d), Ok(()));
+
+    // TLS from the defaults, unless the table empties it.
+    d.set_str(id("tls-creds"), b"tls0").unwrap();
+    assert_eq!(check(&p, &d), Err(zc_msg.to_string()));
+    p.set_str(id("tls-creds"), b"").unwrap();
+    assert_eq!(check(&p, &d), Ok(()));
+
+    // Mapped-ram reads what the migration object holds now: the defaults.
+    let mapped_msg = "Mapped-ram only available for non-compressed non-TLS multifd migration";
+    let mut p = Params::new();
+    p.set_cap(mapped, true).unwrap();
+    let mut d = Params::new();
+    assert_eq!(check(&p, &d), Ok(()));
+    d.set_str(id("multifd-compression"), b"zlib").unwrap();
+    assert_eq!(check(&p, &d), Err(mapped_msg.to_string()));
+    let mut d = Params::new();
+    d.set_str(id("tls-creds"), b"tls0").unwrap();
+    assert_eq!(check(&p, &d), Err(mapped_msg.to_string()));
+    d.set_str(id("tls-creds"), b"").unwrap();
+    assert_eq!(check(&p, &d), Ok(()));
+
+    // The xbzrle cache against the table's page size.
+    let xb = "Option xbzrle-cache-size expects a power of two no less than the target page size";
+    let mut p = Params::new();
+    p.set_u64(id("xbzrle-cache-size"), 2048).unwrap();
+    assert_eq!(check(&p, &Params::new()), Err(xb.to_string()));
+    p.set_page_size(2048);
+    assert_eq!(check(&p, &Params::new()), Ok(()));
+
+    // A value both tables set is still checked (the table's wins).
+    let mut p = Params::new();
+    p.set_u64(id("downtime-limit"), 2_000_001).unwrap();
+    let mut d = Params::new();
+    d.set_u64(id("downtime-limit"), 100).unwrap();
+    assert_eq!(
+        check(&p, &d),
+        Err(
+            "Option downtime-limit expects an integer in the range of 0 to (2000 * 1000) ms"
+                .to_string()
+        )
+    );
+}
