@@ -322,6 +322,29 @@ mod tests {
     }
 
     #[test]
+    fn one_byte_over_is_cut() {
+        let mut m = Message::new();
+        for _ in 0..ERROR_MAX {
+            m.push(b"y");
+        }
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(e.message().len(), ERROR_MAX - 1);
+        assert!(e.message().ends_with(b"y..."));
+    }
+
+    #[test]
+    fn written_and_shown() {
+        extern crate std;
+        use core::fmt::Write;
+        let mut m = Message::new();
+        m.push(b"bad byte ");
+        m.push_byte(0xFF);
+        write!(m, " at {}", 42).unwrap();
+        assert_eq!(m.as_bytes(), b"bad byte \xFF at 42");
+        assert_eq!(std::format!("{m:?}"), "\"bad byte \u{FFFD} at 42\"");
+    }
+
+    #[test]
     fn status_names_roundtrip() {
         for s in ALL_STATUSES {
             assert_eq!(Status::from_code(s as i32), Some(s));

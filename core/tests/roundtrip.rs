@@ -280,3 +280,42 @@ fn json_writer_replaces_what_qemu_cannot_read() {
     q.parse(&out).unwrap();
     assert_eq!(q.exec(0), Some("e{\"\u{FFFD}oDFE\"}".as_bytes()));
 }
+
+fn json_text(p: &Params, flags: FormatFlags) -> String {
+    let mut buf = vec![0u8; 8192];
+    let mut o = Out::new(&mut buf);
+    assert!(o.is_empty());
+    format::json(p, flags, &mut o);
+    assert!(!o.is_empty());
+    let n = o.len();
+    String::from_utf8(buf[..n].to_vec()).unwrap()
+}
+
+#[test]
+fn json_all_lists_the_target_release_members_but_no_unset_mapping() {
+    let all = FormatFlags {
+        all: true,
+        ..FormatFlags::default()
+    };
+    let mut p = Params::new();
+    let newest = json_text(&p, all);
+    assert!(newest.contains("\"mode\": \"normal\""), "{newest}");
+    assert!(!newest.contains("block-bitmap-mapping"), "{newest}");
+    assert_eq!(json_text(&p, FormatFlags::default()), "{}");
+    // `mode` came with 8.2.
+    p.set_target(8, 1).unwrap();
+    assert!(!json_text(&p, all).contains("\"mode\""));
+    p.set_target(8, 2).unwrap();
+    assert!(json_text(&p, all).contains("\"mode\": \"normal\""));
+}
+
+#[test]
+fn json_writes_a_nul_byte_as_its_code_point() {
+    let mut p = Params::new();
+    let tls = migcfg_core::schema::lookup(b"tls-creds").unwrap();
+    p.set_str(tls, b"a\0b").unwrap();
+    assert_eq!(
+        json_text(&p, FormatFlags::default()),
+        "{\"tls-creds\": \"a\\u0000b\"}"
+    );
+}
