@@ -320,6 +320,12 @@ mod tests {
         assert!(all.contains("\n  local=<bool>") && !all.contains("\n  zero-blocks="));
     }
 
+    /// The whole listing, byte for byte (types, widths, defaults, ranges, values).
+    #[test]
+    fn listing_is_exact() {
+        assert_eq!(listing(), include_str!("../tests/data/help.txt"));
+    }
+
     #[test]
     fn measuring_matches_writing() {
         let mut small = [0u8; 10];

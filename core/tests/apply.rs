@@ -212,6 +212,10 @@ fn release_targeting() {
         msg(&mut old, "mode=normal", Flags::default()),
         "Parameter 'mode' is unexpected"
     );
+    // What 8.0 has is taken.
+    old.parse_with(b"multifd-channels=4,zero-blocks=on", CAPS)
+        .unwrap();
+    assert_eq!(old.scalar(id("multifd-channels")), Some(4));
     assert_eq!(Params::new().set_target(0, 9), Err(Status::InvalidArg));
     assert_eq!(Params::new().set_target(256, 0), Err(Status::InvalidArg));
 }

@@ -1453,3 +1453,25 @@ fn a_channel_string_past_the_token_limit() {
     );
     assert_eq!(e.offset, quote + n);
 }
+
+#[test]
+fn target_and_flags_reach_the_config() {
+    let mut inc = Incoming::new();
+    assert_eq!(inc.flags_raw(), 0);
+    inc.set_flags_raw(5);
+    assert_eq!(inc.flags_raw(), 5);
+    assert_eq!(inc.set_target(0, 1), Err(Status::InvalidArg));
+    inc.set_target(8, 1).unwrap();
+    let e = inc
+        .add(b"config:mode=cpr-transfer", Flags::default())
+        .unwrap_err();
+    assert_eq!(e.to_string(), "Parameter 'mode' is unexpected");
+    assert!(!inc.has_config());
+    inc.set_target(8, 2).unwrap();
+    assert_eq!(
+        inc.add(b"config:mode=cpr-transfer", Flags::default())
+            .unwrap(),
+        Status::Ok
+    );
+    assert_eq!(inc.mode_name(), "cpr-transfer");
+}
