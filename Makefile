@@ -6,7 +6,7 @@ LIB := target/release/libmigcfg.a
 
 .PHONY: all lib run test rust-test c-test lint header clean
 .PHONY: freestanding install install-check meson-test symbols header-compile doc ship-check
-.PHONY: qemu-check proof bench
+.PHONY: qemu-check proof bench mutants
 
 all: lib
 
@@ -117,6 +117,15 @@ ship-check: install-check meson-test symbols header-compile doc
 # QEMU_WORK (default /work/qemu-migcfg).
 qemu-check:
 	integration/qemu/check.py
+
+# Mutation testing (not CI: about 5 s per mutant on 2 cores; needs `cargo install
+# cargo-mutants`): each mutant of a core module must make some core test fail.
+#   make mutants MUTANTS_FILES="core/src/check.rs core/src/value.rs"
+MUTANTS_FILES ?= core/src/check.rs core/src/value.rs core/src/apply.rs core/src/error.rs \
+    core/src/ghash.rs core/src/help.rs
+mutants:
+	CARGO_PROFILE_DEV_OPT_LEVEL=1 $(CARGO) mutants -p migcfg-core -j 2 --timeout 120 \
+	    $(foreach f,$(MUTANTS_FILES),-f $(f)) -o $(TARGET_DIR)/mutants
 
 # ---------------------------------------------------------------------------------------
 # The embedded-contract proofs: no heap, no reachable panic (panic-never link),

@@ -523,9 +523,12 @@ mod tests {
         }
     }
 
-    fn run(v: &Fixed<'_>) -> Result<(), (usize, &'static str)> {
+    /// The checks over `set` (else defaults), with `changed` and `caps` as the values
+    /// answer them: accepted, or the offset (the slot) and which message.
+    fn run(set: &[(usize, u64)], changed: u64, caps: u64) -> Result<(), (usize, &'static str)> {
+        let v = Fixed { set, changed, caps };
         let mut err = Error::empty();
-        match check(v, &mut err) {
+        match check(&v, &mut err) {
             Ok(()) => Ok(()),
             Err(Failed) => {
                 let msg = match err.message() {
@@ -545,30 +548,9 @@ mod tests {
         let set = [(dl, 2_000_001)];
         // Not reported as changed: its rule is skipped (the value cannot differ from the
         // default, which keeps the rule).
-        assert_eq!(
-            run(&Fixed {
-                set: &set,
-                changed: 0,
-                caps: 0
-            }),
-            Ok(())
-        );
-        assert_eq!(
-            run(&Fixed {
-                set: &set,
-                changed: 1 << dl,
-                caps: 0
-            }),
-            Err((dl, "downtime"))
-        );
-        assert_eq!(
-            run(&Fixed {
-                set: &set,
-                changed: u64::MAX,
-                caps: 0
-            }),
-            Err((dl, "downtime"))
-        );
+        assert_eq!(run(&set, 0, 0), Ok(()));
+        assert_eq!(run(&set, 1 << dl, 0), Err((dl, "downtime")));
+        assert_eq!(run(&set, u64::MAX, 0), Err((dl, "downtime")));
     }
 
     #[test]
@@ -577,23 +559,9 @@ mod tests {
         // max-cpu-throttle keeps its default (99) and nothing is reported as changed, but
         // its rule also reads cpu-throttle-initial, so it runs and sees 99 < 100.
         let set = [(schema::CPU_THROTTLE_INITIAL, 100)];
-        assert_eq!(
-            run(&Fixed {
-                set: &set,
-                changed: 0,
-                caps: 0
-            }),
-            Err((max, "throttle"))
-        );
+        assert_eq!(run(&set, 0, 0), Err((max, "throttle")));
         let set = [(schema::CPU_THROTTLE_INITIAL, 99)];
-        assert_eq!(
-            run(&Fixed {
-                set: &set,
-                changed: 0,
-                caps: 0
-            }),
-            Ok(())
-        );
+        assert_eq!(run(&set, 0, 0), Ok(()));
     }
 
     #[test]
@@ -602,19 +570,12 @@ mod tests {
         let dl = schema::lookup(b"downtime-limit").unwrap_or(usize::MAX);
         let zc = schema::PARAM_COUNT + ZERO_COPY_SEND.trailing_zeros() as usize;
         let compressed = [(schema::MULTIFD_COMPRESSION_ID, 1)];
-        let v = Fixed {
-            set: &compressed,
-            changed: u64::MAX,
-            caps: ZERO_COPY_SEND,
-        };
-        assert_eq!(run(&v), Err((zc, "zero copy")));
+        assert_eq!(
+            run(&compressed, u64::MAX, ZERO_COPY_SEND),
+            Err((zc, "zero copy"))
+        );
         // downtime-limit is checked before the bitmap mapping, so its error comes first.
         let both = [(schema::MULTIFD_COMPRESSION_ID, 1), (dl, 2_000_001)];
-        let v = Fixed {
-            set: &both,
-            changed: u64::MAX,
-            caps: ZERO_COPY_SEND,
-        };
-        assert_eq!(run(&v), Err((dl, "downtime")));
+        assert_eq!(run(&both, u64::MAX, ZERO_COPY_SEND), Err((dl, "downtime")));
     }
 }
