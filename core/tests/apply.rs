@@ -387,10 +387,14 @@ fn capability_setter() {
     p.set_cap(0, false).unwrap();
     assert_eq!(p.cap(0), Some(false));
     assert_eq!(p.caps(), CapSet::MULTIFD);
+    p.set_cap(bit("return-path"), true).unwrap();
+    p.set_cap(bit("return-path"), false).unwrap();
+    assert_eq!(p.caps(), CapSet::MULTIFD);
     let mut want = vec![
         (Item::Cap(0), Value::Cap(false)),
         (Item::Cap(bit("multifd")), Value::Cap(true)),
         (Item::Cap(bit("postcopy-ram")), Value::Cap(false)),
+        (Item::Cap(bit("return-path")), Value::Cap(false)),
     ];
     want.sort_by_key(|(i, _)| match i {
         Item::Cap(b) | Item::Param(b) => *b,

@@ -167,6 +167,7 @@ fn capability_rules_of_the_parameter_check_come_before_the_last_three_parameters
         "multifd=on,zero-copy-send=on,tls-creds=t,vcpu-dirty-limit=0",
         "multifd=on,zero-copy-send=on,multifd-compression=zlib,vcpu-dirty-limit=0",
         "multifd=on,zero-copy-send=on,mapped-ram=on,multifd-compression=zlib,vcpu-dirty-limit=0",
+        "zero-copy-send=on,mapped-ram=on,multifd-compression=zlib,vcpu-dirty-limit=0",
     ] {
         assert_eq!(
             answer(text),
