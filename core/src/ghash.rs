@@ -123,8 +123,9 @@ impl<'t> Level<'t> {
                 u16::try_from(qdict_bucket_of(self.str(k).bytes())).unwrap_or(u16::MAX),
                 i as u8,
             );
-            let before = |o: &(u16, u8)| o.0 < key.0 || (o.0 == key.0 && o.1 > key.1);
-            let at = order.iter().take(n).position(|o| !before(o)).unwrap_or(n);
+            // Keys come in input order, so going before every key of its bucket puts the
+            // newest first.
+            let at = order.iter().take(n).position(|o| o.0 >= key.0).unwrap_or(n);
             let mut j = n;
             while j > at {
                 let prev = order.get(j.saturating_sub(1)).copied().unwrap_or_default();
