@@ -5,9 +5,8 @@
  *   bench [N [RUNS]]        N iterations (default 1000000) per run, RUNS runs (default 5)
  *                           per string; prints every run's ns/parse and the median.
  *                           Run r runs r * 4096 / RUNS bytes deeper in the stack: where
- *                           the library's frames fall against the table moves the time
- *                           by up to a fifth (stores and loads 4 KiB apart look alike to
- *                           the CPU), so the runs cover the placements a caller may have
+ *                           the stack puts the library's frames has moved the time by up
+ *                           to a fifth, so the runs cover the placements a caller may have
  *   bench callgrind I N     string I (0, 1, 2) N times inside bench_one(), for
  *                           valgrind --tool=callgrind --toggle-collect=bench_one:
  *                           instructions per parse = total / N

@@ -84,8 +84,13 @@ fn capabilities_are_opt_in() {
     );
 }
 
+/// A capability's position in `schema::CAPS` (its bit number).
+fn cap_index(name: &str) -> usize {
+    schema::cap_lookup(name.as_bytes()).unwrap()
+}
+
 fn cap_bit(name: &str) -> u64 {
-    1 << schema::cap_lookup(name.as_bytes()).unwrap()
+    1 << cap_index(name)
 }
 
 #[test]
@@ -366,7 +371,6 @@ fn parse_checks_what_the_table_already_holds() {
 
 #[test]
 fn capability_setter() {
-    let bit = |name: &str| cap_bit(name).trailing_zeros() as usize;
     let mut p = Params::new();
     assert_eq!(p.set_cap(schema::CAP_COUNT, true), Err(Status::InvalidArg));
     assert_eq!(p.caps_set(), CapSet::empty());
@@ -374,11 +378,11 @@ fn capability_setter() {
     // parameter.
     assert_eq!(schema::CAPS[0].name, "xbzrle");
     p.set_cap(0, true).unwrap();
-    p.set_cap(bit("multifd"), true).unwrap();
-    p.set_cap(bit("postcopy-ram"), false).unwrap();
+    p.set_cap(cap_index("multifd"), true).unwrap();
+    p.set_cap(cap_index("postcopy-ram"), false).unwrap();
     assert_eq!(p.cap(0), Some(true));
-    assert_eq!(p.cap(bit("postcopy-ram")), Some(false));
-    assert_eq!(p.cap(bit("return-path")), None);
+    assert_eq!(p.cap(cap_index("postcopy-ram")), Some(false));
+    assert_eq!(p.cap(cap_index("return-path")), None);
     assert_eq!(p.caps(), CapSet::XBZRLE | CapSet::MULTIFD);
     assert_eq!(
         p.caps_set(),
@@ -388,14 +392,14 @@ fn capability_setter() {
     p.set_cap(0, false).unwrap();
     assert_eq!(p.cap(0), Some(false));
     assert_eq!(p.caps(), CapSet::MULTIFD);
-    p.set_cap(bit("return-path"), true).unwrap();
-    p.set_cap(bit("return-path"), false).unwrap();
+    p.set_cap(cap_index("return-path"), true).unwrap();
+    p.set_cap(cap_index("return-path"), false).unwrap();
     assert_eq!(p.caps(), CapSet::MULTIFD);
     let mut want = vec![
         (Item::Cap(0), Value::Cap(false)),
-        (Item::Cap(bit("multifd")), Value::Cap(true)),
-        (Item::Cap(bit("postcopy-ram")), Value::Cap(false)),
-        (Item::Cap(bit("return-path")), Value::Cap(false)),
+        (Item::Cap(cap_index("multifd")), Value::Cap(true)),
+        (Item::Cap(cap_index("postcopy-ram")), Value::Cap(false)),
+        (Item::Cap(cap_index("return-path")), Value::Cap(false)),
     ];
     want.sort_by_key(|(i, _)| match i {
         Item::Cap(b) | Item::Param(b) => *b,
@@ -430,9 +434,9 @@ fn effective_values_and_setters_bounds() {
 
 #[test]
 fn check_over_reads_capabilities_tls_and_page_size_from_both_tables() {
-    let zero_copy = cap_bit("zero-copy-send").trailing_zeros() as usize;
-    let multifd = cap_bit("multifd").trailing_zeros() as usize;
-    let mapped = cap_bit("mapped-ram").trailing_zeros() as usize;
+    let zero_copy = cap_index("zero-copy-send");
+    let multifd = cap_index("multifd");
+    let mapped = cap_index("mapped-ram");
     let zc_msg = "Zero copy only available for non-compressed non-TLS multifd migration";
     let check = |p: &Params, d: &Params| p.check_over(d).map_err(|e| e.to_string());
 

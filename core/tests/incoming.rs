@@ -1455,7 +1455,7 @@ fn a_channel_string_past_the_token_limit() {
 }
 
 #[test]
-fn target_and_flags_reach_the_config() {
+fn the_target_reaches_the_config_and_raw_flags_are_kept() {
     let mut inc = Incoming::new();
     assert_eq!(inc.flags_raw(), 0);
     inc.set_flags_raw(5);
