@@ -246,7 +246,30 @@ fn unstable_policy() {
         msg(&mut p, "x-checkpoint-delay=1,announce-initial=x", reject),
         "Parameter 'announce-initial' expects size"
     );
-    p.parse_with(b"multifd-channels=3", reject).unwrap();
+    assert_eq!(
+        msg(&mut p, "x-ignore-shared=on", reject),
+        "Unstable parameter x-ignore-shared disabled by policy"
+    );
+    // The offset is the member's name, in either syntax (JSON: its opening quote, past
+    // blanks and the colon, whichever quote it uses).
+    for (text, at) in [
+        ("multifd-channels=1,x-checkpoint-delay=1", 19),
+        (
+            "{\"multifd-channels\": 1, \"x-checkpoint-delay\" :\n 1}",
+            24,
+        ),
+        ("{'x-colo' : true}", 1),
+        ("{\"x-checkpoint-dela\\u0079\": 1}", 1),
+    ] {
+        let e = Params::new()
+            .parse_with(text.as_bytes(), reject)
+            .unwrap_err();
+        assert_eq!(e.offset, at, "{text}");
+        assert_eq!(e.status(), migcfg_core::Status::Unexpected, "{text}");
+    }
+    // Only the `x-` members are unstable: `xbzrle` is not.
+    p.parse_with(b"multifd-channels=3,xbzrle=on", reject)
+        .unwrap();
     p.parse(b"x-checkpoint-delay=1").unwrap();
 }
 

@@ -422,6 +422,7 @@ fn lists() {
 }
 
 const BBM: &str = "block-bitmap-mapping.0.node-name=a,block-bitmap-mapping.0.alias=b";
+const BBM1: &str = "block-bitmap-mapping.1.node-name=c,block-bitmap-mapping.1.alias=d";
 
 #[test]
 fn bitmap_mapping_shapes() {
@@ -467,6 +468,44 @@ fn bitmap_mapping_shapes() {
         0,
         "Parameters 'block-bitmap-mapping.0.node-name.*' are unexpected",
     );
+    // Each node's bitmaps are its own: node 1's index 1 does not fill node 0's list.
+    err(
+        &format!("{BBM},{BBM1},block-bitmap-mapping.0.bitmaps.0.name=x,block-bitmap-mapping.0.bitmaps.0.alias=y,block-bitmap-mapping.1.bitmaps.1.name=z,block-bitmap-mapping.1.bitmaps.1.alias=w"),
+        Syntax,
+        213,
+        "Parameter 'block-bitmap-mapping.1.bitmaps.0' missing",
+    );
+    err(
+        "block-bitmap-mapping.1.bitmaps.0.name=z,block-bitmap-mapping.0.bitmaps.1.name=x",
+        Syntax,
+        40,
+        "Parameter 'block-bitmap-mapping.0.bitmaps.0' missing",
+    );
+    // Of several unexpected members, QEMU names the one its walk finishes first (offset: the
+    // member's name): an earlier node before a later one, a bitmap before its node,
+    // whatever the text order.
+    let two = format!("{BBM},{BBM1},block-bitmap-mapping.0.bitmaps.0.name=n,block-bitmap-mapping.0.bitmaps.0.alias=m,block-bitmap-mapping.1.bitmaps.0.name=n,block-bitmap-mapping.1.bitmaps.0.alias=m");
+    for (extra, at, name) in [
+        ("0.foo=1,block-bitmap-mapping.1.bar=1", 317, "0.foo"),
+        ("1.bar=1,block-bitmap-mapping.0.foo=1", 346, "0.foo"),
+        (
+            "0.bitmaps.0.foo=1,block-bitmap-mapping.0.bar=1",
+            327,
+            "0.bitmaps.0.foo",
+        ),
+        (
+            "0.bar=1,block-bitmap-mapping.0.bitmaps.0.foo=1",
+            356,
+            "0.bitmaps.0.foo",
+        ),
+    ] {
+        err(
+            &format!("{two},block-bitmap-mapping.{extra}"),
+            Unexpected,
+            at,
+            &format!("Parameter 'block-bitmap-mapping.{name}' is unexpected"),
+        );
+    }
     err(
         "block-bitmap-mapping.x=1",
         Value,
@@ -543,6 +582,17 @@ fn value_rules() {
             "Parameter 'downtime-limit' expects integer",
         );
     }
+    ok("multifd-channels=255", r#"{"multifd-channels": 255}"#);
+    ok(
+        "x-checkpoint-delay=4294967295",
+        r#"{"x-checkpoint-delay": 4294967295}"#,
+    );
+    err(
+        "x-checkpoint-delay=4294967296",
+        Value,
+        19,
+        "Parameter 'x-checkpoint-delay' expects uint32_t",
+    );
     err(
         "multifd-channels=256",
         Value,

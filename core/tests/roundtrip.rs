@@ -247,17 +247,18 @@ fn json_writer_replaces_what_qemu_cannot_read() {
     // noncharacters and surrogates count as invalid, and a sequence ends after the
     // continuation bytes it has. Keyval keeps such bytes, so a table can hold them.
     let cases: &[(&[u8], &str)] = &[
-        (b"a\xEF\xBF\xBEb", "a\\uFFFDb"),        // U+FFFE, a noncharacter
-        (b"\xEF\xB7\x90", "\\uFFFD"),            // U+FDD0, a noncharacter
-        (b"\xF2\xBF\xBF\xBF", "\\uFFFD"),        // U+BFFFF, a noncharacter (plane 11)
-        (b"\xED\xA0\x80x", "\\uFFFDx"),          // an encoded surrogate: one sequence
-        (b"\xF8\x88\x80\x80\x80", "\\uFFFD"),    // five bytes: beyond U+10FFFF
-        (b"\xE0\x80a", "\\uFFFDa"),              // cut short by a byte that continues nothing
-        (b"\xC1\xBF", "\\uFFFD"),                // overlong
-        (b"\x80\x80", "\\uFFFD\\uFFFD"),         // stray continuation bytes, one each
-        (b"\xC0\x80", "\\u0000"),                // modified UTF-8's U+0000
-        (b"\xF0\x9F\x98\x80", "\\uD83D\\uDE00"), // U+1F600: a surrogate pair
-        (b"\xEF\xBF\xBD", "\\uFFFD"),            // U+FFFD itself
+        (b"a\xEF\xBF\xBEb", "a\\uFFFDb"),           // U+FFFE, a noncharacter
+        (b"\xEF\xB7\x90", "\\uFFFD"),               // U+FDD0, a noncharacter
+        (b"\xF2\xBF\xBF\xBF", "\\uFFFD"),           // U+BFFFF, a noncharacter (plane 11)
+        (b"\xED\xA0\x80x", "\\uFFFDx"),             // an encoded surrogate: one sequence
+        (b"\xF8\x88\x80\x80\x80", "\\uFFFD"),       // five bytes: beyond U+10FFFF
+        (b"\xE0\x80a", "\\uFFFDa"),                 // cut short by a byte that continues nothing
+        (b"\xC1\xBF", "\\uFFFD"),                   // overlong
+        (b"\x80\x80", "\\uFFFD\\uFFFD"),            // stray continuation bytes, one each
+        (b"\xFE\x80\xFF", "\\uFFFD\\uFFFD\\uFFFD"), // impossible bytes, one each
+        (b"\xC0\x80", "\\u0000"),                   // modified UTF-8's U+0000
+        (b"\xF0\x9F\x98\x80", "\\uD83D\\uDE00"),    // U+1F600: a surrogate pair
+        (b"\xEF\xBF\xBD", "\\uFFFD"),               // U+FFFD itself
     ];
     for (bytes, spelled) in cases {
         let mut text = b"tls-creds=".to_vec();
