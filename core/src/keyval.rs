@@ -853,14 +853,41 @@ pub(crate) fn fmt_u32(v: u32, buf: &mut [u8; 20]) -> &[u8] {
 /// Does QEMU's depth-first, children-first walk in QDict order meet `a` before `b`?
 fn walks_before(text: &[u8], a: &PathBuf, b: &PathBuf) -> bool {
     let n = a.len.min(b.len);
-    for (fa, fb) in a.frags.iter().zip(b.frags.iter()).take(n) {
-        let (fa, fb) = (fa.get(), fb.get());
+    for (i, (pa, pb)) in a.frags.iter().zip(b.frags.iter()).take(n).enumerate() {
+        let (fa, fb) = (pa.get(), pb.get());
         if !frag_eq(text, fa, fb) {
-            return frag_bucket(text, fa) < frag_bucket(text, fb);
+            let (ba, bb) = (frag_bucket(text, fa), frag_bucket(text, fb));
+            if ba != bb {
+                return ba < bb;
+            }
+            // One bucket: QDict puts the key it met last first.
+            let upto = i.saturating_add(1);
+            return first_use(text, a.frags.get(..upto).unwrap_or(&[]))
+                > first_use(text, b.frags.get(..upto).unwrap_or(&[]));
         }
     }
     // One is inside the other: children are converted before their parent.
     a.len > b.len
+}
+
+/// Where the first item whose key runs through `prefix` starts: when QEMU's keyval put
+/// the prefix's last fragment into its dictionary.
+#[cold]
+fn first_use(text: &[u8], prefix: &[PackedFrag]) -> usize {
+    items(text)
+        .find(|(k, _)| {
+            let mut frags = Frags::new(text, *k);
+            prefix.iter().all(|p| {
+                frags.next().is_some_and(|f| {
+                    let f = match f.index {
+                        Some(i) => PathFrag::Index(i),
+                        None => PathFrag::Text(fspan(f)),
+                    };
+                    frag_eq(text, p.get(), f)
+                })
+            })
+        })
+        .map_or(0, |(k, _)| k.start())
 }
 
 /// What a dictionary's children look like, for list conversion.

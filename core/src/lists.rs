@@ -365,7 +365,7 @@ pub(crate) fn root(t: &[u8]) -> usize {
     skip_blank(t, 0)
 }
 
-/// What the value at `i` is, as the front end would record it.
+/// What the value at `i` is, as far as a list element's type goes.
 pub fn token(t: &[u8], i: usize) -> Raw {
     let end = skip_value(t, i);
     let (tok, span) = match t.get(i) {
@@ -378,38 +378,9 @@ pub fn token(t: &[u8], i: usize) -> Raw {
         Some(b't') => (Tok::JTrue, Span::between(i, end)),
         Some(b'f') => (Tok::JFalse, Span::between(i, end)),
         Some(b'n') => (Tok::JNull, Span::between(i, end)),
-        _ => {
-            let num = t.get(i..end).unwrap_or(&[]);
-            let tok = if json_integer(num) {
-                Tok::JInt
-            } else {
-                Tok::JFloat
-            };
-            (tok, Span::between(i, end))
-        }
+        // Every number is `JFloat` here: no list element takes a number, so whether QEMU
+        // makes one an integer cannot change an answer.
+        _ => (Tok::JFloat, Span::between(i, end)),
     };
     Raw::new(tok, span)
-}
-
-/// Whether QEMU's parser makes this number an integer: no fraction or exponent, and within
-/// [-2^63, 2^64-1].
-pub fn json_integer(num: &[u8]) -> bool {
-    let (neg, digits) = match num.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, num),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        let Some(x) = v
-            .checked_mul(10)
-            .and_then(|x| x.checked_add(u64::from(d.wrapping_sub(b'0'))))
-        else {
-            return false;
-        };
-        v = x;
-    }
-    !neg || v <= 1u64 << 63
 }

@@ -1,8 +1,9 @@
 //! The 132 inputs of `conformance-smoke.txt` with QEMU 10.2.2's own answers: every one must
 //! come out as QEMU answered, but for the documented differences (master's wording and
 //! `StrOrNull` TLS members, every `multifd-compression` value accepted, the first unknown
-//! key in the input named); and inputs with QEMU's answer for which of several
-//! unexpected members it names.
+//! key in the input named); inputs with QEMU's answer for which of several unexpected
+//! members it names; and keyval inputs whose keys nest and index every which way, with
+//! QEMU's answers.
 
 #![allow(
     clippy::unwrap_used,
@@ -241,5 +242,81 @@ fn json_negative_integers_wrap_as_qemu_does() {
             .map(|j| serde_json::from_str::<serde_json::Value>(j).unwrap())
             .map_err(str::to_string);
         assert_eq!(run(input), want, "{input}");
+    }
+}
+
+#[test]
+fn nested_and_indexed_keys_give_qemus_answers() {
+    // `data/keyval-shapes.txt`: 1,500 keyval inputs with QEMU's answers, made by
+    // `scripts/differential/shapes.py 7 1500`. Their keys nest and index in and out of the
+    // schema's shape, so which conflict or list-conversion error QEMU meets first decides
+    // the answer.
+    let mut lines = include_str!("data/keyval-shapes.txt").lines();
+    let mut n = 0;
+    while let (Some(input), Some(answer)) = (lines.next(), lines.next()) {
+        let input = input.strip_prefix("IN: ").unwrap();
+        let want = answer.strip_prefix("QEMU: ERR ").unwrap();
+        assert_eq!(run(input), Err(want.to_string()), "{input}");
+        n += 1;
+    }
+    assert_eq!(n, 1500);
+}
+
+#[test]
+fn json_bitmap_mapping_shapes() {
+    // QEMU's answers; the offset is the value of the wrong type.
+    for (input, at, msg) in [
+        (
+            r#"{"block-bitmap-mapping": [1]}"#,
+            26,
+            "Invalid parameter type for 'block-bitmap-mapping[0]', expected: object",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [null]}"#,
+            26,
+            "Invalid parameter type for 'block-bitmap-mapping[0]', expected: object",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": [1]}]}"#,
+            71,
+            "Invalid parameter type for 'block-bitmap-mapping[0].bitmaps[0]', expected: object",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": [null]}]}"#,
+            71,
+            "Invalid parameter type for 'block-bitmap-mapping[0].bitmaps[0]', expected: object",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": null, "alias": "b", "bitmaps": []}]}"#,
+            40,
+            "Invalid parameter type for 'block-bitmap-mapping[0].node-name', expected: string",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": [{"name": null, "alias": "m"}]}]}"#,
+            80,
+            "Invalid parameter type for 'block-bitmap-mapping[0].bitmaps[0].name', expected: string",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": [{"name": "n", "alias": "m", "transform": {"persistent": null}}]}]}"#,
+            127,
+            "Invalid parameter type for 'block-bitmap-mapping[0].bitmaps[0].transform.persistent', expected: boolean",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": [{"name": "n", "alias": "m", "transform": null}]}]}"#,
+            112,
+            "Invalid parameter type for 'block-bitmap-mapping[0].bitmaps[0].transform', expected: object",
+        ),
+        (
+            r#"{"block-bitmap-mapping": [{"node-name": "a", "alias": "b", "bitmaps": null}]}"#,
+            70,
+            "Invalid parameter type for 'block-bitmap-mapping[0].bitmaps', expected: array",
+        ),
+    ] {
+        let e = Params::new().parse(input.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.status(), e.offset, e.to_string()),
+            (migcfg_core::Status::Value, at, msg.to_string()),
+            "{input}"
+        );
     }
 }

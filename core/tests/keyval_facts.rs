@@ -1,5 +1,5 @@
-//! QEMU's keyval behaviour (`qemu-spec.md` a.1-a.3 and b), input by input: exact values,
-//! exact messages, exact offsets.
+//! QEMU's keyval behaviour (grammar, nesting, lists, value rules, checks) and the table's
+//! capacities, input by input: exact values, exact messages, exact offsets.
 
 #![allow(
     clippy::unwrap_used,
@@ -213,6 +213,47 @@ fn names() {
 
 #[test]
 fn nesting_conflicts() {
+    // A parameter's name alone, then as a dictionary: the common `name=value` path and
+    // the general one give the same answers (QEMU's).
+    err(
+        "multifd-channels",
+        Syntax,
+        16,
+        "Expected '=' after parameter 'multifd-channels'",
+    );
+    err(
+        "multifd-channels,multifd-channels=4",
+        Syntax,
+        16,
+        "Expected '=' after parameter 'multifd-channels'",
+    );
+    for (text, at) in [
+        ("max-bandwidth.x=1,max-bandwidth=2", 18),
+        ("max-bandwidth=2,max-bandwidth.x=1", 16),
+    ] {
+        err(
+            text,
+            Syntax,
+            at,
+            "Parameters 'max-bandwidth.*' used inconsistently",
+        );
+    }
+    // Index fragments under a key outside the schema.
+    for (text, at) in [("foo.0.a=1,foo.0=2", 10), ("foo.0=2,foo.0.a=1", 8)] {
+        err(text, Syntax, at, "Parameters 'foo.0.*' used inconsistently");
+    }
+    err(
+        "foo.0.a=1,foo.0.a.b=2",
+        Syntax,
+        10,
+        "Parameters 'foo.0.a.*' used inconsistently",
+    );
+    err(
+        "cpr-exec-command.0.a=1,cpr-exec-command.0=2",
+        Syntax,
+        23,
+        "Parameters 'cpr-exec-command.0.*' used inconsistently",
+    );
     err(
         "a.b=1,a=2",
         Syntax,
@@ -406,6 +447,42 @@ fn lists() {
         "Invalid parameter type for 'cpr-exec-command', expected: array",
     );
     err("foo.1=x", Syntax, 0, "Parameter 'foo.0' missing");
+    // A list error is at the list's first key, whatever keys come before it.
+    err(
+        "multifd-channels.x=1,cpr-exec-command.1=a",
+        Syntax,
+        21,
+        "Parameter 'cpr-exec-command.0' missing",
+    );
+    err(
+        "max-bandwidth.x.y=1,cpr-exec-command.2=a,cpr-exec-command.0=b",
+        Syntax,
+        20,
+        "Parameter 'cpr-exec-command.1' missing",
+    );
+    // Keys in one QDict bucket (`ga` with `multifd-channels`, `ai` with `cpr-exec-command`,
+    // `nm` with `block-bitmap-mapping`): QDict lists the one it met last first, so its list
+    // error is QEMU's answer (asked of QEMU), whichever kind of key it is.
+    for (text, at, missing) in [
+        ("multifd-channels.1=a,ga.1=a", 21, "ga.0"),
+        ("ga.1=a,multifd-channels.1=a", 7, "multifd-channels.0"),
+        ("multifd-channels.x.1=a,ga.1=a", 23, "ga.0"),
+        ("ga.1.1=a,multifd-channels.1=a", 9, "multifd-channels.0"),
+        ("cpr-exec-command.1=a,ai.1=a", 21, "ai.0"),
+        ("ai.1=a,cpr-exec-command.1=a", 7, "cpr-exec-command.0"),
+        ("block-bitmap-mapping.x.1=a,nm.1=a", 27, "nm.0"),
+        (
+            "nm.1.1=a,block-bitmap-mapping.1=a",
+            9,
+            "block-bitmap-mapping.0",
+        ),
+        // Two odd keys, the later one spelled first.
+        ("x.1=a,ic.1=a", 6, "ic.0"),
+        ("ic.1=a,x.1=a", 7, "x.0"),
+        ("foo.x.1=a,foo.ic.1=a,foo.x.1=b", 10, "foo.ic.0"),
+    ] {
+        err(text, Syntax, at, &format!("Parameter '{missing}' missing"));
+    }
     // Hash order decides which list error comes first.
     err(
         "cpr-exec-command.1=a,block-bitmap-mapping.1.node-name=x",
@@ -506,6 +583,33 @@ fn bitmap_mapping_shapes() {
             &format!("Parameter 'block-bitmap-mapping.{name}' is unexpected"),
         );
     }
+    // A bitmap, or its transform, whose keys are list indices.
+    let bm0 = format!("{BBM},block-bitmap-mapping.0.bitmaps.0.name=n");
+    let tr0 = format!("{bm0},block-bitmap-mapping.0.bitmaps.0.alias=m");
+    err(
+        &format!("{BBM},block-bitmap-mapping.0.bitmaps.0.0=x"),
+        Value,
+        66,
+        "Invalid parameter type for 'block-bitmap-mapping.0.bitmaps.0', expected: object",
+    );
+    err(
+        &format!("{tr0},block-bitmap-mapping.0.bitmaps.0.transform.0=x"),
+        Value,
+        147,
+        "Invalid parameter type for 'block-bitmap-mapping.0.bitmaps.0.transform', expected: object",
+    );
+    err(
+        &format!("{bm0},block-bitmap-mapping.0.bitmaps.0.0=x"),
+        Syntax,
+        66,
+        "Parameters 'block-bitmap-mapping.0.bitmaps.0.*' used inconsistently",
+    );
+    err(
+        &format!("{tr0},block-bitmap-mapping.0.bitmaps.0.transform.persistent=on,block-bitmap-mapping.0.bitmaps.0.transform.0=x"),
+        Syntax,
+        147,
+        "Parameters 'block-bitmap-mapping.0.bitmaps.0.transform.*' used inconsistently",
+    );
     err(
         "block-bitmap-mapping.x=1",
         Value,
@@ -926,6 +1030,91 @@ fn capacities() {
     p.parse(format!("tls-creds=,tls-hostname={}", "y".repeat(8192)).as_bytes())
         .unwrap();
     assert_eq!(p.string(9).unwrap().len(), 8192);
+}
+
+/// Keyval items for node `i` of the bitmap mapping with bitmaps `bitmaps`.
+fn bbm_node(i: usize, bitmaps: std::ops::Range<usize>) -> Vec<String> {
+    let mut v = vec![
+        format!("block-bitmap-mapping.{i}.node-name=n{i}"),
+        format!("block-bitmap-mapping.{i}.alias=a{i}"),
+    ];
+    for j in bitmaps {
+        v.push(format!("block-bitmap-mapping.{i}.bitmaps.{j}.name=b{j}"));
+        v.push(format!("block-bitmap-mapping.{i}.bitmaps.{j}.alias=c{j}"));
+    }
+    v
+}
+
+fn text_at(text: &str, what: &str) -> usize {
+    text.find(what).unwrap()
+}
+
+#[test]
+fn bitmap_mapping_capacities() {
+    const OVER: &str = "Parameter 'block-bitmap-mapping' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)";
+    // 8 nodes of 4 bitmaps, or one node of 32: what the table holds.
+    let full: Vec<String> = (0..8).flat_map(|i| bbm_node(i, 0..4)).collect();
+    let mut p = Params::new();
+    p.parse(full.join(",").as_bytes()).unwrap();
+    assert_eq!((p.nodes_len(), p.node(7).unwrap().bitmaps), (8, 4));
+    let one = bbm_node(0, 0..32);
+    p.parse(one.join(",").as_bytes()).unwrap();
+    assert_eq!((p.nodes_len(), p.node(0).unwrap().bitmaps), (1, 32));
+    // One node more, whole or not (QEMU would take the first and name what the second
+    // misses), or one bitmap more: the capacity error, at the first key past it.
+    let at = full.join(",").len() + 1;
+    for extra in [
+        bbm_node(8, 0..1),
+        vec!["block-bitmap-mapping.8.node-name=x".into()],
+        vec!["block-bitmap-mapping.8.foo.bar=x".into()],
+        // Keys below an element past the capacity are not looked at: their conflicts are
+        // not reported either.
+        vec![
+            "block-bitmap-mapping.8.x=1".into(),
+            "block-bitmap-mapping.8.x.y=2".into(),
+        ],
+    ] {
+        let text = [full.clone(), extra].concat().join(",");
+        err(&text, Capacity, at, OVER);
+    }
+    let text = [one.clone(), bbm_node(0, 32..33)[2..].to_vec()]
+        .concat()
+        .join(",");
+    err(&text, Capacity, one.join(",").len() + 1, OVER);
+    // The same in JSON: the error is at the first element past the capacity.
+    let json_node = |i: usize, n: usize| {
+        let bitmaps: Vec<String> = (0..n)
+            .map(|j| format!(r#"{{"name": "b{j}", "alias": "c{j}"}}"#))
+            .collect();
+        format!(
+            r#"{{"node-name": "n{i}", "alias": "a{i}", "bitmaps": [{}]}}"#,
+            bitmaps.join(", ")
+        )
+    };
+    let json =
+        |nodes: Vec<String>| format!(r#"{{"block-bitmap-mapping": [{}]}}"#, nodes.join(", "));
+    let eight: Vec<String> = (0..8).map(|i| json_node(i, 4)).collect();
+    Params::new().parse(json(eight.clone()).as_bytes()).unwrap();
+    let nine = json([eight, vec![json_node(8, 0)]].concat());
+    err(
+        &nine,
+        Capacity,
+        text_at(&nine, r#"{"node-name": "n8""#),
+        OVER,
+    );
+    let wide = json(vec![json_node(0, 33)]);
+    err(&wide, Capacity, text_at(&wide, r#"{"name": "b32""#), OVER);
+    // A gap below the capacity is QEMU's error, found first.
+    let mut gap = full.clone();
+    gap.truncate(full.len() - 2);
+    gap.extend(bbm_node(7, 4..5)[2..].iter().cloned());
+    err(
+        &gap.join(","),
+        Syntax,
+        // Where node 7's list of bitmaps is first met.
+        text_at(&gap.join(","), "block-bitmap-mapping.7.bitmaps"),
+        "Parameter 'block-bitmap-mapping.7.bitmaps.3' missing",
+    );
 }
 
 #[test]
