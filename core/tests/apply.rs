@@ -12,18 +12,11 @@
 use migcfg_core::apply::{Item, Value};
 use migcfg_core::error::ERROR_MAX;
 use migcfg_core::format::{self, FormatFlags, Out};
-use migcfg_core::schema::{self, cap, lookup, CapSet};
+use migcfg_core::schema::{self, cap, CapSet};
 use migcfg_core::{Flags, Params, Status};
 
-const CAPS: Flags = Flags {
-    help: false,
-    capabilities: true,
-    reject_unstable: false,
-};
-
-fn id(name: &str) -> usize {
-    lookup(name.as_bytes()).unwrap()
-}
+mod common;
+use common::{id, CAPS};
 
 fn msg(p: &mut Params, text: &str, flags: Flags) -> String {
     p.parse_with(text.as_bytes(), flags)

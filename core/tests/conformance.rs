@@ -94,6 +94,20 @@ fn run(input: &str) -> Result<serde_json::Value, String> {
     }
 }
 
+/// Run every `IN:` line of a data file and compare with the `QEMU: ERR` line after it;
+/// returns how many there were.
+fn run_answers(data: &str) -> usize {
+    let mut lines = data.lines();
+    let mut n = 0;
+    while let (Some(input), Some(answer)) = (lines.next(), lines.next()) {
+        let input = input.strip_prefix("IN: ").unwrap();
+        let want = answer.strip_prefix("QEMU: ERR ").unwrap();
+        assert_eq!(run(input), Err(want.to_string()), "{input}");
+        n += 1;
+    }
+    n
+}
+
 fn check_all(json: bool) {
     let mut failures = Vec::new();
     let mut n = 0;
@@ -196,15 +210,7 @@ fn several_unexpected_keys_name_what_qemu_names() {
     // members, some known) with QEMU's answers; 500 random (in 385 the member named is not
     // the first unexpected one of the input), 300 with unexpected members that share a QDict
     // bucket.
-    let mut lines = include_str!("data/unexpected-keys.txt").lines();
-    let mut n = 0;
-    while let (Some(input), Some(answer)) = (lines.next(), lines.next()) {
-        let input = input.strip_prefix("IN: ").unwrap();
-        let want = answer.strip_prefix("QEMU: ERR ").unwrap();
-        assert_eq!(run(input), Err(want.to_string()), "{input}");
-        n += 1;
-    }
-    assert_eq!(n, 800);
+    assert_eq!(run_answers(include_str!("data/unexpected-keys.txt")), 800);
     // Past ghash::EXACT_KEYS distinct keys the first unexpected key of the input is named,
     // in both syntaxes.
     let keys = 0..=migcfg_core::ghash::EXACT_KEYS;
@@ -251,15 +257,7 @@ fn nested_and_indexed_keys_give_qemus_answers() {
     // `scripts/differential/shapes.py 7 1500`. Their keys nest and index in and out of the
     // schema's shape, so which conflict or list-conversion error QEMU meets first decides
     // the answer.
-    let mut lines = include_str!("data/keyval-shapes.txt").lines();
-    let mut n = 0;
-    while let (Some(input), Some(answer)) = (lines.next(), lines.next()) {
-        let input = input.strip_prefix("IN: ").unwrap();
-        let want = answer.strip_prefix("QEMU: ERR ").unwrap();
-        assert_eq!(run(input), Err(want.to_string()), "{input}");
-        n += 1;
-    }
-    assert_eq!(n, 1500);
+    assert_eq!(run_answers(include_str!("data/keyval-shapes.txt")), 1500);
 }
 
 #[test]

@@ -10,18 +10,11 @@
     clippy::arithmetic_side_effects
 )]
 
-use migcfg_core::schema::{lookup, PARAM_COUNT};
-use migcfg_core::{Flags, Params};
+use migcfg_core::schema::PARAM_COUNT;
+use migcfg_core::Params;
 
-const CAPS: Flags = Flags {
-    help: false,
-    capabilities: true,
-    reject_unstable: false,
-};
-
-fn id(name: &str) -> usize {
-    lookup(name.as_bytes()).unwrap()
-}
+mod common;
+use common::{id, CAPS};
 
 fn parsed(text: &str) -> Params {
     let mut p = Params::new();
