@@ -870,23 +870,25 @@ fn walks_before(text: &[u8], a: &PathBuf, b: &PathBuf) -> bool {
     a.len > b.len
 }
 
+/// Does `key` start with the fragments of `prefix`?
+fn key_under(text: &[u8], key: Span, prefix: &[PackedFrag]) -> bool {
+    let mut fr = Frags::new(text, key);
+    prefix.iter().all(|pf| {
+        fr.next().is_some_and(|f| match pf.get() {
+            PathFrag::Index(i) => f.index == Some(i),
+            PathFrag::Name(n) => f.index.is_none() && frag_bytes(text, f) == n.as_str().as_bytes(),
+            PathFrag::Text(s) => frag_bytes(text, f) == s.of(text),
+            PathFrag::None => false,
+        })
+    })
+}
+
 /// Where the first item whose key runs through `prefix` starts: when QEMU's keyval put
 /// the prefix's last fragment into its dictionary.
 #[cold]
 fn first_use(text: &[u8], prefix: &[PackedFrag]) -> usize {
     items(text)
-        .find(|(k, _)| {
-            let mut frags = Frags::new(text, *k);
-            prefix.iter().all(|p| {
-                frags.next().is_some_and(|f| {
-                    let f = match f.index {
-                        Some(i) => PathFrag::Index(i),
-                        None => PathFrag::Text(fspan(f)),
-                    };
-                    frag_eq(text, p.get(), f)
-                })
-            })
-        })
+        .find(|(k, _)| key_under(text, *k, prefix))
         .map_or(0, |(k, _)| k.start())
 }
 
@@ -982,22 +984,7 @@ impl Parser<'_, '_, '_> {
 
     /// Does odd key `o` start with the known path `path`?
     fn odd_under(&self, o: &Odd, path: &PathBuf) -> bool {
-        let mut fr = Frags::new(self.text, o.key);
-        for pf in path.frags.iter().take(path.len) {
-            let Some(f) = fr.next() else { return false };
-            let ok = match pf.get() {
-                PathFrag::Index(i) => f.index == Some(i),
-                PathFrag::Name(n) => {
-                    f.index.is_none() && frag_bytes(self.text, f) == n.as_str().as_bytes()
-                }
-                PathFrag::Text(s) => frag_bytes(self.text, f) == s.of(self.text),
-                PathFrag::None => false,
-            };
-            if !ok {
-                return false;
-            }
-        }
-        true
+        key_under(self.text, o.key, path.frags.get(..path.len).unwrap_or(&[]))
     }
 
     fn known_dict(&self, best: &mut Option<Candidate>, path: PathBuf, mut c: Children, off: usize) {
