@@ -870,17 +870,22 @@ fn walks_before(text: &[u8], a: &PathBuf, b: &PathBuf) -> bool {
     a.len > b.len
 }
 
+/// Is key fragment `f` the path fragment `pf`?
+fn frag_is(text: &[u8], pf: PathFrag, f: Frag) -> bool {
+    match pf {
+        PathFrag::Index(i) => f.index == Some(i),
+        PathFrag::Name(n) => f.index.is_none() && frag_bytes(text, f) == n.as_str().as_bytes(),
+        PathFrag::Text(s) => frag_bytes(text, f) == s.of(text),
+        PathFrag::None => false,
+    }
+}
+
 /// Does `key` start with the fragments of `prefix`?
 fn key_under(text: &[u8], key: Span, prefix: &[PackedFrag]) -> bool {
     let mut fr = Frags::new(text, key);
-    prefix.iter().all(|pf| {
-        fr.next().is_some_and(|f| match pf.get() {
-            PathFrag::Index(i) => f.index == Some(i),
-            PathFrag::Name(n) => f.index.is_none() && frag_bytes(text, f) == n.as_str().as_bytes(),
-            PathFrag::Text(s) => frag_bytes(text, f) == s.of(text),
-            PathFrag::None => false,
-        })
-    })
+    prefix
+        .iter()
+        .all(|pf| fr.next().is_some_and(|f| frag_is(text, pf.get(), f)))
 }
 
 /// Where the first item whose key runs through `prefix` starts: when QEMU's keyval put
@@ -984,7 +989,14 @@ impl Parser<'_, '_, '_> {
 
     /// Does odd key `o` start with the known path `path`?
     fn odd_under(&self, o: &Odd, path: &PathBuf) -> bool {
-        key_under(self.text, o.key, path.frags.get(..path.len).unwrap_or(&[]))
+        let mut fr = Frags::new(self.text, o.key);
+        for pf in path.frags.iter().take(path.len) {
+            let Some(f) = fr.next() else { return false };
+            if !frag_is(self.text, pf.get(), f) {
+                return false;
+            }
+        }
+        true
     }
 
     fn known_dict(&self, best: &mut Option<Candidate>, path: PathBuf, mut c: Children, off: usize) {
