@@ -127,8 +127,6 @@ const PREFIX: &[u8] = b"JSON parse error, ";
 ///
 /// * the first top-level key (in input order) that names no such slot, in
 ///   `stage.unknown` ([`Tok::JStr`], the bytes between its quotes);
-/// * for `cpr-exec-command` and `block-bitmap-mapping`, the offset of the key (first byte
-///   after its opening quote) in `stage.list_key_off[0]` and `[1]`;
 /// * when those are arrays (their elements are read again from the text by
 ///   [`crate::lists`]): the first element beyond a capacity
 ///   ([`schema::EXEC_COMMAND_CAPACITY`] elements, [`schema::BITMAP_NODE_CAPACITY`] nodes,
@@ -1338,12 +1336,6 @@ impl<'t, 's> Parser<'t, 's> {
                 } else {
                     self.log_key(raw, t);
                 }
-                let off = u32::try_from(a).unwrap_or(u32::MAX);
-                if id == schema::CPR_EXEC_COMMAND {
-                    self.stage.list_key_off[0] = off;
-                } else if id == schema::BLOCK_BITMAP_MAPPING {
-                    self.stage.list_key_off[1] = off;
-                }
                 self.member = Member::Param(u8::try_from(id).unwrap_or(u8::MAX));
                 return;
             }
@@ -2552,12 +2544,10 @@ mod tests {
         let cpr = schema::CPR_EXEC_COMMAND;
         assert_eq!(param(&st, t, "cpr-exec-command"), (Tok::JArray, &b"["[..]));
         assert_eq!(st.params[cpr].span().off, 41);
-        assert_eq!(st.list_key_off[0], 22);
         assert!(st.overflow.is_none());
         // Not an array: only the parameter.
         let st = ok(br#"{"cpr-exec-command": "qemu"}"#);
         assert_eq!(st.params[cpr].tok(), Tok::JStr);
-        assert_eq!(st.list_key_off[0], 2);
         // Beyond the capacity: the first element beyond it is noted.
         let mut t = String::from(r#"{"cpr-exec-command": ["#);
         let mut at = 0;
@@ -2587,7 +2577,6 @@ mod tests {
             param(&st, t, "block-bitmap-mapping"),
             (Tok::JArray, &b"["[..])
         );
-        assert_eq!(st.list_key_off[1], 2);
         assert!(st.overflow.is_none());
         // Unknown members: the one QEMU's visit meets first (transform before bitmap
         // before node).

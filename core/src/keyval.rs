@@ -18,15 +18,17 @@
 //! dictionary is "used inconsistently". A repeated key keeps its last value.
 //!
 //! QEMU builds a tree of dictionaries. Here nothing is allocated: keys that fit the
-//! schema's shape land in the fixed positions of a [`Stage`]; any other key (unknown, or
-//! nested where the schema has a scalar) can only end in an error, and up to
-//! [`ODD_CAPACITY`] of them are kept as spans so that their conflicts and list errors are
-//! reported as QEMU reports them. Beyond that the input is still rejected, possibly with a
-//! later error than QEMU's.
+//! schema's shape land in the fixed positions of a [`Stage`]; any other key (unknown,
+//! nested where the schema has a scalar, or past a list's capacity) can only end in an
+//! error, and up to [`ODD_CAPACITY`] of them are kept as spans so that their conflicts are
+//! reported as QEMU reports them. List conversion reads the tree's dictionaries off the
+//! accepted text: only one with an index among its keys can fail, and up to
+//! [`LIST_DICT_CAPACITY`] of those are judged, each by one pass over the items. Beyond
+//! either capacity the input is still rejected, possibly with a later error than QEMU's.
 
-use crate::error::{Error, Failed, Message, Status};
+use crate::error::{Error, Failed, Status};
 use crate::schema::{
-    self, Kind, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
+    BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
     EXEC_COMMAND_CAPACITY,
 };
 use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
@@ -37,6 +39,11 @@ use crate::value::qdict_bucket;
 pub(crate) const FRAGMENT_MAX: usize = 128;
 /// Keys outside the schema's shape remembered per parse (for QEMU's exact error).
 pub const ODD_CAPACITY: usize = 12;
+/// Dictionaries with a list index among their keys judged by list conversion per parse.
+/// The schema's shape has 10 (`cpr-exec-command`, `block-bitmap-mapping` and the bitmap
+/// list of each of its nodes); any more means keys outside the shape, so the input is
+/// refused anyway, possibly with a later error than QEMU's.
+pub const LIST_DICT_CAPACITY: usize = 16;
 /// QEMU clamps list indices to `INT_MAX`.
 const INDEX_MAX: u32 = i32::MAX as u32;
 
@@ -153,21 +160,10 @@ fn frag_bytes(text: &[u8], f: Frag) -> &[u8] {
         .unwrap_or(&[])
 }
 
-/// Same dictionary key? Index spellings (`1`, `01`) count as one key.
-fn same_frag(text: &[u8], a: Frag, b: Frag) -> bool {
-    match (a.index, b.index) {
-        (Some(x), Some(y)) => x == y,
-        (None, None) => frag_bytes(text, a) == frag_bytes(text, b),
-        _ => false,
-    }
-}
-
 /// A key outside the schema's shape.
 #[derive(Clone, Copy, Debug, Default)]
 struct Odd {
     key: Span,
-    /// Fragments that lie in the schema's shape (the rest is outside it).
-    known: u16,
 }
 
 /// A known position being stored to.
@@ -371,19 +367,15 @@ impl Parser<'_, '_, '_> {
         let mut pos = Pos::Top;
         let mut depth = 0usize;
         let frags = Frags::new(text, Span::between(start, key_end.max(start)));
-        let mut known = 0u16;
         let mut prev: Option<Frag> = None;
         for f in frags.take(nfrags) {
             if let Some(pf) = prev {
                 // Dictionary put for the prefix ending at `pf` (a bad fragment always comes
                 // after every fragment walked here).
                 self.put_dict(pos, key, pf)?;
-                self.odd_prefix_conflict(key, depth)?;
+                self.odd_prefix_conflict(key, pf.start.saturating_add(pf.len))?;
             }
             pos = self.descend(pos, f, key);
-            if pos != Pos::Odd && pos != Pos::Overflow {
-                known = known.saturating_add(1);
-            }
             prev = Some(f);
             depth = depth.saturating_add(1);
         }
@@ -437,7 +429,7 @@ impl Parser<'_, '_, '_> {
         } else {
             e
         };
-        self.put_value(pos, key, known, val)?;
+        self.put_value(pos, key, val)?;
         Ok(next)
     }
 
@@ -447,17 +439,7 @@ impl Parser<'_, '_, '_> {
         let idx = f.index.map(|i| i as usize);
         match pos {
             Pos::Top => match self.stage.lookup(name) {
-                Some(id) => {
-                    if id == CPR_EXEC_COMMAND || id == BLOCK_BITMAP_MAPPING {
-                        let slot = usize::from(id == BLOCK_BITMAP_MAPPING);
-                        if !self.stage.params.get(id).is_some_and(|r| r.present()) {
-                            if let Some(k) = self.stage.list_key_off.get_mut(slot) {
-                                *k = key.off;
-                            }
-                        }
-                    }
-                    Pos::Param(id)
-                }
+                Some(id) => Pos::Param(id),
                 None => {
                     if !self.stage.unknown.present() {
                         let fs = Span::between(f.start, f.start.saturating_add(f.len));
@@ -625,60 +607,28 @@ impl Parser<'_, '_, '_> {
         Ok(())
     }
 
-    /// Does an earlier odd key hold a value exactly at this key's prefix of `depth + 1`
-    /// fragments (so this key cannot make it a dictionary)?
-    fn odd_prefix_conflict(&mut self, key: Span, plen: usize) -> Result<(), Failed> {
-        let want = plen;
-        let depth = plen.saturating_sub(1);
-        for o in self.odd.iter().take(self.nodd) {
-            let (common, olen, _) = self.common(o.key, key);
-            if olen == want && common == want {
-                let upto = Frags::new(self.text, key)
-                    .nth(depth)
-                    .map_or(key.end(), |f| f.start.saturating_add(f.len));
-                return Err(self.inconsistent(key, upto));
-            }
+    /// Does an earlier odd key hold a value exactly at this key's prefix ending at `upto`
+    /// (so this key cannot make it a dictionary)? Keys compare as QEMU's dictionaries
+    /// compare them: as text.
+    fn odd_prefix_conflict(&mut self, key: Span, upto: usize) -> Result<(), Failed> {
+        let prefix = self.text.get(key.start()..upto).unwrap_or(&[]);
+        if self
+            .odd
+            .iter()
+            .take(self.nodd)
+            .any(|o| o.key.of(self.text) == prefix)
+        {
+            return Err(self.inconsistent(key, upto));
         }
         Ok(())
     }
 
-    /// Fragments two keys share from the start, and each one's fragment count.
-    fn common(&self, a: Span, b: Span) -> (usize, usize, usize) {
-        let mut fa = Frags::new(self.text, a);
-        let mut fb = Frags::new(self.text, b);
-        let mut common = 0usize;
-        let mut na = 0usize;
-        let mut nb = 0usize;
-        let mut same = true;
-        loop {
-            let x = fa.next();
-            let y = fb.next();
-            if x.is_some() {
-                na = na.saturating_add(1);
-            }
-            if y.is_some() {
-                nb = nb.saturating_add(1);
-            }
-            match (x, y) {
-                (Some(x), Some(y)) => {
-                    if same && same_frag(self.text, x, y) {
-                        common = common.saturating_add(1);
-                    } else {
-                        same = false;
-                    }
-                }
-                (None, None) => break,
-                _ => same = false,
-            }
-        }
-        (common, na, nb)
-    }
-
     /// Store the value of a complete key.
-    fn put_value(&mut self, pos: Pos, key: Span, known: u16, val: Span) -> Result<(), Failed> {
+    fn put_value(&mut self, pos: Pos, key: Span, val: Span) -> Result<(), Failed> {
         match pos {
-            Pos::Overflow => Ok(()),
-            Pos::Odd => self.put_odd(key, known),
+            // A key past a list's capacity conflicts as QEMU's would; the capacity error
+            // comes only if nothing else is wrong.
+            Pos::Overflow | Pos::Odd => self.put_odd(key),
             _ => match self.slot(pos) {
                 Some(slot) if slot.tok() == Tok::KvDict => Err(self.inconsistent(key, key.end())),
                 Some(mut slot) => {
@@ -717,183 +667,64 @@ impl Parser<'_, '_, '_> {
         }
     }
 
-    fn put_odd(&mut self, key: Span, known: u16) -> Result<(), Failed> {
-        for i in 0..self.nodd {
-            let Some(o) = self.odd.get(i).copied() else {
-                break;
-            };
-            let (common, olen, klen) = self.common(o.key, key);
-            if common == klen && olen > klen {
-                return Err(self.inconsistent(key, key.end()));
-            }
-            if common == klen && olen == klen {
+    fn put_odd(&mut self, key: Span) -> Result<(), Failed> {
+        let k = key.of(self.text);
+        for o in self.odd.iter().take(self.nodd) {
+            let other = o.key.of(self.text);
+            if other == k {
                 // The same key again: the last value wins, at the first one's place.
                 return Ok(());
             }
+            if other.starts_with(k) && other.get(k.len()) == Some(&b'.') {
+                return Err(self.inconsistent(key, key.end()));
+            }
         }
         if let Some(slot) = self.odd.get_mut(self.nodd) {
-            *slot = Odd { key, known };
+            *slot = Odd { key };
             self.nodd = self.nodd.saturating_add(1);
         }
         Ok(())
     }
 }
 
-/// Offset to be found when reported (the first key below the dictionary): finding it means
-/// reading the text again, which only the reported error needs.
-const LATER: usize = usize::MAX;
-
-/// A list-conversion failure and where QEMU's walk would meet it.
-struct Candidate {
-    /// Path fragments of the dictionary (names, or indices as numbers).
-    path: PathBuf,
-    err: Judgement,
+/// Does `key` run through the dictionary at `path` (a key prefix)? Then the rest of the
+/// key after the `.` that follows `path`.
+fn below(text: &[u8], key: Span, path: Span) -> Option<usize> {
+    let k = key.of(text);
+    let p = path.of(text);
+    (k.starts_with(p) && k.get(p.len()) == Some(&b'.'))
+        .then(|| key.start().saturating_add(p.len()).saturating_add(1))
 }
 
-/// Why list conversion fails for a dictionary.
-#[derive(Clone, Copy)]
-struct Judgement {
-    /// `None`: list indices mixed with member names; `Some(n)`: element `n` is missing.
-    missing: Option<u32>,
-    /// Offset to report.
-    at: usize,
-}
-
-/// A short path of fragments for ordering candidates: up to six fragments (the deepest
-/// path in the schema's shape has six; odd keys are compared on their first six).
-#[derive(Clone, Copy, Default)]
-struct PathBuf {
-    frags: [PackedFrag; 6],
-    len: usize,
-}
-
-/// A [`PathFrag`] in eight bytes: kind in the top two bits; a text fragment keeps its
-/// offset in bits 28..60 and its length (at most `TEXT_MAX`) in bits 0..28.
-#[derive(Clone, Copy, Default)]
-struct PackedFrag(u64);
-
-impl PackedFrag {
-    fn pack(f: PathFrag) -> PackedFrag {
-        PackedFrag(match f {
-            PathFrag::None => 0,
-            PathFrag::Name(n) => 1 << 62 | u64::from(n.index()),
-            PathFrag::Index(i) => 2 << 62 | u64::from(i),
-            PathFrag::Text(s) => 3 << 62 | u64::from(s.off) << 28 | u64::from(s.len & 0x0FFF_FFFF),
-        })
-    }
-
-    fn get(self) -> PathFrag {
-        let v = self.0;
-        match v >> 62 {
-            1 => PathFrag::Name(schema::Name::from_index((v & 0xFFFF) as u16)),
-            2 => PathFrag::Index((v & 0xFFFF_FFFF) as u32),
-            3 => PathFrag::Text(Span {
-                off: ((v >> 28) & 0xFFFF_FFFF) as u32,
-                len: (v & 0x0FFF_FFFF) as u32,
-            }),
-            _ => PathFrag::None,
+/// Does QEMU's depth-first, children-first walk in QDict order meet the dictionary at `a`
+/// before the one at `b` (key prefixes, compared as QEMU's dictionaries compare keys: as
+/// text)?
+fn walks_before(text: &[u8], a: Span, b: Span) -> bool {
+    let mut fa = Frags::new(text, a);
+    let mut fb = Frags::new(text, b);
+    while let (Some(x), Some(y)) = (fa.next(), fb.next()) {
+        let (kx, ky) = (frag_bytes(text, x), frag_bytes(text, y));
+        if kx == ky {
+            continue;
         }
-    }
-}
-
-#[derive(Clone, Copy, Default)]
-enum PathFrag {
-    #[default]
-    None,
-    Name(schema::Name),
-    Index(u32),
-    Text(Span),
-}
-
-impl PathBuf {
-    fn push(&mut self, f: PathFrag) {
-        if let Some(slot) = self.frags.get_mut(self.len) {
-            *slot = PackedFrag::pack(f);
-            self.len = self.len.saturating_add(1);
+        let (ba, bb) = (qdict_bucket(kx), qdict_bucket(ky));
+        if ba != bb {
+            return ba < bb;
         }
-    }
-}
-
-fn frag_bucket(text: &[u8], f: PathFrag) -> u32 {
-    match f {
-        PathFrag::None => 0,
-        PathFrag::Name(n) => qdict_bucket(n.as_str().as_bytes()),
-        PathFrag::Text(s) => qdict_bucket(s.of(text)),
-        PathFrag::Index(i) => {
-            let mut buf = [0u8; 20];
-            let s = fmt_u32(i, &mut buf);
-            qdict_bucket(s)
-        }
-    }
-}
-
-fn frag_eq(text: &[u8], a: PathFrag, b: PathFrag) -> bool {
-    let mut x = [0u8; 20];
-    let mut y = [0u8; 20];
-    let ab: &[u8] = match a {
-        PathFrag::None => b"",
-        PathFrag::Name(n) => n.as_str().as_bytes(),
-        PathFrag::Text(s) => s.of(text),
-        PathFrag::Index(i) => fmt_u32(i, &mut x),
-    };
-    let bb: &[u8] = match b {
-        PathFrag::None => b"",
-        PathFrag::Name(n) => n.as_str().as_bytes(),
-        PathFrag::Text(s) => s.of(text),
-        PathFrag::Index(i) => fmt_u32(i, &mut y),
-    };
-    ab == bb
-}
-
-/// Decimal digits of `v` in `buf`.
-pub(crate) fn fmt_u32(v: u32, buf: &mut [u8; 20]) -> &[u8] {
-    crate::text::decimal(u64::from(v), buf)
-}
-
-/// Does QEMU's depth-first, children-first walk in QDict order meet `a` before `b`?
-fn walks_before(text: &[u8], a: &PathBuf, b: &PathBuf) -> bool {
-    let n = a.len.min(b.len);
-    for (i, (pa, pb)) in a.frags.iter().zip(b.frags.iter()).take(n).enumerate() {
-        let (fa, fb) = (pa.get(), pb.get());
-        if !frag_eq(text, fa, fb) {
-            let (ba, bb) = (frag_bucket(text, fa), frag_bucket(text, fb));
-            if ba != bb {
-                return ba < bb;
-            }
-            // One bucket: QDict puts the key it met last first.
-            let upto = i.saturating_add(1);
-            return first_use(text, a.frags.get(..upto).unwrap_or(&[]))
-                > first_use(text, b.frags.get(..upto).unwrap_or(&[]));
-        }
+        // One bucket: QDict puts the key it met last first.
+        let upto = |f: Frag, p: Span| Span::between(p.start(), f.start.saturating_add(f.len));
+        return first_use(text, upto(x, a)) > first_use(text, upto(y, b));
     }
     // One is inside the other: children are converted before their parent.
     a.len > b.len
 }
 
-/// Is key fragment `f` the path fragment `pf`?
-fn frag_is(text: &[u8], pf: PathFrag, f: Frag) -> bool {
-    match pf {
-        PathFrag::Index(i) => f.index == Some(i),
-        PathFrag::Name(n) => f.index.is_none() && frag_bytes(text, f) == n.as_str().as_bytes(),
-        PathFrag::Text(s) => frag_bytes(text, f) == s.of(text),
-        PathFrag::None => false,
-    }
-}
-
-/// Does `key` start with the fragments of `prefix`?
-fn key_under(text: &[u8], key: Span, prefix: &[PackedFrag]) -> bool {
-    let mut fr = Frags::new(text, key);
-    prefix
-        .iter()
-        .all(|pf| fr.next().is_some_and(|f| frag_is(text, pf.get(), f)))
-}
-
-/// Where the first item whose key runs through `prefix` starts: when QEMU's keyval put
-/// the prefix's last fragment into its dictionary.
+/// Where the first item whose key runs through the key prefix `path` (or is it) starts:
+/// when QEMU's keyval put the prefix's last fragment into its dictionary.
 #[cold]
-fn first_use(text: &[u8], prefix: &[PackedFrag]) -> usize {
+fn first_use(text: &[u8], path: Span) -> usize {
     items(text)
-        .find(|(k, _)| key_under(text, *k, prefix))
+        .find(|(k, _)| k.of(text) == path.of(text) || below(text, *k, path).is_some())
         .map_or(0, |(k, _)| k.start())
 }
 
@@ -909,345 +740,102 @@ struct Children {
 }
 
 impl Children {
-    fn add_index(&mut self, i: u32) {
-        self.index = true;
-        if i < 64 {
-            self.present |= 1u64 << i;
-        } else {
-            self.high = true;
+    fn add(&mut self, f: Frag) {
+        match f.index {
+            Some(i) if i < 64 => {
+                self.index = true;
+                self.present |= 1u64 << i;
+            }
+            Some(_) => {
+                self.index = true;
+                self.high = true;
+            }
+            None => self.member = true,
         }
     }
 
-    /// The error list conversion gives for this dictionary, if any. Indices of 64 or more
-    /// are beyond every capacity: reported as a gap only when one exists below 64.
-    fn judge(&self, key_off: usize) -> Option<Judgement> {
+    /// The error list conversion gives for this dictionary, if any: `Some(None)` for list
+    /// indices mixed with member names, `Some(Some(n))` for element `n` missing. Indices of
+    /// 64 or more are beyond every capacity: reported as a gap only when one exists below 64.
+    fn judge(&self) -> Option<Option<u32>> {
         if !self.index {
             return None;
         }
         if self.member {
-            return Some(Judgement {
-                missing: None,
-                at: key_off,
-            });
+            return Some(None);
         }
         let missing = (!self.present).trailing_zeros();
         let top = 64u32.saturating_sub(self.present.leading_zeros());
         if missing < 64 && (missing < top || self.high) {
-            return Some(Judgement {
-                missing: Some(missing),
-                at: key_off,
-            });
+            return Some(Some(missing));
         }
         None
     }
 }
 
-fn push_path(m: &mut Message, text: &[u8], path: &PathBuf) {
-    for (i, f) in path.frags.iter().take(path.len).enumerate() {
-        if i > 0 {
-            m.push(b".");
-        }
-        match f.get() {
-            PathFrag::None => {}
-            PathFrag::Name(n) => m.push(n.as_str().as_bytes()),
-            PathFrag::Text(s) => m.push(s.of(text)),
-            PathFrag::Index(v) => {
-                let mut buf = [0u8; 20];
-                m.push(fmt_u32(v, &mut buf));
-            }
-        }
-    }
-}
-
 impl Parser<'_, '_, '_> {
-    fn consider(&self, best: &mut Option<Candidate>, path: PathBuf, err: Option<Judgement>) {
-        let Some(err) = err else { return };
-        let better = match best {
-            None => true,
-            Some(b) => walks_before(self.text, &path, &b.path),
-        };
-        if better {
-            *best = Some(Candidate { path, err });
-        }
-    }
-
-    /// Add the children odd keys give the dictionary at `prefix` (a known position whose
-    /// path has `depth` fragments and is spelled like the first `depth` of `like`).
-    fn odd_children(&self, c: &mut Children, depth: usize, matches: impl Fn(&Odd) -> bool) {
-        for o in self.odd.iter().take(self.nodd) {
-            if usize::from(o.known) != depth || !matches(o) {
-                continue;
-            }
-            if let Some(f) = Frags::new(self.text, o.key).nth(depth) {
-                match f.index {
-                    Some(i) => c.add_index(i),
-                    None => c.member = true,
-                }
-            }
-        }
-    }
-
-    /// Does odd key `o` start with the known path `path`?
-    fn odd_under(&self, o: &Odd, path: &PathBuf) -> bool {
-        let mut fr = Frags::new(self.text, o.key);
-        for pf in path.frags.iter().take(path.len) {
-            let Some(f) = fr.next() else { return false };
-            if !frag_is(self.text, pf.get(), f) {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn known_dict(&self, best: &mut Option<Candidate>, path: PathBuf, mut c: Children, off: usize) {
-        self.odd_children(&mut c, path.len, |o| self.odd_under(o, &path));
-        let err = c.judge(off);
-        self.consider(best, path, err);
-    }
-
-    /// List conversion: find the error QEMU's walk meets first.
+    /// List conversion: find the error QEMU's walk meets first. Only a dictionary with an
+    /// index among its keys can fail; the first [`LIST_DICT_CAPACITY`] of them (in the
+    /// order their first index appears) are judged.
     #[inline(never)]
     fn listify(&mut self) -> Result<(), Failed> {
-        let st = &*self.stage;
+        let text = self.text;
         // Only dictionaries can need converting.
-        if self.nodd == 0 && !st.params_where(|r| r.tok() == Tok::KvDict) {
+        if self.nodd == 0 && !self.stage.params_where(|r| r.tok() == Tok::KvDict) {
             return Ok(());
         }
-        let mut best: Option<Candidate> = None;
-        // Scalar parameters that became dictionaries.
-        for (id, raw) in st.params.iter().enumerate() {
-            if raw.tok() != Tok::KvDict {
-                continue;
-            }
-            if schema::slot_name(id).is_none() {
-                continue;
-            }
-            let kind = schema::def(id).map_or(Kind::Bool, |d| d.kind);
-            let mut path = PathBuf::default();
-            path.push(PathFrag::Name(schema::Name::slot(id)));
-            let mut c = Children::default();
-            let off = match kind {
-                Kind::StrList => {
-                    for (i, &e) in st.kv.exec.iter().enumerate() {
-                        if e != Tok::Absent {
-                            c.add_index(i as u32);
-                        }
-                        if e == Tok::KvDict {
-                            let mut p2 = path;
-                            p2.push(PathFrag::Index(i as u32));
-                            self.known_dict(&mut best, p2, Children::default(), LATER);
-                        }
+        // The dictionaries with an index among their keys: key prefixes followed by one.
+        let mut dicts = [Span::default(); LIST_DICT_CAPACITY];
+        let mut n = 0usize;
+        for (k, _) in items(text) {
+            for f in Frags::new(text, k) {
+                if f.index.is_none() || n >= LIST_DICT_CAPACITY {
+                    continue;
+                }
+                let path = Span::between(k.start(), f.start.saturating_sub(1));
+                if !dicts.iter().take(n).any(|d| d.of(text) == path.of(text)) {
+                    if let Some(slot) = dicts.get_mut(n) {
+                        *slot = path;
+                        n = n.saturating_add(1);
                     }
-                    st.list_key_off.first().copied().unwrap_or(0)
                 }
-                Kind::BitmapMapping => {
-                    self.listify_bbm(&mut best, &path, &mut c);
-                    st.list_key_off.get(1).copied().unwrap_or(0)
-                }
-                _ => raw.span().off,
-            };
-            if id == CPR_EXEC_COMMAND && st.overflow.is_some_and(|(oid, _)| usize::from(oid) == id)
-            {
-                c.high = true;
-                c.index = true;
             }
-            self.known_dict(&mut best, path, c, off as usize);
         }
-        // Dictionaries made only of odd keys.
-        for (i, o) in self.odd.iter().take(self.nodd).enumerate() {
-            self.odd_dicts(&mut best, i, o);
+        // The failing dictionary the walk meets first, its error, and its first item.
+        let mut best: Option<(Span, Option<u32>, usize)> = None;
+        for &d in dicts.iter().take(n) {
+            let mut c = Children::default();
+            let mut first = None;
+            for (k, _) in items(text) {
+                if let Some(at) = below(text, k, d) {
+                    first = first.or(Some(k.start()));
+                    c.add(scan_frag(text, at, false));
+                }
+            }
+            let Some(err) = c.judge() else { continue };
+            if best.is_none_or(|(b, _, _)| walks_before(text, d, b)) {
+                best = Some((d, err, first.unwrap_or(0)));
+            }
         }
-        let Some(c) = best else { return Ok(()) };
-        let at = if c.err.at == LATER {
-            self.first_key_under(&c.path)
-        } else {
-            c.err.at
+        let Some((d, missing, at)) = best else {
+            return Ok(());
         };
         let m = self.err.begin(Status::Syntax, at);
-        match c.err.missing {
-            None => {
-                m.push(b"Parameters '");
-                push_path(m, self.text, &c.path);
-                m.push(b".*' used inconsistently");
-            }
-            Some(n) => {
-                m.push(b"Parameter '");
-                push_path(m, self.text, &c.path);
+        m.push(if missing.is_some() {
+            b"Parameter '"
+        } else {
+            b"Parameters '"
+        });
+        m.push(d.of(text));
+        match missing {
+            None => m.push(b".*' used inconsistently"),
+            Some(i) => {
                 m.push(b".");
-                let mut buf = [0u8; 20];
-                m.push(fmt_u32(n, &mut buf));
+                m.push(crate::text::decimal(u64::from(i), &mut [0u8; 20]));
                 m.push(b"' missing");
             }
         }
         Err(Failed)
-    }
-
-    #[inline(never)]
-    fn listify_bbm(&self, best: &mut Option<Candidate>, path: &PathBuf, c: &mut Children) {
-        let kv = &self.stage.kv;
-        for (n, node) in kv.nodes.iter().enumerate() {
-            if node.this == Tok::Absent {
-                continue;
-            }
-            c.add_index(n as u32);
-            if node.this != Tok::KvDict {
-                continue;
-            }
-            let mut np = *path;
-            np.push(PathFrag::Index(n as u32));
-            let mut nc = Children::default();
-            for (m, tok) in [
-                ("node-name", node.name),
-                ("alias", node.alias),
-                ("bitmaps", node.bitmaps),
-            ] {
-                if tok == Tok::Absent {
-                    continue;
-                }
-                nc.member = true;
-                let mut mp = np;
-                mp.push(PathFrag::Name(schema::Name::of(m)));
-                if tok == Tok::KvDict && m != "bitmaps" {
-                    self.known_dict(best, mp, Children::default(), LATER);
-                }
-                if tok == Tok::KvDict && m == "bitmaps" {
-                    let mut bc = Children::default();
-                    for bm in kv.bitmaps.iter().take(usize::from(kv.nbitmaps)) {
-                        if usize::from(bm.node()) != n || bm.this == Tok::Absent {
-                            continue;
-                        }
-                        bc.add_index(u32::from(bm.index()));
-                        if bm.this != Tok::KvDict {
-                            continue;
-                        }
-                        let mut bp = mp;
-                        bp.push(PathFrag::Index(u32::from(bm.index())));
-                        let mut bcc = Children::default();
-                        for (bn, btok) in [
-                            ("name", bm.name),
-                            ("alias", bm.alias),
-                            ("transform", bm.transform),
-                        ] {
-                            if btok == Tok::Absent {
-                                continue;
-                            }
-                            bcc.member = true;
-                            if btok == Tok::KvDict {
-                                let mut tp = bp;
-                                tp.push(PathFrag::Name(schema::Name::of(bn)));
-                                let mut tc = Children::default();
-                                if bn == "transform" && bm.persistent != Tok::Absent {
-                                    tc.member = true;
-                                    if bm.persistent == Tok::KvDict {
-                                        let mut pp = tp;
-                                        pp.push(PathFrag::Name(schema::Name::of("persistent")));
-                                        self.known_dict(best, pp, Children::default(), LATER);
-                                    }
-                                }
-                                self.known_dict(best, tp, tc, LATER);
-                            }
-                        }
-                        self.known_dict(best, bp, bcc, LATER);
-                    }
-                    self.known_dict(best, mp, bc, LATER);
-                }
-            }
-            self.known_dict(best, np, nc, LATER);
-        }
-    }
-
-    /// Offset of the first key below a dictionary of the schema's shape.
-    fn first_key_under(&self, path: &PathBuf) -> usize {
-        let mut p = [crate::lists::P::I(0); 6];
-        for (d, f) in p.iter_mut().zip(path.frags.iter().take(path.len)) {
-            *d = match f.get() {
-                PathFrag::Name(n) => crate::lists::P::N(n.as_str()),
-                PathFrag::Index(i) => crate::lists::P::I(i),
-                PathFrag::Text(_) | PathFrag::None => crate::lists::P::N(""),
-            };
-        }
-        let p = p.get(..path.len).unwrap_or(&[]);
-        find_first_under(self.text, p).map_or(0, |s| s.start())
-    }
-
-    /// List conversion of the dictionaries that lie wholly outside the schema's shape,
-    /// below odd key `i`; each dictionary is judged once, from the first key under it.
-    #[inline(never)]
-    fn odd_dicts(&self, best: &mut Option<Candidate>, i: usize, o: &Odd) {
-        let text = self.text;
-        let known = usize::from(o.known);
-        // One cursor per odd key, advanced in lock step with this key's fragments, so a
-        // long key costs its length, not its length squared. `alive`: keys that share every
-        // fragment so far with this one.
-        let mut cursors = [(0usize, true); ODD_CAPACITY];
-        let mut alive: u32 = 0;
-        for (j, oj) in self.odd.iter().enumerate().take(self.nodd) {
-            alive |= 1u32 << j;
-            if let Some(c) = cursors.get_mut(j) {
-                *c = (oj.key.start(), true);
-            }
-        }
-        let next_of = |j: usize, cur: &mut (usize, bool)| -> Option<Frag> {
-            let oj = self.odd.get(j)?;
-            let mut it = Frags {
-                text,
-                pos: cur.0,
-                end: oj.key.end(),
-                first: cur.1,
-            };
-            let f = it.next();
-            *cur = (it.pos, it.first);
-            f
-        };
-        let mut mine = Frags::new(text, o.key).peekable();
-        let mut path = PathBuf::default();
-        let mut d = 0usize;
-        while let Some(f) = mine.next() {
-            // Narrow to the keys that share fragment d.
-            let mut next_alive = 0u32;
-            for j in 0..self.nodd {
-                let Some(cur) = cursors.get_mut(j) else { break };
-                if alive & (1u32 << j) != 0
-                    && next_of(j, cur).is_some_and(|g| same_frag(text, f, g))
-                {
-                    next_alive |= 1u32 << j;
-                }
-            }
-            alive = next_alive;
-            path.push(match f.index {
-                Some(v) => PathFrag::Index(v),
-                None => PathFrag::Text(Span::between(f.start, f.start.saturating_add(f.len))),
-            });
-            d = d.saturating_add(1);
-            // A dictionary: this prefix has a successor. Judge it once, from its first key.
-            if d <= known || mine.peek().is_none() || alive.trailing_zeros() as usize != i {
-                continue;
-            }
-            let mut c = Children::default();
-            for j in 0..self.nodd {
-                if alive & (1u32 << j) == 0 {
-                    continue;
-                }
-                let Some(&(pos, first)) = cursors.get(j) else {
-                    break;
-                };
-                let Some(oj) = self.odd.get(j) else { break };
-                let mut it = Frags {
-                    text,
-                    pos,
-                    end: oj.key.end(),
-                    first,
-                };
-                if let Some(g) = it.next() {
-                    match g.index {
-                        Some(v) => c.add_index(v),
-                        None => c.member = true,
-                    }
-                }
-            }
-            let err = c.judge(o.key.start());
-            self.consider(best, path, err);
-        }
     }
 }
 

@@ -183,7 +183,7 @@ fn capacity_error(text: &[u8], stage: &Stage, id: usize, err: &mut Error) -> Fai
     m.push(schema::def(id).map_or("", |d| d.name).as_bytes());
     m.push(b"' does not fit: the strings of a table share ");
     let mut buf = [0u8; 20];
-    m.push(crate::keyval::fmt_u32(STRING_CAPACITY as u32, &mut buf));
+    m.push(crate::text::decimal(STRING_CAPACITY as u64, &mut buf));
     m.push(b" bytes");
     Failed
 }

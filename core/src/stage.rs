@@ -378,8 +378,6 @@ pub struct Stage {
     pub unknown: Raw,
     /// The unexpected bitmap-mapping member QEMU's visit would meet first, and where.
     pub extra: Option<(ExtraAt, Span)>,
-    /// Offset of the first key of `cpr-exec-command` and of `block-bitmap-mapping`.
-    pub list_key_off: [u32; 2],
     /// Offset of an element beyond a list capacity (reported when nothing else is wrong).
     pub overflow: Option<(u8, u32)>,
     /// Slots handed out by [`Stage::slot_mut`] (a superset of the present ones), so the
@@ -397,7 +395,6 @@ impl Stage {
             kv: KvShape::new(),
             unknown: Raw::default(),
             extra: None,
-            list_key_off: [0; 2],
             overflow: None,
             touched: 0,
         }

@@ -3,7 +3,6 @@
 //! keyval text, strict typing for JSON).
 
 use crate::error::{Error, Failed, Message, Status};
-use crate::keyval::fmt_u32;
 use crate::lists::Lists;
 use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
 use crate::stage::{ExtraAt, Raw, Span, Stage, Syntax, Tok};
@@ -98,7 +97,7 @@ impl Path {
             } else {
                 let mut buf = [0u8; 20];
                 m.push(if self.json { b"[" } else { b"." });
-                m.push(fmt_u32(u32::from(p.0 & !INDEX_BIT), &mut buf));
+                m.push(crate::text::decimal(u64::from(p.0 & !INDEX_BIT), &mut buf));
                 if self.json {
                     m.push(b"]");
                 }

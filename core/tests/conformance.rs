@@ -261,6 +261,18 @@ fn nested_and_indexed_keys_give_qemus_answers() {
 }
 
 #[test]
+fn keys_past_list_capacities_give_qemus_answers() {
+    // `data/keyval-shapes-past-capacity.txt`: the same kind of inputs with indices past the
+    // list capacities (node 8, bitmap 32, element 70, ...), made by
+    // `scripts/differential/shapes.py 11 1500 --past-capacity` with the one input QEMU
+    // accepts left out. Conflicts and list-conversion errors below such keys are QEMU's.
+    assert_eq!(
+        run_answers(include_str!("data/keyval-shapes-past-capacity.txt")),
+        1499
+    );
+}
+
+#[test]
 fn json_bitmap_mapping_shapes() {
     // QEMU's answers; the offset is the value of the wrong type.
     for (input, at, msg) in [

@@ -1067,16 +1067,30 @@ fn bitmap_mapping_capacities() {
         bbm_node(8, 0..1),
         vec!["block-bitmap-mapping.8.node-name=x".into()],
         vec!["block-bitmap-mapping.8.foo.bar=x".into()],
-        // Keys below an element past the capacity are not looked at: their conflicts are
-        // not reported either.
-        vec![
-            "block-bitmap-mapping.8.x=1".into(),
-            "block-bitmap-mapping.8.x.y=2".into(),
-        ],
     ] {
         let text = [full.clone(), extra].concat().join(",");
         err(&text, Capacity, at, OVER);
     }
+    // Keys below an element past the capacity still conflict as QEMU's do (QEMU's answers),
+    // at the second key, in either order.
+    for (x, y) in [("x=1", "x.y=2"), ("x.y=2", "x=1")] {
+        let extra = [x, y].map(|k| format!("block-bitmap-mapping.8.{k}"));
+        let text = [full.clone(), extra.to_vec()].concat().join(",");
+        let second = at + extra[0].len() + 1;
+        err(
+            &text,
+            Syntax,
+            second,
+            "Parameters 'block-bitmap-mapping.8.x.*' used inconsistently",
+        );
+    }
+    // And so do keys past the capacity of `cpr-exec-command`.
+    err(
+        "cpr-exec-command.70=a,cpr-exec-command.70.b=c",
+        Syntax,
+        22,
+        "Parameters 'cpr-exec-command.70.*' used inconsistently",
+    );
     let text = [one.clone(), bbm_node(0, 32..33)[2..].to_vec()]
         .concat()
         .join(",");
@@ -1124,4 +1138,37 @@ fn nul_and_non_utf8() {
     let mut p = Params::new();
     p.parse(b"tls-creds=\xff\xfe").unwrap();
     assert_eq!(p.string(8).unwrap(), b"\xff\xfe");
+}
+
+#[test]
+fn keys_outside_the_lists_compare_as_text() {
+    // QEMU's dictionaries hold `1` and `01` as two keys; only list conversion reads them as
+    // one index. Outside `cpr-exec-command` and `block-bitmap-mapping` migcfg does the same,
+    // and spells paths as the input does (QEMU's answers).
+    err("foo.01=1,foo.1.x=2", Syntax, 0, "Parameter 'foo.0' missing");
+    err("foo.1=a,foo.01=b", Syntax, 0, "Parameter 'foo.0' missing");
+    err(
+        "foo.01.0=a,foo.1.2=b",
+        Syntax,
+        11,
+        "Parameter 'foo.1.0' missing",
+    );
+    err(
+        "a.00.x=1,a.00.0=2",
+        Syntax,
+        0,
+        "Parameters 'a.00.*' used inconsistently",
+    );
+    err(
+        "foo.01=a,foo.01.x=b",
+        Syntax,
+        9,
+        "Parameters 'foo.01.*' used inconsistently",
+    );
+    err(
+        "block-bitmap-mapping.00.bitmaps.x.63=on",
+        Syntax,
+        0,
+        "Parameter 'block-bitmap-mapping.00.bitmaps.x.0' missing",
+    );
 }

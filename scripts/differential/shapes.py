@@ -1,10 +1,14 @@
 """Keyval inputs whose keys nest and index in many ways, mostly outside the schema's shape:
 they exercise the order in which QEMU's keyval reports conflicts and list-conversion errors.
-Indices are spelled without leading zeros (migcfg does not give QEMU's answer for `a.01`).
-    python3 shapes.py SEED COUNT > inputs.txt"""
+Without --past-capacity, indices are spelled without leading zeros and stay within migcfg's
+list capacities under the list parameters. With it, indices past those capacities appear under
+every key, and spellings like `01` under keys outside the schema (under `cpr-exec-command` and
+`block-bitmap-mapping` migcfg takes `1` and `01` for one element, QEMU does not).
+    python3 shapes.py SEED COUNT [--past-capacity] > inputs.txt"""
 import random, sys
 
 r = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+WIDE = sys.argv[3:4] == ["--past-capacity"]
 B = "block-bitmap-mapping"
 TOPS = ["foo", "a", "cpr-exec-command", B, B, B, "multifd-channels"]
 # `ic` and `jc` share QDict buckets with `x` and `y`, so their order is insertion order.
@@ -12,24 +16,25 @@ NAMES = ["x", "y", "ic", "jc", "node-name", "alias", "bitmaps", "name", "transfo
 
 
 def frag(big=False):
-    # Indices of 64 and more only under keys outside the schema: under a list parameter
-    # they pass migcfg's capacity, whose error comes instead of QEMU's.
+    # Without --past-capacity, indices of 64 and more only under keys outside the schema.
     c = r.random()
     if c < 0.45:
-        return r.choice(["0", "1", "2", "0", "1", "3"] + (["63", "64"] if big else []))
+        past = ["63", "64"] if big or WIDE else []
+        zeros = ["00", "01", "001"] if big and WIDE else []
+        return r.choice(["0", "1", "2", "0", "1", "3"] + past + zeros + (["8", "31", "32", "70"] if WIDE else []))
     return r.choice(NAMES)
 
 
 def bbm_key():
     # Mostly the schema's shape, with a wrong turn now and then.
-    n = r.choice(["0", "0", "1", "2", "x"])
+    n = r.choice(["0", "0", "1", "2", "x"] + (["8"] if WIDE else []))
     parts = [B, n]
     tail = r.choice([["node-name"], ["alias"], ["bitmaps", "B", "name"], ["bitmaps", "B", "alias"],
                      ["bitmaps", "B", "transform", "persistent"], ["bitmaps", "B"], ["bitmaps"],
                      ["bitmaps", "B", "transform"], ["F"], ["bitmaps", "B", "F"],
                      ["bitmaps", "B", "transform", "F"], ["node-name", "F"]])
     for t in tail:
-        parts.append(r.choice(["0", "0", "1", "2", "x"]) if t == "B" else frag() if t == "F" else t)
+        parts.append(r.choice(["0", "0", "1", "2", "x"] + (["32"] if WIDE else [])) if t == "B" else frag() if t == "F" else t)
     return ".".join(parts)
 
 
