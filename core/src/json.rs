@@ -229,7 +229,8 @@ fn raw_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Iterator over the decoded bytes of a raw string text.
-struct Decoder<'a> {
+#[derive(Clone)]
+pub struct Decoder<'a> {
     raw: &'a [u8],
     pos: usize,
     buf: [u8; 4],
@@ -238,7 +239,8 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    fn new(raw: &'a [u8]) -> Self {
+    /// The decoded bytes of `raw`, the text between a string's quotes.
+    pub fn new(raw: &'a [u8]) -> Self {
         Decoder {
             raw,
             pos: 0,

@@ -101,12 +101,10 @@ pub enum StrRef<'a> {
 impl<'a> StrRef<'a> {
     /// The decoded bytes, one at a time.
     pub fn bytes(self) -> Bytes<'a> {
-        Bytes {
-            s: self,
-            pos: 0,
-            pending: [0; 4],
-            npending: 0,
-            ipending: 0,
+        match self {
+            StrRef::Plain(b) => Bytes::Plain(b.iter()),
+            StrRef::Keyval(b) => Bytes::Keyval(b.iter()),
+            StrRef::Json(b) => Bytes::Json(crate::json::Decoder::new(b)),
         }
     }
 
@@ -149,12 +147,13 @@ impl<'a> StrRef<'a> {
 
 /// Iterator over decoded bytes.
 #[derive(Clone)]
-pub struct Bytes<'a> {
-    s: StrRef<'a>,
-    pos: usize,
-    pending: [u8; 4],
-    npending: u8,
-    ipending: u8,
+pub enum Bytes<'a> {
+    /// Bytes as they are.
+    Plain(core::slice::Iter<'a, u8>),
+    /// Keyval value text: `,,` is one comma.
+    Keyval(core::slice::Iter<'a, u8>),
+    /// JSON string text, decoded as the JSON front end decodes it.
+    Json(crate::json::Decoder<'a>),
 }
 
 /// `s` without the prefix `p`, if it starts with it. One function for every prefix: the
@@ -193,81 +192,16 @@ pub(crate) fn hex4(b: &[u8]) -> Option<u32> {
 impl Iterator for Bytes<'_> {
     type Item = u8;
     fn next(&mut self) -> Option<u8> {
-        if self.ipending < self.npending {
-            let b = self.pending.get(usize::from(self.ipending)).copied();
-            self.ipending = self.ipending.saturating_add(1);
-            return b;
-        }
-        match self.s {
-            StrRef::Plain(b) => {
-                let c = b.get(self.pos).copied()?;
-                self.pos = self.pos.saturating_add(1);
+        match self {
+            Bytes::Plain(it) => it.next().copied(),
+            Bytes::Keyval(it) => {
+                let c = it.next().copied()?;
+                if c == b',' && it.as_slice().first() == Some(&b',') {
+                    it.next();
+                }
                 Some(c)
             }
-            StrRef::Keyval(b) => {
-                let c = b.get(self.pos).copied()?;
-                let step = if c == b',' && b.get(self.pos.saturating_add(1)) == Some(&b',') {
-                    2
-                } else {
-                    1
-                };
-                self.pos = self.pos.saturating_add(step);
-                Some(c)
-            }
-            StrRef::Json(b) => {
-                let c = b.get(self.pos).copied()?;
-                if c != b'\\' {
-                    self.pos = self.pos.saturating_add(1);
-                    return Some(c);
-                }
-                let e = b.get(self.pos.saturating_add(1)).copied().unwrap_or(b'\\');
-                self.pos = self.pos.saturating_add(2);
-                let simple = match e {
-                    b'b' => Some(8),
-                    b'f' => Some(12),
-                    b'n' => Some(b'\n'),
-                    b'r' => Some(b'\r'),
-                    b't' => Some(b'\t'),
-                    b'u' => None,
-                    other => Some(other),
-                };
-                if let Some(s) = simple {
-                    return Some(s);
-                }
-                let mut cp = hex4(b.get(self.pos..).unwrap_or(&[])).unwrap_or(0xFFFD);
-                self.pos = self.pos.saturating_add(4);
-                if (0xD800..0xDC00).contains(&cp) {
-                    // A validated high surrogate is followed by `\u` and a low surrogate.
-                    let lo =
-                        hex4(b.get(self.pos.saturating_add(2)..).unwrap_or(&[])).unwrap_or(0xDC00);
-                    self.pos = self.pos.saturating_add(6);
-                    cp = 0x10000u32
-                        .saturating_add((cp.saturating_sub(0xD800)) << 10)
-                        .saturating_add(lo.saturating_sub(0xDC00));
-                }
-                let mut buf = [0u8; 4];
-                let enc: &[u8] = if cp == 0 {
-                    // QEMU keeps U+0000 as the modified-UTF-8 pair C0 80.
-                    &[0xC0, 0x80]
-                } else {
-                    char::from_u32(cp)
-                        .unwrap_or('\u{FFFD}')
-                        .encode_utf8(&mut buf)
-                        .as_bytes()
-                };
-                let mut it = enc.iter().copied();
-                let first = it.next();
-                let mut n = 0u8;
-                for (i, x) in it.enumerate() {
-                    if let Some(slot) = self.pending.get_mut(i) {
-                        *slot = x;
-                        n = n.saturating_add(1);
-                    }
-                }
-                self.npending = n;
-                self.ipending = 0;
-                first
-            }
+            Bytes::Json(d) => d.next(),
         }
     }
 }
