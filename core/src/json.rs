@@ -1807,6 +1807,11 @@ mod tests {
     fn ok(text: &[u8]) -> Stage {
         let mut st = Stage::new(Syntax::Json);
         assert!(check(text, &mut st, true).is_ok(), "without the log");
+        let mut st = Stage::new(Syntax::Json);
+        assert!(
+            first_pass(text, &mut st, true).unwrap().deferred,
+            "the search ran"
+        );
         match run(text) {
             Ok(st) => st,
             Err(e) => panic!("{:?}: {e}", String::from_utf8_lossy(text)),
@@ -2002,6 +2007,7 @@ mod tests {
         let cases = [
             (r"\ud800", r"\ud800"),
             (r"\ud800x", r"\ud800"),
+            (r"\ud800Xudc00", r"\ud800"),
             (r"\uD800\u0041", r"\uD800"),
             (r"\uD83D\u12", r"\uD83D"),
             (r"\udc00\ud800", r"\udc00"),
@@ -2049,6 +2055,11 @@ mod tests {
             "A\u{e9}\u{e9}\u{7ff}\u{800}".as_bytes()
         );
         assert_eq!(decoded(br"\u0000"), b"\xc0\x80");
+        // Each encoded length at its first and last code point.
+        assert_eq!(
+            decoded(br"\u0001\u007F\u0080\uFFFD\uD800\uDC00"),
+            "\u{1}\u{7f}\u{80}\u{fffd}\u{10000}".as_bytes()
+        );
         // A NUL in a key: QEMU's modified UTF-8, so the key is `multifd-channels\xC0\x80`.
         let t = br#"{"multifd-channels\u0000": 4}"#;
         let st = ok(t);
@@ -2200,6 +2211,13 @@ mod tests {
         assert_eq!(err(r#"{"x\u0000": 1, "x\u0000": 2}"#), (dup.clone(), 15));
         assert_eq!(err(r#"{"x\u00e9": 1, "x\u00E9": 2}"#), (dup.clone(), 15));
         ok(br#"{"x\u00e9": 1, "x\u00e8": 2, "mode": 1, "local": 2}"#);
+        // Keys whose hashes collide (FNV-1a) are still told apart, byte by byte.
+        ok(br#"{"glbvs": 1, "yacxa": 2}"#);
+        ok(br#"{"x": {"glbvs": 1, "yacxa": 2}}"#);
+        assert_eq!(
+            err(r#"{"glbvs": 1, "yacxa": 2, "glbvs": 3}"#),
+            (dup.clone(), 25)
+        );
         // In nested objects, at any depth; not across objects.
         assert_eq!(err(r#"{"a": {"b": 1, "b": 2}}"#), (dup.clone(), 15));
         assert_eq!(

@@ -1172,3 +1172,27 @@ fn keys_outside_the_lists_compare_as_text() {
         "Parameter 'block-bitmap-mapping.00.bitmaps.x.0' missing",
     );
 }
+
+#[test]
+fn list_dictionaries_past_the_capacity() {
+    use migcfg_core::keyval::LIST_DICT_CAPACITY;
+    // Dictionaries with a list index, then `y` with a gap. Within the capacity the gap is
+    // QEMU's answer; past it the gap goes unjudged, and the input is refused all the same
+    // (QEMU would name the gap).
+    let text = |n: usize| {
+        let mut t: Vec<String> = (0..n).map(|i| format!("x{i}.0=1")).collect();
+        t.push("y.1=1".into());
+        t.join(",")
+    };
+    let t = text(LIST_DICT_CAPACITY - 1);
+    err(
+        &t,
+        Syntax,
+        t.find("y.1").unwrap(),
+        "Parameter 'y.0' missing",
+    );
+    let t = text(LIST_DICT_CAPACITY);
+    let e = parse(&t).unwrap_err();
+    assert_eq!(e.0, Unexpected, "{e:?}");
+    assert!(e.2.ends_with("' is unexpected"), "{e:?}");
+}
