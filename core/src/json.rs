@@ -1048,10 +1048,7 @@ impl<'t, 's> Parser<'t, 's> {
         loop {
             pos = skip_ws(text, pos);
             let Some(&c) = text.get(pos) else {
-                // QEMU's flush: the parser gets the tokens and runs out of them.
-                if self.state != G::Done {
-                    self.fail(GKind::Eoi, text.len(), event(text.len()));
-                }
+                // The input ends inside the value: `finish` reports it.
                 return Ok(text.len());
             };
             // Separators where the grammar expects them: no lexer needed.
@@ -1113,7 +1110,8 @@ impl<'t, 's> Parser<'t, 's> {
 
     fn finish(&mut self, end: usize) -> Outcome {
         if self.gerr.is_none() && self.state != G::Done {
-            // Not reachable: a value ends exactly where its brackets balance.
+            // The input ended inside the value. QEMU's flush: the parser gets the tokens
+            // and runs out of them.
             self.fail(GKind::Eoi, end, event(end));
         }
         Outcome {
@@ -1187,23 +1185,15 @@ impl<'t, 's> Parser<'t, 's> {
             },
             G::ObjOpen if t.kind == Kind::RCurly => self.close(t),
             G::ObjOpen | G::ObjKey => self.value(t, Role::Key),
-            G::Colon => match t.kind {
-                Kind::Colon => self.state = G::ObjVal,
-                _ => self.fail_at(GKind::MissingColon, t),
-            },
+            // The separators the grammar expects here never reach `step`: `run` takes them.
+            G::Colon => self.fail_at(GKind::MissingColon, t),
             G::ObjVal => self.value(t, Role::Member),
-            G::ObjNext => match t.kind {
-                Kind::RCurly => self.close(t),
-                Kind::Comma => self.state = G::ObjKey,
-                _ => self.fail_at(GKind::SepDict, t),
-            },
+            G::ObjNext if t.kind == Kind::RCurly => self.close(t),
+            G::ObjNext => self.fail_at(GKind::SepDict, t),
             G::ArrOpen if t.kind == Kind::RSquare => self.close(t),
             G::ArrOpen | G::ArrVal => self.value(t, Role::Elem),
-            G::ArrNext => match t.kind {
-                Kind::RSquare => self.close(t),
-                Kind::Comma => self.state = G::ArrVal,
-                _ => self.fail_at(GKind::SepList, t),
-            },
+            G::ArrNext if t.kind == Kind::RSquare => self.close(t),
+            G::ArrNext => self.fail_at(GKind::SepList, t),
             G::Done | G::Off => {}
         }
     }
@@ -2426,6 +2416,10 @@ mod tests {
         );
         // A lexical error after the value is only one more value.
         assert_eq!(err(r#"{"a": 1} @"#).0, "Expecting at most one JSON value");
+        // The value is not over while a bracket is still open, even with the braces back
+        // to zero: what follows is still lexed (QEMU's answers).
+        assert_eq!(err(r#"{"a": [} @"#), (pe("stray '@'"), 9));
+        assert_eq!(err(r#"{"a": [} 1"#), (pe("expecting value"), 7));
         // The first byte decides the syntax; nothing else is JSON here.
         assert_eq!(err(""), (String::from("Expecting a JSON value"), 0));
         assert_eq!(
@@ -2504,9 +2498,14 @@ mod tests {
         assert_eq!(err(&t).0, size);
         let t = format!("{{\"a\": \"{long}\u{1}\"}}");
         assert_eq!(err(&t).0, size);
-        // Below the limit the lexical error wins.
-        let t = format!("{{\"a\": \"{}\u{1}\"}}", "x".repeat(MAX_TOKEN_SIZE - 100));
-        assert!(err(&t).0.starts_with("JSON parse error, stray '\"xxx"));
+        // Below the limit the lexical error wins; exactly at it too (QEMU's answers: the
+        // token holds 64 MiB of good bytes, quote included, then the bad one).
+        for good in [MAX_TOKEN_SIZE - 100, MAX_TOKEN_SIZE] {
+            let t = format!("{{\"a\": \"{}\u{1}\"}}", "x".repeat(good - 1));
+            assert!(err(&t).0.starts_with("JSON parse error, stray '\"xxx"));
+        }
+        let t = format!("{{\"a\": \"{}\u{1}\"}}", "x".repeat(MAX_TOKEN_SIZE));
+        assert_eq!(err(&t).0, size);
     }
 
     // --- recording -----------------------------------------------------------------------
