@@ -2201,6 +2201,12 @@ mod tests {
         assert_eq!(err(r#"{"x\u0000": 1, "x\u0000": 2}"#), (dup.clone(), 15));
         assert_eq!(err(r#"{"x\u00e9": 1, "x\u00E9": 2}"#), (dup.clone(), 15));
         ok(br#"{"x\u00e9": 1, "x\u00e8": 2, "mode": 1, "local": 2}"#);
+        // A key whose FNV-1a hash is 1 is no object marker in the log (markers hash to 0):
+        // its duplicate after a nested object is still found.
+        assert_eq!(
+            err(r#"{"a": {"aeto96": 1, "b": {"c": 1}, "aeto96": 2}}"#),
+            (dup.clone(), 35)
+        );
         // Keys whose hashes collide (FNV-1a) are still told apart, byte by byte.
         ok(br#"{"glbvs": 1, "yacxa": 2}"#);
         ok(br#"{"x": {"glbvs": 1, "yacxa": 2}}"#);
@@ -2285,6 +2291,23 @@ mod tests {
         t.push_str(r#""y": 2}}"#);
         assert_eq!(err(&t), (pe("duplicate key"), at2));
         assert!(at1 < at2);
+        // The search takes DUP_BLOCKS_MAX blocks of DUP_BLOCK keys: a duplicate among the
+        // last block's keys is found (QEMU's answer); past them the object is refused for
+        // its unexpected keys instead (QEMU names the duplicate).
+        let keys = |n: usize, again: usize| {
+            let mut t = String::from("{");
+            for i in 0..n {
+                t.push_str(&format!(r#""k{i}": {i}, "#));
+            }
+            let at = t.len();
+            t.push_str(&format!(r#""k{again}": 0}}"#));
+            (t, at)
+        };
+        let last = DUP_BLOCKS_MAX * DUP_BLOCK;
+        let (t, at) = keys(last - 1, last - 28);
+        assert_eq!(err(&t), (pe("duplicate key"), at));
+        let (t, _) = keys(last + 3, last + 1);
+        ok(t.as_bytes());
     }
 
     #[test]
