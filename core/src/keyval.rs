@@ -160,12 +160,6 @@ fn frag_bytes(text: &[u8], f: Frag) -> &[u8] {
         .unwrap_or(&[])
 }
 
-/// A key outside the schema's shape.
-#[derive(Clone, Copy, Debug, Default)]
-struct Odd {
-    key: Span,
-}
-
 /// A known position being stored to.
 enum Slot<'a> {
     /// A top-level parameter: kind and span.
@@ -215,7 +209,8 @@ struct Parser<'t, 's, 'e> {
     text: &'t [u8],
     stage: &'s mut Stage,
     err: &'e mut Error,
-    odd: [Odd; ODD_CAPACITY],
+    /// Keys outside the schema's shape (or past a list's capacity), for their conflicts.
+    odd: [Span; ODD_CAPACITY],
     nodd: usize,
     help: Option<usize>,
 }
@@ -244,7 +239,7 @@ pub fn parse(text: &[u8], stage: &mut Stage, help_ok: bool, err: &mut Error) -> 
         text,
         stage,
         err,
-        odd: [Odd::default(); ODD_CAPACITY],
+        odd: [Span::default(); ODD_CAPACITY],
         nodd: 0,
         help: None,
     };
@@ -616,7 +611,7 @@ impl Parser<'_, '_, '_> {
             .odd
             .iter()
             .take(self.nodd)
-            .any(|o| o.key.of(self.text) == prefix)
+            .any(|o| o.of(self.text) == prefix)
         {
             return Err(self.inconsistent(key, upto));
         }
@@ -669,18 +664,17 @@ impl Parser<'_, '_, '_> {
 
     fn put_odd(&mut self, key: Span) -> Result<(), Failed> {
         let k = key.of(self.text);
-        for o in self.odd.iter().take(self.nodd) {
-            let other = o.key.of(self.text);
-            if other == k {
+        for &o in self.odd.iter().take(self.nodd) {
+            if o.of(self.text) == k {
                 // The same key again: the last value wins, at the first one's place.
                 return Ok(());
             }
-            if other.starts_with(k) && other.get(k.len()) == Some(&b'.') {
+            if below(self.text, o, key).is_some() {
                 return Err(self.inconsistent(key, key.end()));
             }
         }
         if let Some(slot) = self.odd.get_mut(self.nodd) {
-            *slot = Odd { key };
+            *slot = key;
             self.nodd = self.nodd.saturating_add(1);
         }
         Ok(())
@@ -731,7 +725,6 @@ fn first_use(text: &[u8], path: Span) -> usize {
 /// What a dictionary's children look like, for list conversion.
 #[derive(Default)]
 struct Children {
-    index: bool,
     member: bool,
     /// Indices present below 64.
     present: u64,
@@ -742,14 +735,8 @@ struct Children {
 impl Children {
     fn add(&mut self, f: Frag) {
         match f.index {
-            Some(i) if i < 64 => {
-                self.index = true;
-                self.present |= 1u64 << i;
-            }
-            Some(_) => {
-                self.index = true;
-                self.high = true;
-            }
+            Some(i) if i < 64 => self.present |= 1u64 << i,
+            Some(_) => self.high = true,
             None => self.member = true,
         }
     }
@@ -758,7 +745,7 @@ impl Children {
     /// indices mixed with member names, `Some(Some(n))` for element `n` missing. Indices of
     /// 64 or more are beyond every capacity: reported as a gap only when one exists below 64.
     fn judge(&self) -> Option<Option<u32>> {
-        if !self.index {
+        if self.present == 0 && !self.high {
             return None;
         }
         if self.member {
@@ -787,18 +774,17 @@ impl Parser<'_, '_, '_> {
         // The dictionaries with an index among their keys: key prefixes followed by one.
         let mut dicts = [Span::default(); LIST_DICT_CAPACITY];
         let mut n = 0usize;
-        for (k, _) in items(text) {
-            for f in Frags::new(text, k) {
-                if f.index.is_none() || n >= LIST_DICT_CAPACITY {
+        'collect: for (k, _) in items(text) {
+            for f in Frags::new(text, k).filter(|f| f.index.is_some()) {
+                let path = Span::between(k.start(), f.start.saturating_sub(1));
+                if dicts.iter().take(n).any(|d| d.of(text) == path.of(text)) {
                     continue;
                 }
-                let path = Span::between(k.start(), f.start.saturating_sub(1));
-                if !dicts.iter().take(n).any(|d| d.of(text) == path.of(text)) {
-                    if let Some(slot) = dicts.get_mut(n) {
-                        *slot = path;
-                        n = n.saturating_add(1);
-                    }
-                }
+                let Some(slot) = dicts.get_mut(n) else {
+                    break 'collect;
+                };
+                *slot = path;
+                n = n.saturating_add(1);
             }
         }
         // The failing dictionary the walk meets first, its error, and its first item.
