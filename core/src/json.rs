@@ -46,7 +46,7 @@
 //! needs 11 entries). When an input does overflow it (many unknown keys in one object, or
 //! objects nested deeply with keys at each level), the log is abandoned and, after the
 //! pass, an exact search finds the first duplicate in QEMU's order: for every object, its
-//! keys are taken [`DUP_BLOCK`] at a time into a small hash table, and each block costs one
+//! keys are taken [`DUP_BLOCK`] at a time (offset and hash, as in the log), and each block costs one
 //! scan of the rest of the object. That costs about `n × (d + k / 64)` byte steps for an
 //! input of `n` bytes whose objects nest `d` deep with at most `k` keys each: nothing for
 //! real configurations; 50 ms for a 128 KiB object of 15 000 keys (Linux caps one
@@ -91,8 +91,7 @@
 
 use crate::error::Failed;
 use crate::error::{Error, Status};
-use crate::schema::{self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY};
-use crate::stage::{ExtraAt, Raw, Span, Stage, Tok};
+use crate::stage::{Raw, Span, Stage, Tok};
 use crate::text::{hex4, mod_utf8_codepoint, valid_codepoint};
 
 /// QEMU's limit on the bytes of all tokens of one value (`MAX_TOKEN_SIZE`, json-streamer.c):
@@ -127,14 +126,10 @@ const PREFIX: &[u8] = b"JSON parse error, ";
 ///
 /// * the first top-level key (in input order) that names no such slot, in
 ///   `stage.unknown` ([`Tok::JStr`], the bytes between its quotes);
-/// * when those are arrays (their elements are read again from the text by
-///   [`crate::lists`]): the first element beyond a capacity
-///   ([`schema::EXEC_COMMAND_CAPACITY`] elements, [`schema::BITMAP_NODE_CAPACITY`] nodes,
-///   [`schema::BITMAP_CAPACITY`] bitmaps in all nodes together) in `stage.overflow` (the
-///   parameter id and the element's offset; not an error here), and every member of a
-///   node, bitmap or `transform` object other than QEMU's (`node-name`, `alias`, `bitmaps`;
-///   `name`, `alias`, `transform`; `persistent`) through [`Stage::note_extra`] (nodes and
-///   bitmaps beyond the capacities are not looked into).
+/// * for the list parameters, whose elements [`crate::lists`] reads again from the text:
+///   the first element beyond a capacity ([`Lists::json_overflow`](crate::lists::Lists::json_overflow))
+///   in `stage.overflow` (not an error here). Members of the bitmap mapping's structs that
+///   QEMU does not know are found by the visit, from the text.
 ///
 /// On error the stage holds whatever was recorded so far and must not be used.
 ///
@@ -143,7 +138,9 @@ const PREFIX: &[u8] = b"JSON parse error, ";
 /// the text end there; callers reject it first). Offsets are 32-bit, as in the stage: a
 /// text over 4 GiB is refused ([`Status::Capacity`]).
 pub fn parse(text: &[u8], stage: &mut Stage, err: &mut Error) -> Result<(), Failed> {
-    check(text, stage, false).map_err(|f| f.write(text, err))
+    check(text, stage, false).map_err(|f| f.write(text, err))?;
+    stage.overflow = crate::lists::Lists::new(text, stage).json_overflow();
+    Ok(())
 }
 
 /// [`parse`] up to the message: the first failure QEMU would report, as a small value.
@@ -449,13 +446,6 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-fn skip_ws(text: &[u8], mut i: usize) -> usize {
-    while text.get(i).is_some_and(|&b| is_ws(b)) {
-        i = i.wrapping_add(1);
-    }
-    i
-}
-
 fn skip_digits(text: &[u8], mut i: usize) -> usize {
     while text.get(i).is_some_and(u8::is_ascii_digit) {
         i = i.wrapping_add(1);
@@ -756,60 +746,56 @@ impl Fail {
     #[cold]
     #[inline(never)]
     fn write(self, text: &[u8], err: &mut Error) -> Failed {
-        let mut syntax = |offset: usize, parts: &[&[u8]]| {
-            let m = err.begin(Status::Syntax, offset);
-            for p in parts {
-                m.push(p);
-            }
-        };
-        let (o, kind) = match self {
-            Fail::Stray { start, end, at } => {
-                let stray = text.get(start..end).unwrap_or(&[]);
-                syntax(at, &[PREFIX, b"stray '", stray, b"'"]);
-                return seal(err);
-            }
-            Fail::Limit(limit, at) => {
-                let m: &[u8] = match limit {
-                    Limit::Size => b"JSON token size limit exceeded",
-                    Limit::Count => b"JSON token count limit exceeded",
-                    Limit::Nesting => b"JSON nesting depth limit exceeded",
-                };
-                syntax(at, &[m]);
-                return seal(err);
-            }
-            Fail::AtMostOne(at) => {
-                syntax(at, &[b"Expecting at most one JSON value"]);
-                return seal(err);
-            }
-            Fail::NoValue => {
-                syntax(0, &[b"Expecting a JSON value"]);
-                return seal(err);
-            }
+        let span = |a: usize, b: usize| text.get(a..b).unwrap_or(&[]);
+        // The message is up to four parts: QEMU's prefix or none, then text around a quote
+        // of the input.
+        let (at, parts): (usize, [&[u8]; 4]) = match self {
+            Fail::Stray { start, end, at } => (at, [PREFIX, b"stray '", span(start, end), b"'"]),
+            Fail::Limit(limit, at) => (
+                at,
+                [
+                    match limit {
+                        Limit::Size => b"JSON token size limit exceeded",
+                        Limit::Count => b"JSON token count limit exceeded",
+                        Limit::Nesting => b"JSON nesting depth limit exceeded",
+                    },
+                    b"",
+                    b"",
+                    b"",
+                ],
+            ),
+            Fail::AtMostOne(at) => (at, [b"Expecting at most one JSON value", b"", b"", b""]),
+            Fail::NoValue => (0, [b"Expecting a JSON value", b"", b"", b""]),
             Fail::TooLong => return err.fail(Status::Capacity, 0, "JSON text longer than 4 GiB"),
-            Fail::Grammar(g) => (g.offset as usize, g.kind),
+            Fail::Grammar(g) => {
+                let o = g.offset as usize;
+                let plain = |m: &'static [u8]| -> [&[u8]; 4] { [PREFIX, m, b"", b""] };
+                let parts = match g.kind {
+                    GKind::Eoi => plain(b"premature EOI"),
+                    GKind::ExpectingValue => plain(b"expecting value"),
+                    GKind::KeyNotString => plain(b"key is not a string in object"),
+                    GKind::MissingColon => plain(b"missing : in object pair"),
+                    GKind::SepDict => plain(b"expected separator in dict"),
+                    GKind::SepList => plain(b"expected separator in list"),
+                    GKind::Keyword(end) => {
+                        [PREFIX, b"invalid keyword '", span(o, end as usize), b"'"]
+                    }
+                    GKind::Str(StrErr::Escape(_)) => plain(b"invalid escape sequence in string"),
+                    GKind::Str(StrErr::Utf8(_)) => plain(b"invalid UTF-8 sequence in string"),
+                    GKind::Str(StrErr::Unicode(_, end)) => [
+                        PREFIX,
+                        span(o, end as usize),
+                        b" is not a valid Unicode character",
+                        b"",
+                    ],
+                    GKind::DupKey => plain(b"duplicate key"),
+                };
+                (o, parts)
+            }
         };
-        match kind {
-            GKind::Eoi => syntax(o, &[PREFIX, b"premature EOI"]),
-            GKind::ExpectingValue => syntax(o, &[PREFIX, b"expecting value"]),
-            GKind::KeyNotString => syntax(o, &[PREFIX, b"key is not a string in object"]),
-            GKind::MissingColon => syntax(o, &[PREFIX, b"missing : in object pair"]),
-            GKind::SepDict => syntax(o, &[PREFIX, b"expected separator in dict"]),
-            GKind::SepList => syntax(o, &[PREFIX, b"expected separator in list"]),
-            GKind::Keyword(end) => {
-                let word = text.get(o..end as usize).unwrap_or(&[]);
-                syntax(o, &[PREFIX, b"invalid keyword '", word, b"'"])
-            }
-            GKind::Str(StrErr::Escape(_)) => {
-                syntax(o, &[PREFIX, b"invalid escape sequence in string"])
-            }
-            GKind::Str(StrErr::Utf8(_)) => {
-                syntax(o, &[PREFIX, b"invalid UTF-8 sequence in string"])
-            }
-            GKind::Str(StrErr::Unicode(_, end)) => {
-                let quoted = text.get(o..end as usize).unwrap_or(&[]);
-                syntax(o, &[PREFIX, quoted, b" is not a valid Unicode character"])
-            }
-            GKind::DupKey => syntax(o, &[PREFIX, b"duplicate key"]),
+        let m = err.begin(Status::Syntax, at);
+        for p in parts {
+            m.push(p);
         }
         seal(err)
     }
@@ -926,39 +912,6 @@ enum Role {
     Elem,
 }
 
-/// What the container being filled records into.
-#[derive(Clone, Copy, Debug)]
-enum Ctx {
-    Top,
-    /// `cpr-exec-command` array; elements so far.
-    Exec(u32),
-    /// `block-bitmap-mapping` array; elements so far.
-    Nodes(u32),
-    /// Node object `i`.
-    Node(u8),
-    /// `bitmaps` array of node `i`; elements so far.
-    Bitmaps(u8, u32),
-    /// Bitmap `j` of node `i`.
-    Bitmap(u8, u8),
-    /// `transform` of bitmap `j` of node `i`.
-    Transform(u8, u8),
-}
-
-const CTX_MAX: usize = 6;
-
-/// The member whose value comes next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Member {
-    None,
-    Param(u8),
-    NodeName,
-    Alias,
-    Bitmaps,
-    Name,
-    Transform,
-    Persistent,
-}
-
 const NONE: u16 = u16::MAX;
 
 struct Parser<'t, 's> {
@@ -991,14 +944,8 @@ struct Parser<'t, 's> {
     deferred: bool,
     /// Parameters already met in the top-level object (duplicates found by bit).
     seen: u64,
-    // Recording.
-    /// Bitmaps met so far, in all nodes (their capacity is shared).
-    nbitmaps: u8,
-    ctx: [Ctx; CTX_MAX],
-    nctx: u8,
-    /// Containers entered below the recorded contexts.
-    skip: u16,
-    member: Member,
+    /// The slot the current member of the top-level object names, if any.
+    param: Option<u8>,
 }
 
 /// What the pass left for [`parse`] to finish.
@@ -1032,11 +979,7 @@ impl<'t, 's> Parser<'t, 's> {
             marker: u8::MAX,
             deferred: false,
             seen: 0,
-            nbitmaps: 0,
-            ctx: [Ctx::Top; CTX_MAX],
-            nctx: 0,
-            skip: 0,
-            member: Member::None,
+            param: None,
         }
     }
 
@@ -1046,7 +989,7 @@ impl<'t, 's> Parser<'t, 's> {
         let text = self.text;
         let mut pos = 0;
         loop {
-            pos = skip_ws(text, pos);
+            pos = skip_blank(text, pos);
             let Some(&c) = text.get(pos) else {
                 // The input ends inside the value: `finish` reports it.
                 return Ok(text.len());
@@ -1214,7 +1157,7 @@ impl<'t, 's> Parser<'t, 's> {
                     return self.key(t);
                 }
                 let (a, b) = t.inner();
-                self.record(Tok::JStr, Span::between(a, b), t.start, None);
+                self.record(Tok::JStr, Span::between(a, b));
                 return self.value_done(t.start);
             }
             Kind::Word => return self.fail(GKind::Keyword(o32(t.end)), t.start, event(t.start)),
@@ -1230,7 +1173,7 @@ impl<'t, 's> Parser<'t, 's> {
         if role == Role::Key {
             return self.fail_at(GKind::KeyNotString, t);
         }
-        self.record(tok, Span::between(t.start, t.end), t.start, None);
+        self.record(tok, Span::between(t.start, t.end));
         self.value_done(t.start)
     }
 
@@ -1246,22 +1189,18 @@ impl<'t, 's> Parser<'t, 's> {
         } else {
             *word &= !bit;
         }
-        self.depth = level.wrapping_add(1);
         match role {
-            Role::Top => {
-                self.ctx = [Ctx::Top; CTX_MAX];
-                self.nctx = 1;
-            }
             Role::Key => {
                 self.key_ct = level;
                 self.key_ct_off = o32(t.start);
-                self.skip = self.skip.saturating_add(1);
             }
-            Role::Member | Role::Elem => {
+            Role::Member => {
                 let tok = if obj { Tok::JObject } else { Tok::JArray };
-                self.record(tok, Span::between(t.start, t.end), t.start, Some(obj));
+                self.record(tok, Span::between(t.start, t.end));
             }
+            Role::Top | Role::Elem => {}
         }
+        self.depth = level.wrapping_add(1);
         if obj {
             self.log_marker(t.start);
             self.state = G::ObjOpen;
@@ -1275,11 +1214,6 @@ impl<'t, 's> Parser<'t, 's> {
         self.depth = level;
         if self.is_obj(level) {
             self.log_pop();
-        }
-        if self.skip > 0 {
-            self.skip = self.skip.wrapping_sub(1);
-        } else {
-            self.nctx = self.nctx.saturating_sub(1);
         }
         if self.key_ct == level {
             return self.fail(
@@ -1312,7 +1246,8 @@ impl<'t, 's> Parser<'t, 's> {
         let (a, b) = t.inner();
         let raw = text.get(a..b).unwrap_or(&[]);
         self.state = G::Colon;
-        if self.skip == 0 && self.nctx == 1 {
+        self.param = None;
+        if self.depth == 1 {
             // A member of the top-level object: names the input may use (a stage slot)
             // are told apart by a bit mask; other keys, which can never equal one of
             // them, go to the log.
@@ -1328,22 +1263,14 @@ impl<'t, 's> Parser<'t, 's> {
                 } else {
                     self.log_key(raw, t);
                 }
-                self.member = Member::Param(u8::try_from(id).unwrap_or(u8::MAX));
+                self.param = u8::try_from(id).ok();
                 return;
             }
-            self.log_key(raw, t);
             if !self.stage.unknown.present() {
                 self.stage.unknown = Raw::new(Tok::JStr, Span::between(a, b));
             }
-            self.member = Member::None;
-            return;
         }
         self.log_key(raw, t);
-        self.member = if self.skip > 0 {
-            Member::None
-        } else {
-            self.classify(raw, t)
-        };
     }
 
     /// Compare a key with the earlier keys of its object in the log, then add it.
@@ -1355,10 +1282,7 @@ impl<'t, 's> Parser<'t, 's> {
         let h = key_hash(raw, t.esc) | 1;
         let first = usize::from(self.marker.wrapping_add(1));
         let earlier = self.log.get(first..usize::from(self.nlog)).unwrap_or(&[]);
-        if earlier
-            .iter()
-            .any(|&(o, hh)| hh == h && raw_eq(key_at(text, o as usize), raw))
-        {
+        if logged(text, earlier, h, raw) {
             self.pending = self.depth.saturating_sub(1);
             self.pending_off = o32(t.start);
         }
@@ -1399,229 +1323,60 @@ impl<'t, 's> Parser<'t, 's> {
             .unwrap_or(u8::MAX);
     }
 
-    /// Which member of a bitmap-mapping struct a key names, noting unknown ones.
-    fn classify(&mut self, raw: &[u8], t: &Token) -> Member {
-        let (a, b) = t.inner();
-        let span = Span::between(a, b);
-        let is = |name: &[u8]| {
-            if t.esc {
-                decoded_eq(raw, name)
-            } else {
-                raw == name
-            }
-        };
-        let (node, bitmap, transform) = match self.ctx.get(usize::from(self.nctx).wrapping_sub(1)) {
-            Some(&Ctx::Node(n)) => {
-                if is(b"node-name") {
-                    return Member::NodeName;
-                } else if is(b"alias") {
-                    return Member::Alias;
-                } else if is(b"bitmaps") {
-                    return Member::Bitmaps;
-                }
-                (n, 0, 0)
-            }
-            Some(&Ctx::Bitmap(n, j)) => {
-                if is(b"name") {
-                    return Member::Name;
-                } else if is(b"alias") {
-                    return Member::Alias;
-                } else if is(b"transform") {
-                    return Member::Transform;
-                }
-                (n, j.saturating_add(1), 0)
-            }
-            Some(&Ctx::Transform(n, j)) => {
-                if is(b"persistent") {
-                    return Member::Persistent;
-                }
-                (n, j.saturating_add(1), 1)
-            }
-            _ => return Member::None,
-        };
-        self.stage.note_extra(
-            ExtraAt {
-                node,
-                bitmap,
-                transform,
-            },
-            span,
-        );
-        Member::None
-    }
-
-    fn overflow(&mut self, id: usize, off: usize) {
-        if self.stage.overflow.is_none() {
-            let id = u8::try_from(id).unwrap_or(u8::MAX);
-            self.stage.overflow = Some((id, u32::try_from(off).unwrap_or(u32::MAX)));
-        }
-    }
-
-    /// Record a value (its first token at `start`): a top-level member's value in its
-    /// slot, list elements beyond the capacities in `overflow`. For a container
-    /// (`Some(is_object)`), enter the context its contents are read in (the lists'
-    /// elements themselves are read again from the text by [`crate::lists`]).
-    fn record(&mut self, tok: Tok, span: Span, start: usize, container: Option<bool>) {
-        if self.skip > 0 {
-            if container.is_some() {
-                self.skip = self.skip.saturating_add(1);
-            }
+    /// Record the value of a top-level member (whose first token is `span`, a container's
+    /// its opening bracket) in the slot its key names.
+    fn record(&mut self, tok: Tok, span: Span) {
+        if self.depth != 1 {
             return;
         }
-        let is_array = container == Some(false);
-        let is_object = container == Some(true);
-        let top = usize::from(self.nctx).wrapping_sub(1);
-        let mut child = None;
-        match self.ctx.get(top).copied() {
-            Some(Ctx::Top) => {
-                if let Member::Param(id) = self.member {
-                    let id = usize::from(id);
-                    let tok = if tok == Tok::JInt && !int_in_range(span.of(self.text)) {
-                        Tok::JFloat
-                    } else {
-                        tok
-                    };
-                    if let Some(slot) = self.stage.slot_mut(id) {
-                        *slot = Raw::new(tok, span);
-                    }
-                    if is_array && id == schema::CPR_EXEC_COMMAND {
-                        child = Some(Ctx::Exec(0));
-                    } else if is_array && id == schema::BLOCK_BITMAP_MAPPING {
-                        child = Some(Ctx::Nodes(0));
-                    }
-                }
-            }
-            Some(Ctx::Exec(i)) => {
-                if i as usize >= EXEC_COMMAND_CAPACITY {
-                    self.overflow(schema::CPR_EXEC_COMMAND, start);
-                }
-                self.set_ctx(top, Ctx::Exec(i.saturating_add(1)));
-            }
-            Some(Ctx::Nodes(i)) => {
-                match u8::try_from(i) {
-                    Ok(n) if (i as usize) < BITMAP_NODE_CAPACITY => {
-                        if is_object {
-                            child = Some(Ctx::Node(n));
-                        }
-                    }
-                    _ => self.overflow(schema::BLOCK_BITMAP_MAPPING, start),
-                }
-                self.set_ctx(top, Ctx::Nodes(i.saturating_add(1)));
-            }
-            Some(Ctx::Node(n)) => {
-                if is_array && self.member == Member::Bitmaps {
-                    child = Some(Ctx::Bitmaps(n, 0));
-                }
-            }
-            Some(Ctx::Bitmaps(n, j)) => {
-                // The capacity counts the bitmaps of all nodes.
-                match u8::try_from(j) {
-                    Ok(jj) if usize::from(self.nbitmaps) < BITMAP_CAPACITY => {
-                        self.nbitmaps = self.nbitmaps.saturating_add(1);
-                        if is_object {
-                            child = Some(Ctx::Bitmap(n, jj));
-                        }
-                    }
-                    _ => self.overflow(schema::BLOCK_BITMAP_MAPPING, start),
-                }
-                self.set_ctx(top, Ctx::Bitmaps(n, j.saturating_add(1)));
-            }
-            Some(Ctx::Bitmap(n, j)) => {
-                if is_object && self.member == Member::Transform {
-                    child = Some(Ctx::Transform(n, j));
-                }
-            }
-            Some(Ctx::Transform(..)) | None => {}
-        }
-        if container.is_some() {
-            match (child, self.ctx.get_mut(usize::from(self.nctx))) {
-                (Some(c), Some(slot)) => {
-                    *slot = c;
-                    self.nctx = self.nctx.wrapping_add(1);
-                }
-                _ => self.skip = 1,
-            }
-        }
-    }
-
-    fn set_ctx(&mut self, at: usize, c: Ctx) {
-        if let Some(slot) = self.ctx.get_mut(at) {
-            *slot = c;
+        let Some(id) = self.param else { return };
+        let tok = if tok == Tok::JInt && !int_in_range(span.of(self.text)) {
+            Tok::JFloat
+        } else {
+            tok
+        };
+        if let Some(slot) = self.stage.slot_mut(usize::from(id)) {
+            *slot = Raw::new(tok, span);
         }
     }
 }
 
+/// Whether a logged key (offset of its quote, hash | 1) has hash `h` and unescapes to
+/// the same bytes as the key whose raw text is `raw`.
+fn logged(text: &[u8], keys: &[(u32, u32)], h: u32, raw: &[u8]) -> bool {
+    keys.iter()
+        .any(|&(o, hh)| hh == h && raw_eq(key_at(text, o as usize), raw))
+}
+
 /// The raw text of the key whose opening quote is at `start`.
 fn key_at(text: &[u8], start: usize) -> &[u8] {
-    match text.get(start) {
-        Some(&q) => match lex_str(text, start, q, false, &mut None) {
-            Ok(t) => {
-                let (a, b) = t.inner();
-                text.get(a..b).unwrap_or(&[])
-            }
-            Err(_) => &[],
-        },
-        None => &[],
-    }
+    text.get(start.wrapping_add(1)..skip_string(text, start).wrapping_sub(1))
+        .unwrap_or(&[])
 }
 
 // ---------------------------------------------------------------------------------------
 // Fallback duplicate search (only when the log overflowed).
 // ---------------------------------------------------------------------------------------
 
-/// The next token at or after `pos` and ending by `end` (the text there is known to lex).
-fn next_tok(text: &[u8], pos: usize, end: usize) -> Option<Token> {
-    let pos = skip_ws(text, pos);
-    if pos >= end {
-        return None;
-    }
-    lex(text, pos, false, &mut None)
-        .ok()
-        .filter(|t| t.end <= end)
-}
-
-/// Skip the value at `pos`: (start of its last token, end).
-// Out of line: the fallback duplicate search is rare, and inlined twice it only costs size.
-#[inline(never)]
-fn skip_value(text: &[u8], pos: usize, end: usize) -> Option<(usize, usize)> {
-    let t = next_tok(text, pos, end)?;
-    match t.kind {
-        Kind::LCurly | Kind::LSquare => {
-            let mut depth: usize = 1;
-            let mut q = t.end;
-            loop {
-                let u = next_tok(text, q, end)?;
-                match u.kind {
-                    Kind::LCurly | Kind::LSquare => depth = depth.saturating_add(1),
-                    Kind::RCurly | Kind::RSquare => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            return Some((u.start, u.end));
-                        }
-                    }
-                    _ => {}
-                }
-                q = u.end;
-            }
-        }
-        Kind::RCurly | Kind::RSquare | Kind::Colon | Kind::Comma => None,
-        _ => Some((t.start, t.end)),
-    }
-}
-
 /// The first duplicate key (in the order QEMU's parser would report it) of any object in
 /// `text[..end]` raised before `limit`.
 #[inline(never)]
 fn find_dup(text: &[u8], end: usize, limit: u64) -> Option<GErr> {
+    let t = text.get(..end).unwrap_or(text);
     let mut best = limit;
     let mut found = None;
     let mut pos = 0;
-    while let Some(t) = next_tok(text, pos, end) {
-        if event(t.start) >= best {
-            break;
+    // Every `{` outside a string is a token of the value (the text lexes).
+    while let Some(&c) = t.get(pos) {
+        if matches!(c, b'"' | b'\'') {
+            pos = skip_string(t, pos);
+            continue;
         }
-        if t.kind == Kind::LCurly {
-            if let Some((ev, key)) = object_dup(text, t.end, end, best) {
+        if c == b'{' {
+            if event(pos) >= best {
+                break;
+            }
+            if let Some((ev, key)) = object_dup(t, pos, best) {
                 best = ev;
                 found = Some(GErr {
                     kind: GKind::DupKey,
@@ -1630,114 +1385,140 @@ fn find_dup(text: &[u8], end: usize, limit: u64) -> Option<GErr> {
                 });
             }
         }
-        pos = t.end;
+        pos = pos.wrapping_add(1);
     }
     found
 }
 
-/// Whether a key among the block's (the members from `from`, up to the block's size, and
-/// before `until`) has hash `h` and unescapes to the same bytes as `raw`.
-fn block_has(text: &[u8], from: usize, until: usize, end: usize, h: u32, raw: &[u8]) -> bool {
-    let mut p = from;
-    for _ in 0..DUP_BLOCK {
-        let Some(k) = next_tok(text, p, end).filter(|k| k.kind == Kind::Str && k.start < until)
-        else {
-            return false;
-        };
-        let (a, b) = k.inner();
-        let key = text.get(a..b).unwrap_or(&[]);
-        if key_hash(key, k.esc) | 1 == h && raw_eq(key, raw) {
-            return true;
-        }
-        // Skip `:`, the value and `,`.
-        let Some((_, after)) =
-            next_tok(text, k.end, end).and_then(|c| skip_value(text, c.end, end))
-        else {
-            return false;
-        };
-        p = next_tok(text, after, end)
-            .filter(|c| c.kind == Kind::Comma)
-            .map_or(after, |c| c.end);
-    }
-    false
-}
-
-/// First duplicate among the members of the object whose contents start at `first`
-/// raised before `best`: (event, offset of the duplicate key).
-fn object_dup(text: &[u8], first: usize, end: usize, mut best: u64) -> Option<(u64, usize)> {
+/// First duplicate among the members of the object whose `{` is at `open`, raised before
+/// `best`: (event, offset of the duplicate key). The text is read as far as it is
+/// grammatical, which is as far as the events before `best` go.
+fn object_dup(t: &[u8], open: usize, mut best: u64) -> Option<(u64, usize)> {
     let mut found = None;
-    let mut resume = first;
+    let mut resume = skip_blank(t, open.wrapping_add(1));
     // Each block is one scan of the rest of the object: a bounded number keeps the cost
     // linear. Members after the first DUP_BLOCKS_MAX * DUP_BLOCK of one object are compared
     // only with those (an object that long has more members than any valid config, so it
     // is rejected anyway, possibly with another of QEMU's messages).
-    let mut blocks = 0usize;
-    loop {
-        blocks = blocks.saturating_add(1);
-        if blocks > DUP_BLOCKS_MAX {
-            return found;
-        }
-        // Hashes (| 1) of the block's keys, open addressing, at most half full. A hash
-        // found again is checked by rescanning the block (a short stretch of the object).
-        let mut table = [0u32; 2 * DUP_BLOCK];
+    for _ in 0..DUP_BLOCKS_MAX {
+        // The block's keys as the log holds them: (offset of the quote, hash | 1).
+        let mut block = [(0u32, 0u32); DUP_BLOCK];
         let mut n = 0;
         let mut next_block = None;
-        let mut p = resume;
-        while let Some(k) = next_tok(text, p, end) {
-            if k.kind == Kind::Comma {
-                p = k.end;
-                continue;
-            }
-            if k.kind != Kind::Str || event(k.start) >= best {
+        let mut k = resume;
+        while matches!(t.get(k), Some(b'"' | b'\'')) && event(k) < best {
+            let kend = skip_string(t, k);
+            let colon = skip_blank(t, kend);
+            if t.get(colon) != Some(&b':') {
                 break;
             }
-            let Some(c) = next_tok(text, k.end, end).filter(|c| c.kind == Kind::Colon) else {
-                break;
-            };
-            let Some((last, after)) = skip_value(text, c.end, end) else {
-                break;
+            let v = skip_blank(t, colon.wrapping_add(1));
+            // The value's last token: a container's closing bracket, or the scalar.
+            let Some(after) = skip_value(t, v) else { break };
+            let last = if matches!(t.get(v), Some(b'{' | b'[')) {
+                after.wrapping_sub(1)
+            } else {
+                v
             };
             let ev = event(last) | 1;
             if ev >= best {
                 break;
             }
-            let (a, b) = k.inner();
-            let raw = text.get(a..b).unwrap_or(&[]);
-            let h = key_hash(raw, k.esc) | 1;
-            let mut slot = (h ^ h.wrapping_shr(16)) as usize;
-            let seen = loop {
-                slot &= 2 * DUP_BLOCK - 1;
-                match table.get(slot) {
-                    Some(0) | None => break false,
-                    Some(&hh) if hh == h => break true,
-                    Some(_) => slot = slot.wrapping_add(1),
-                }
-            };
-            if seen && block_has(text, resume, k.start, end, h, raw) {
+            let raw = t
+                .get(k.wrapping_add(1)..kend.wrapping_sub(1))
+                .unwrap_or(&[]);
+            let h = key_hash(raw, raw.contains(&b'\\')) | 1;
+            if logged(t, block.get(..n).unwrap_or(&[]), h, raw) {
                 best = ev;
-                found = Some((ev, k.start));
+                found = Some((ev, k));
                 break;
             }
-            if n < DUP_BLOCK {
-                // After a false match the slot is taken: find a free one.
-                while let Some(&hh) = table.get(slot) {
-                    if hh == 0 {
-                        break;
+            match block.get_mut(n) {
+                Some(e) => {
+                    *e = (o32(k), h);
+                    n = n.wrapping_add(1);
+                }
+                None => {
+                    if next_block.is_none() {
+                        next_block = Some(k);
                     }
-                    slot = slot.wrapping_add(1) & (2 * DUP_BLOCK - 1);
                 }
-                if let Some(e) = table.get_mut(slot) {
-                    *e = h;
-                }
-                n = n.wrapping_add(1);
-            } else if next_block.is_none() {
-                next_block = Some(k.start);
             }
-            p = after;
+            k = skip_blank(t, after);
+            if t.get(k) == Some(&b',') {
+                k = skip_blank(t, k.wrapping_add(1));
+            }
         }
         match next_block {
             Some(nb) => resume = nb,
             None => return found,
+        }
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading text that lexes (validated, or before its first grammar error).
+// ---------------------------------------------------------------------------------------
+
+/// The first byte at or after `i` that is not whitespace.
+pub(crate) fn skip_blank(t: &[u8], mut i: usize) -> usize {
+    while t.get(i).is_some_and(|&c| is_ws(c)) {
+        i = i.saturating_add(1);
+    }
+    i
+}
+
+/// End of the string starting with the quote at `i` (just past the closing quote).
+pub(crate) fn skip_string(t: &[u8], i: usize) -> usize {
+    let q = t.get(i).copied().unwrap_or(b'"');
+    let mut j = i.saturating_add(1);
+    while let Some(&c) = t.get(j) {
+        j = j.saturating_add(if c == b'\\' { 2 } else { 1 });
+        if c == q {
+            break;
+        }
+    }
+    j
+}
+
+/// End of the value starting at `i`; `None` for a container that `t` does not close.
+/// A scalar ends at whitespace or punctuation (what follows it directly is a grammar
+/// error).
+pub(crate) fn skip_value(t: &[u8], i: usize) -> Option<usize> {
+    match t.get(i) {
+        Some(b'"' | b'\'') => Some(skip_string(t, i)),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while let Some(&c) = t.get(j) {
+                match c {
+                    b'"' | b'\'' => {
+                        j = skip_string(t, j);
+                        continue;
+                    }
+                    b'{' | b'[' => depth = depth.saturating_add(1),
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return Some(j.saturating_add(1));
+                        }
+                    }
+                    _ => {}
+                }
+                j = j.saturating_add(1);
+            }
+            None
+        }
+        _ => {
+            let mut j = i;
+            while t
+                .get(j)
+                .is_some_and(|&c| !is_ws(c) && !matches!(c, b',' | b']' | b'}' | b':'))
+            {
+                j = j.saturating_add(1);
+            }
+            Some(j)
         }
     }
 }
@@ -1747,6 +1528,7 @@ mod tests {
     extern crate std;
 
     use super::*;
+    use crate::schema::{self, BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, EXEC_COMMAND_CAPACITY};
     use crate::stage::Syntax;
     use std::format;
     use std::string::String;
@@ -2620,76 +2402,6 @@ mod tests {
             (Tok::JArray, &b"["[..])
         );
         assert!(st.overflow.is_none());
-        // Unknown members: the one QEMU's visit meets first (transform before bitmap
-        // before node).
-        let (at, key) = st.extra.unwrap();
-        assert_eq!(
-            at,
-            ExtraAt {
-                node: 2,
-                bitmap: 1,
-                transform: 1
-            }
-        );
-        assert_eq!(key.of(t), b"baz");
-        // Each kind of place, alone; members are compared after unescaping.
-        let cases: &[(&str, ExtraAt, &str)] = &[
-            (
-                r#"[{"node-name": "n", "x": 1}]"#,
-                ExtraAt {
-                    node: 0,
-                    bitmap: 0,
-                    transform: 0,
-                },
-                "x",
-            ),
-            (
-                r#"[{}, {"bitmaps": [{}, {"name": "b", "y": 1}]}]"#,
-                ExtraAt {
-                    node: 1,
-                    bitmap: 2,
-                    transform: 0,
-                },
-                "y",
-            ),
-            (
-                r#"[{"bitmaps": [{"transform": {"persistent": true, "z": 1}}]}]"#,
-                ExtraAt {
-                    node: 0,
-                    bitmap: 1,
-                    transform: 1,
-                },
-                "z",
-            ),
-            (
-                r#"[{"node\u002dname": "n", "\u0078": 1}]"#,
-                ExtraAt {
-                    node: 0,
-                    bitmap: 0,
-                    transform: 0,
-                },
-                r"\u0078",
-            ),
-        ];
-        for &(list, want, key) in cases {
-            let t = format!(r#"{{"block-bitmap-mapping": {list}}}"#);
-            let st = ok(t.as_bytes());
-            let (at, span) = st.extra.unwrap();
-            assert_eq!(
-                (at, span.of(t.as_bytes())),
-                (want, key.as_bytes()),
-                "{list}"
-            );
-        }
-        // Known members, or members of other places, are no extras.
-        for list in [
-            r#"[{"node-name": "n", "alias": "a", "bitmaps": [{"name": "b", "alias": "c", "transform": {"persistent": true}}]}]"#,
-            r#"[{"node-name": {"x": 1}, "alias": [{"y": 2}], "bitmaps": {"z": 3}}]"#,
-            r#"[[{"x": 1}], {"bitmaps": [[{"y": 1}], {"transform": [{"z": 1}], "name": {"w": 1}}]}]"#,
-        ] {
-            let t = format!(r#"{{"block-bitmap-mapping": {list}}}"#);
-            assert!(ok(t.as_bytes()).extra.is_none(), "{list}");
-        }
         // Not a mapping: nothing is looked into.
         let t = br#"{"block-bitmap-mapping": {"x": [{"y": 1}]}, "z": [{"node-name": 1, "q": 2}]}"#;
         let st = ok(t);
@@ -2697,7 +2409,63 @@ mod tests {
             param(&st, t, "block-bitmap-mapping"),
             (Tok::JObject, &b"{"[..])
         );
-        assert!(st.extra.is_none());
+        assert!(st.overflow.is_none());
+    }
+
+    /// Unknown members of the mapping's structs are found by the visit, which reads them
+    /// again from the text: QEMU's message, at the key's opening quote.
+    #[test]
+    fn block_bitmap_mapping_unknown_members() {
+        let cases: &[(&str, &str, &str)] = &[
+            // The one QEMU's visit meets first: transform before bitmap before node.
+            (
+                r#"[{"node-name": "n0", "alias": "a0", "bitmaps": [{"name": "b0", "alias": "x", "transform": {"persistent": true}}]}, {"node-name": "n2", "alias": "a2", "foo": 1, "bitmaps": [{"name": "c", "alias": "y", "bar": 2, "transform": {"persistent": false, "baz": 3}}]}]"#,
+                r#""baz""#,
+                "[1].bitmaps[0].transform.baz",
+            ),
+            (
+                r#"[{"node-name": "n", "alias": "a", "bitmaps": [], "x": 1}]"#,
+                r#""x""#,
+                "[0].x",
+            ),
+            (
+                r#"[{"node-name": "n", "alias": "a", "bitmaps": []}, {"node-name": "m", "alias": "b", "bitmaps": [{"name": "b", "alias": "c"}, {"name": "b", "alias": "d", "y": 1}]}]"#,
+                r#""y""#,
+                "[1].bitmaps[1].y",
+            ),
+            (
+                r#"[{"node-name": "n", "alias": "a", "bitmaps": [{"name": "b", "alias": "c", "transform": {"persistent": true, "z": 1}}]}]"#,
+                r#""z""#,
+                "[0].bitmaps[0].transform.z",
+            ),
+            // Members are compared after unescaping.
+            (
+                r#"[{"node\u002dname": "n", "alias": "a", "bitmaps": [], "\u0078": 1}]"#,
+                r#""\u0078""#,
+                "[0].x",
+            ),
+            // Several: the one QEMU's hash table lists first.
+            (
+                r#"[{"node-name": "n", "alias": "a", "bitmaps": [], "q": 1, "b": 2, "x": 3, "zz": 4}]"#,
+                r#""b""#,
+                "[0].b",
+            ),
+        ];
+        for &(list, key, path) in cases {
+            let t = format!(r#"{{"block-bitmap-mapping": {list}}}"#);
+            let e = crate::Params::new().parse(t.as_bytes()).unwrap_err();
+            assert_eq!(e.status(), Status::Unexpected, "{list}");
+            assert_eq!(
+                (String::from_utf8(e.message().to_vec()).unwrap(), e.offset),
+                (
+                    format!("Parameter 'block-bitmap-mapping{path}' is unexpected"),
+                    t.find(key).unwrap()
+                ),
+                "{list}"
+            );
+        }
+        let t = br#"{"block-bitmap-mapping": [{"node-name": "n", "alias": "a", "bitmaps": [{"name": "b", "alias": "c", "transform": {"persistent": true}}]}]}"#;
+        assert!(crate::Params::new().parse(t).is_ok());
     }
 
     #[test]
@@ -2717,7 +2485,6 @@ mod tests {
         t.push_str(r#"{"extra": 1}]}"#);
         let st = ok(t.as_bytes());
         assert_eq!(st.overflow, Some((bbm, at as u32)));
-        assert!(st.extra.is_none());
         // Bitmaps beyond the capacity shared by all nodes.
         let mut t = String::from(r#"{"block-bitmap-mapping": ["#);
         let mut at = 0;

@@ -7,6 +7,7 @@
 //! by walking the (already validated) array. Lists are rare and short, so reading twice
 //! costs little; inputs without lists pay nothing.
 
+use crate::json::{skip_blank, skip_string, skip_value};
 use crate::keyval;
 use crate::schema::{
     BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
@@ -207,6 +208,50 @@ impl<'a> Lists<'a> {
         })
     }
 
+    /// JSON: the first list element past a capacity, in input order (the parameter's id
+    /// and the element's offset). Nodes past the node capacity are not looked into; the
+    /// bitmap capacity counts the bitmaps of all nodes.
+    pub fn json_overflow(&self) -> Option<(u8, u32)> {
+        let t = self.text;
+        let exec = self
+            .array(CPR_EXEC_COMMAND)
+            .and_then(|a| element(t, a, EXEC_COMMAND_CAPACITY))
+            .map(|at| (CPR_EXEC_COMMAND, at));
+        let bbm = self.array(BLOCK_BITMAP_MAPPING).and_then(|a| {
+            let mut left = BITMAP_CAPACITY;
+            for i in 0..=BITMAP_NODE_CAPACITY {
+                let node = element(t, a, i)?;
+                if i == BITMAP_NODE_CAPACITY {
+                    return Some(node);
+                }
+                let Some(list) = member(t, node, "bitmaps") else {
+                    continue;
+                };
+                let mut j = 0;
+                while let Some(b) = element(t, list, j) {
+                    if j == left {
+                        return Some(b);
+                    }
+                    j = j.saturating_add(1);
+                }
+                left = left.saturating_sub(j);
+            }
+            None
+        });
+        let bbm = bbm.map(|at| (BLOCK_BITMAP_MAPPING, at));
+        let (id, at) = match (exec, bbm) {
+            (Some(e), Some(b)) => {
+                if e.1 < b.1 {
+                    e
+                } else {
+                    b
+                }
+            }
+            (e, b) => e.or(b)?,
+        };
+        Some((u8::try_from(id).ok()?, u32::try_from(at).ok()?))
+    }
+
     /// JSON: where the object of the bitmap-mapping struct at `at` starts.
     pub fn json_struct(&self, at: ExtraAt) -> Option<usize> {
         let node = element(
@@ -234,71 +279,7 @@ impl<'a> Lists<'a> {
     }
 }
 
-// A reader of JSON text that the front end has already validated: it only skips and
-// classifies, and never needs to report an error.
-
-fn blank(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-fn skip_blank(t: &[u8], mut i: usize) -> usize {
-    while t.get(i).is_some_and(|&c| blank(c)) {
-        i = i.saturating_add(1);
-    }
-    i
-}
-
-/// End of the string starting with the quote at `i` (just past the closing quote).
-fn skip_string(t: &[u8], i: usize) -> usize {
-    let q = t.get(i).copied().unwrap_or(b'"');
-    let mut j = i.saturating_add(1);
-    while let Some(&c) = t.get(j) {
-        j = j.saturating_add(if c == b'\\' { 2 } else { 1 });
-        if c == q {
-            break;
-        }
-    }
-    j
-}
-
-/// End of the value starting at `i`.
-fn skip_value(t: &[u8], i: usize) -> usize {
-    match t.get(i) {
-        Some(b'"' | b'\'') => skip_string(t, i),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            let mut j = i;
-            while let Some(&c) = t.get(j) {
-                match c {
-                    b'"' | b'\'' => {
-                        j = skip_string(t, j);
-                        continue;
-                    }
-                    b'{' | b'[' => depth = depth.saturating_add(1),
-                    b'}' | b']' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            return j.saturating_add(1);
-                        }
-                    }
-                    _ => {}
-                }
-                j = j.saturating_add(1);
-            }
-            j
-        }
-        _ => {
-            let mut j = i;
-            while t
-                .get(j)
-                .is_some_and(|&c| !blank(c) && !matches!(c, b',' | b']' | b'}' | b':'))
-            {
-                j = j.saturating_add(1);
-            }
-            j
-        }
-    }
-}
+// Reading JSON text the front end has already validated: see [`json::skip_value`].
 
 /// Start of element `k` of the array whose `[` is at `a`.
 fn element(t: &[u8], a: usize, k: usize) -> Option<usize> {
@@ -311,7 +292,7 @@ fn element(t: &[u8], a: usize, k: usize) -> Option<usize> {
         if n == k {
             return Some(i);
         }
-        i = skip_blank(t, skip_value(t, i));
+        i = skip_blank(t, skip_value(t, i).unwrap_or(t.len()));
         if t.get(i) == Some(&b',') {
             i = skip_blank(t, i.saturating_add(1));
         }
@@ -352,7 +333,7 @@ pub(crate) fn members(t: &[u8], o: usize) -> impl Iterator<Item = (Span, usize)>
         let key = Span::between(i.saturating_add(1), kend.saturating_sub(1));
         let colon = skip_blank(t, kend);
         let v = skip_blank(t, colon.saturating_add(1));
-        i = skip_blank(t, skip_value(t, v));
+        i = skip_blank(t, skip_value(t, v).unwrap_or(t.len()));
         if t.get(i) == Some(&b',') {
             i = skip_blank(t, i.saturating_add(1));
         }
@@ -367,7 +348,7 @@ pub(crate) fn root(t: &[u8]) -> usize {
 
 /// What the value at `i` is, as far as a list element's type goes.
 pub fn token(t: &[u8], i: usize) -> Raw {
-    let end = skip_value(t, i);
+    let end = skip_value(t, i).unwrap_or(t.len());
     let (tok, span) = match t.get(i) {
         Some(b'"' | b'\'') => (
             Tok::JStr,

@@ -376,7 +376,8 @@ pub struct Stage {
     pub kv: KvShape,
     /// First unexpected top-level key (span of the key).
     pub unknown: Raw,
-    /// The unexpected bitmap-mapping member QEMU's visit would meet first, and where.
+    /// Keyval: the unexpected bitmap-mapping member QEMU's visit would meet first, and
+    /// where (JSON leaves it to the visit, which reads the structs again).
     pub extra: Option<(ExtraAt, Span)>,
     /// Offset of an element beyond a list capacity (reported when nothing else is wrong).
     pub overflow: Option<(u8, u32)>,

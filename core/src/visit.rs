@@ -269,11 +269,17 @@ impl Visitor<'_, '_> {
     }
 
     fn extra(&mut self, at: ExtraAt, path: &Path) -> Result<(), Failed> {
-        match self.st.extra {
-            Some((where_, key)) if where_ == at => {
-                let text = self.text;
-                let syntax = self.syntax;
-                let key = named(text, self.st, Some(at)).unwrap_or(key);
+        // JSON: the struct's members are read again from the text (the front end notes
+        // none); keyval: the front end noted the first struct with an unexpected member.
+        let text = self.text;
+        let syntax = self.syntax;
+        let key = match self.st.extra {
+            _ if syntax == Syntax::Json => named(text, self.st, Some(at)),
+            Some((where_, key)) if where_ == at => named(text, self.st, Some(at)).or(Some(key)),
+            _ => None,
+        };
+        match key {
+            Some(key) => {
                 let at = if syntax == Syntax::Json {
                     key.start().saturating_sub(1)
                 } else {
