@@ -94,6 +94,8 @@ use crate::error::{Error, Status};
 use crate::stage::{Raw, Span, Stage, Tok};
 use crate::text::{hex4, mod_utf8_codepoint, valid_codepoint};
 
+const PREFIX: &[u8] = b"JSON parse error, ";
+
 /// QEMU's limit on the bytes of all tokens of one value (`MAX_TOKEN_SIZE`, json-streamer.c):
 /// the sum must stay below it (at most 64 MiB − 1).
 pub const MAX_TOKEN_SIZE: usize = 64 << 20;
@@ -107,8 +109,6 @@ pub const DUP_LOG: usize = 16;
 pub const DUP_BLOCKS_MAX: usize = 4;
 /// Keys compared per scan of an object by the fallback duplicate search.
 pub const DUP_BLOCK: usize = 32;
-
-const PREFIX: &[u8] = b"JSON parse error, ";
 
 /// Parse QEMU-dialect JSON `text` (which starts with `{`) into `stage` (created by the
 /// caller as `Stage::new(Syntax::Json)`, with `known` set). On failure QEMU's error is
@@ -453,19 +453,9 @@ fn skip_digits(text: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// Bytes that need no attention inside a string: 0x20..=0x7F except `"`, `'` and `\`.
-static PLAIN: [bool; 256] = plain_table();
-
-// Evaluated at compile time only.
-#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-const fn plain_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut b = 0x20;
-    while b < 0x80 {
-        t[b] = !(b == 0x22 || b == 0x27 || b == 0x5C);
-        b += 1;
-    }
-    t
+/// Whether a byte needs no attention inside a string: 0x20..=0x7F except `"`, `'` and `\`.
+fn plain(b: u8) -> bool {
+    matches!(b, 0x20..=0x7F) && !matches!(b, b'"' | b'\'' | b'\\')
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -483,7 +473,7 @@ fn special_bytes(w: u64) -> u64 {
         | zero(w ^ ONES.wrapping_mul(0x5C))
 }
 
-/// The first byte at or after `i` that is not [`PLAIN`] (or the end).
+/// The first byte at or after `i` that is not [`plain`] (or the end).
 fn plain_run(text: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = i.checked_add(8).and_then(|e| text.get(i..e)) {
         let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
@@ -493,12 +483,7 @@ fn plain_run(text: &[u8], mut i: usize) -> usize {
         }
         i = i.wrapping_add(8);
     }
-    while text
-        .get(i)
-        .and_then(|&b| PLAIN.get(usize::from(b)))
-        .copied()
-        .unwrap_or(false)
-    {
+    while text.get(i).is_some_and(|&b| plain(b)) {
         i = i.wrapping_add(1);
     }
     i
@@ -2598,7 +2583,7 @@ mod tests {
                 };
             }
             for start in 0..8 {
-                let want = (start..64).find(|&i| !PLAIN[buf[i] as usize]).unwrap_or(64);
+                let want = (start..64).find(|&i| !plain(buf[i])).unwrap_or(64);
                 assert_eq!(plain_run(&buf, start), want);
             }
         }
