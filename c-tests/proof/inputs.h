@@ -124,6 +124,17 @@ static const struct proof_input proof_fixed[] = {
        "[{\"name\": \"n\", \"alias\": \"m\", \"transform\": {\"persistent\": true}}, "
        "{\"name\": \"n2\", \"alias\": \"m2\", \"transform\": {}}]}]}",
        EXPECT_JSON_OK),
+    /* Unknown members of each bitmap-mapping struct: the visit reads them from the text. */
+    KV("{\"block-bitmap-mapping\": [{\"node-name\": \"a\", \"alias\": \"b\", \"bitmaps\": "
+       "[{\"name\": \"n\", \"alias\": \"m\", \"transform\": {\"persistent\": true, "
+       "\"x\": 1, \"\\u0079\": 2}}], \"z\": 3}]}",
+       EXPECT_FAIL),
+    KV("{\"block-bitmap-mapping\": [{\"node-name\": \"a\", \"alias\": \"b\", \"bitmaps\": "
+       "[{\"name\": \"n\", \"alias\": \"m\", \"q\": 1, \"r\": 2}]}]}",
+       EXPECT_FAIL),
+    KV("{\"block-bitmap-mapping\": [{\"node-name\": \"a\", \"alias\": \"b\", \"bitmaps\": [], "
+       "\"q\": 1, \"b\": 2, \"x\": 3, \"zz\": 4}]}",
+       EXPECT_FAIL),
     KV("{\"multifd-channels\": \"4\"}", EXPECT_FAIL),
     KV("{\"multifd-channels\": 4.0}", EXPECT_FAIL),
     KV("{\"multifd-channels\": -1}", EXPECT_FAIL),

@@ -40,18 +40,18 @@ fn str_hash(key: StrRef<'_>) -> u32 {
     }
 }
 
-/// One key of a level: where its text is, and its rank in the visit if the visit takes it.
-#[derive(Clone, Copy, Default)]
-struct Key {
-    span: Span,
-    visit: Option<u8>,
-}
+/// [`Level`]'s rank for a key the visit does not take (ranks are below it).
+const UNVISITED: u8 = u8::MAX;
 
 /// The distinct keys of one level (one `QDict`), in the order the input first has them.
 pub struct Level<'t> {
     text: &'t [u8],
     read: fn(&'t [u8], Span) -> StrRef<'t>,
-    keys: [Key; EXACT_KEYS],
+    /// Where each key's text is, and its rank in the visit (or [`UNVISITED`]): two arrays,
+    /// not one of pairs, which padding would make a third bigger (this sits on the deepest
+    /// stack path).
+    keys: [Span; EXACT_KEYS],
+    visit: [u8; EXACT_KEYS],
     n: usize,
     over: bool,
     /// The first unexpected key added (named when the level is not replayed).
@@ -64,15 +64,16 @@ impl<'t> Level<'t> {
         Level {
             text,
             read,
-            keys: [Key::default(); EXACT_KEYS],
+            keys: [Span::default(); EXACT_KEYS],
+            visit: [UNVISITED; EXACT_KEYS],
             n: 0,
             over: false,
             first: None,
         }
     }
 
-    fn str(&self, k: &Key) -> StrRef<'t> {
-        (self.read)(self.text, k.span)
+    fn str(&self, k: &Span) -> StrRef<'t> {
+        (self.read)(self.text, *k)
     }
 
     /// Adds the key at `span` unless an equal key is there already. `visit`: its rank in
@@ -84,15 +85,15 @@ impl<'t> Level<'t> {
         if self.over {
             return;
         }
-        let key = Key { span, visit };
-        let s = self.str(&key);
+        let s = self.str(&span);
         if !self.keys.iter().take(self.n).any(|k| self.str(k).same(s)) {
-            match self.keys.get_mut(self.n) {
-                Some(slot) => {
-                    *slot = key;
+            match (self.keys.get_mut(self.n), self.visit.get_mut(self.n)) {
+                (Some(slot), Some(rank)) => {
+                    *slot = span;
+                    *rank = visit.unwrap_or(UNVISITED);
                     self.n = self.n.saturating_add(1);
                 }
-                None => self.over = true,
+                _ => self.over = true,
             }
         }
     }
@@ -114,42 +115,36 @@ impl<'t> Level<'t> {
         for (h, k) in t.key_hash.iter_mut().zip(keys) {
             *h = str_hash(self.str(k));
         }
-        // The QDict's order: bucket ascending, and within one, the newest first. An
-        // insertion sort: a few dozen keys, and no panic path (core's sorts have one).
-        let mut order = [(0u16, 0u8); EXACT_KEYS];
-        let mut n = 0usize;
-        for (i, k) in keys.iter().enumerate() {
-            let key = (
-                u16::try_from(qdict_bucket_of(self.str(k).bytes())).unwrap_or(u16::MAX),
-                i as u8,
-            );
-            // Keys come in input order, so going before every key of its bucket puts the
-            // newest first.
-            let at = order.iter().take(n).position(|o| o.0 >= key.0).unwrap_or(n);
-            let mut j = n;
-            while j > at {
-                let prev = order.get(j.saturating_sub(1)).copied().unwrap_or_default();
-                if let Some(slot) = order.get_mut(j) {
-                    *slot = prev;
-                }
-                j = j.saturating_sub(1);
-            }
-            if let Some(slot) = order.get_mut(at) {
-                *slot = key;
-            }
-            n = n.saturating_add(1);
+        // The QDict's order: bucket ascending, and within one, the newest first. Each next
+        // key is the least after the previous one in that order: a few dozen keys, no
+        // array of the order (this runs at the bottom of the deepest stack path), and no
+        // panic path (core's sorts have one).
+        let mut bucket = [0u16; EXACT_KEYS];
+        for (b, k) in bucket.iter_mut().zip(keys) {
+            *b = u16::try_from(qdict_bucket_of(self.str(k).bytes())).unwrap_or(u16::MAX);
         }
-        let order = order.get(..n).unwrap_or(&[]);
-        for &(_, i) in order {
-            t.insert(i);
+        // A key's place in the order: its bucket, then the newest (highest index) first.
+        let place = |i: usize| {
+            let b = bucket.get(i).copied().unwrap_or(u16::MAX);
+            (b, EXACT_KEYS.saturating_sub(i))
+        };
+        let mut prev = None;
+        for _ in keys {
+            let next = (0..keys.len())
+                .filter(|&i| prev.is_none_or(|p| place(i) > p))
+                .min_by_key(|&i| place(i));
+            let Some(i) = next else { break };
+            t.insert(i as u8);
+            prev = Some(place(i));
         }
         // The visit takes its members in its own order (ranks are distinct).
-        for r in 0..=u8::MAX {
-            if let Some(i) = keys.iter().position(|k| k.visit == Some(r)) {
+        let visit = self.visit.get(..self.n).unwrap_or(&[]);
+        for r in 0..UNVISITED {
+            if let Some(i) = visit.iter().position(|&v| v == r) {
                 t.remove(i as u8);
             }
         }
-        Some(keys.get(usize::from(t.first()?))?.span)
+        keys.get(usize::from(t.first()?)).copied()
     }
 }
 

@@ -1458,13 +1458,14 @@ pub(crate) fn skip_blank(t: &[u8], mut i: usize) -> usize {
 pub(crate) fn skip_string(t: &[u8], i: usize) -> usize {
     let q = t.get(i).copied().unwrap_or(b'"');
     let mut j = i.saturating_add(1);
-    while let Some(&c) = t.get(j) {
+    loop {
+        j = plain_run(t, j);
+        let Some(&c) = t.get(j) else { return j };
         j = j.saturating_add(if c == b'\\' { 2 } else { 1 });
         if c == q {
-            break;
+            return j;
         }
     }
-    j
 }
 
 /// End of the value starting at `i`; `None` for a container that `t` does not close.

@@ -121,7 +121,7 @@ impl<'a> Lists<'a> {
             let m = |name| {
                 member(self.text, at, name).map_or_else(Raw::default, |v| token(self.text, v))
             };
-            let bitmaps = m("bitmaps");
+            let [name, alias, bitmaps] = [m("node-name"), m("alias"), m("bitmaps")];
             let nbitmaps = if bitmaps.tok() == Tok::JArray {
                 count(self.text, bitmaps.span().start())
             } else {
@@ -129,8 +129,8 @@ impl<'a> Lists<'a> {
             };
             return Node {
                 this,
-                name: m("node-name"),
-                alias: m("alias"),
+                name,
+                alias,
                 bitmaps,
                 nbitmaps: u8::try_from(nbitmaps.min(BITMAP_CAPACITY)).unwrap_or(0),
                 list_like: false,
@@ -168,7 +168,7 @@ impl<'a> Lists<'a> {
             let m = |name| {
                 member(self.text, at, name).map_or_else(Raw::default, |v| token(self.text, v))
             };
-            let transform = m("transform");
+            let [name, alias, transform] = [m("name"), m("alias"), m("transform")];
             let persistent = if transform.tok() == Tok::JObject {
                 member(self.text, transform.span().start(), "persistent")
                     .map_or_else(Raw::default, |v| token(self.text, v))
@@ -177,8 +177,8 @@ impl<'a> Lists<'a> {
             };
             return Some(Bitmap {
                 this,
-                name: m("name"),
-                alias: m("alias"),
+                name,
+                alias,
                 transform,
                 persistent,
                 list_like: 0,
@@ -281,33 +281,42 @@ impl<'a> Lists<'a> {
 
 // Reading JSON text the front end has already validated: see [`json::skip_value`].
 
-/// Start of element `k` of the array whose `[` is at `a`.
-fn element(t: &[u8], a: usize, k: usize) -> Option<usize> {
-    if t.get(a) != Some(&b'[') {
-        return None;
+/// Where the item after the value at `v` starts (past the value, blanks and a comma).
+fn after_item(t: &[u8], v: usize) -> usize {
+    let i = skip_blank(t, skip_value(t, v).unwrap_or(t.len()));
+    if t.get(i) == Some(&b',') {
+        skip_blank(t, i.saturating_add(1))
+    } else {
+        i
     }
-    let mut i = skip_blank(t, a.saturating_add(1));
-    let mut n = 0usize;
-    while t.get(i).is_some_and(|&c| c != b']') {
-        if n == k {
-            return Some(i);
-        }
-        i = skip_blank(t, skip_value(t, i).unwrap_or(t.len()));
-        if t.get(i) == Some(&b',') {
-            i = skip_blank(t, i.saturating_add(1));
-        }
-        n = n.saturating_add(1);
-    }
-    None
 }
 
-/// Number of elements of the array whose `[` is at `a`.
+/// Start of element `k` of the array whose `[` is at `a`.
+fn element(t: &[u8], a: usize, k: usize) -> Option<usize> {
+    let (n, at) = pass(t, a, k);
+    (n == k && t.get(at).is_some_and(|&c| c != b']')).then_some(at)
+}
+
+/// Number of elements of the array whose `[` is at `a` (counted up to one past
+/// [`EXEC_COMMAND_CAPACITY`], the largest capacity).
 fn count(t: &[u8], a: usize) -> usize {
+    pass(t, a, EXEC_COMMAND_CAPACITY.saturating_add(1)).0
+}
+
+/// Pass up to `k` elements of the array whose `[` is at `a`: how many were passed (fewer
+/// than `k` when the array ends first) and where the next one would start.
+fn pass(t: &[u8], a: usize, k: usize) -> (usize, usize) {
+    let mut i = if t.get(a) == Some(&b'[') {
+        skip_blank(t, a.saturating_add(1))
+    } else {
+        t.len()
+    };
     let mut n = 0usize;
-    while element(t, a, n).is_some() && n <= EXEC_COMMAND_CAPACITY {
+    while n < k && t.get(i).is_some_and(|&c| c != b']') {
+        i = after_item(t, i);
         n = n.saturating_add(1);
     }
-    n
+    (n, i)
 }
 
 /// Start of the value of member `name` of the object whose `{` is at `o`.
@@ -325,7 +334,12 @@ pub(crate) fn members(t: &[u8], o: usize) -> impl Iterator<Item = (Span, usize)>
     } else {
         t.len()
     };
+    // The value last returned is skipped only when the next member is asked for.
+    let mut last: Option<usize> = None;
     core::iter::from_fn(move || {
+        if let Some(v) = last {
+            i = after_item(t, v);
+        }
         if !matches!(t.get(i), Some(b'"' | b'\'')) {
             return None;
         }
@@ -333,10 +347,7 @@ pub(crate) fn members(t: &[u8], o: usize) -> impl Iterator<Item = (Span, usize)>
         let key = Span::between(i.saturating_add(1), kend.saturating_sub(1));
         let colon = skip_blank(t, kend);
         let v = skip_blank(t, colon.saturating_add(1));
-        i = skip_blank(t, skip_value(t, v).unwrap_or(t.len()));
-        if t.get(i) == Some(&b',') {
-            i = skip_blank(t, i.saturating_add(1));
-        }
+        last = Some(v);
         Some((key, v))
     })
 }
@@ -348,20 +359,21 @@ pub(crate) fn root(t: &[u8]) -> usize {
 
 /// What the value at `i` is, as far as a list element's type goes.
 pub fn token(t: &[u8], i: usize) -> Raw {
-    let end = skip_value(t, i).unwrap_or(t.len());
+    // A container is named by its opening bracket: only scalars need their end.
+    let end = || skip_value(t, i).unwrap_or(t.len());
     let (tok, span) = match t.get(i) {
         Some(b'"' | b'\'') => (
             Tok::JStr,
-            Span::between(i.saturating_add(1), end.saturating_sub(1)),
+            Span::between(i.saturating_add(1), end().saturating_sub(1)),
         ),
         Some(b'{') => (Tok::JObject, Span::between(i, i.saturating_add(1))),
         Some(b'[') => (Tok::JArray, Span::between(i, i.saturating_add(1))),
-        Some(b't') => (Tok::JTrue, Span::between(i, end)),
-        Some(b'f') => (Tok::JFalse, Span::between(i, end)),
-        Some(b'n') => (Tok::JNull, Span::between(i, end)),
+        Some(b't') => (Tok::JTrue, Span::between(i, end())),
+        Some(b'f') => (Tok::JFalse, Span::between(i, end())),
+        Some(b'n') => (Tok::JNull, Span::between(i, end())),
         // Every number is `JFloat` here: no list element takes a number, so whether QEMU
         // makes one an integer cannot change an answer.
-        _ => (Tok::JFloat, Span::between(i, end)),
+        _ => (Tok::JFloat, Span::between(i, end())),
     };
     Raw::new(tok, span)
 }
