@@ -1386,12 +1386,14 @@ fn object_dup(t: &[u8], open: usize, mut best: u64) -> Option<(u64, usize)> {
     // only with those (an object that long has more members than any valid config, so it
     // is rejected anyway, possibly with another of QEMU's messages).
     for _ in 0..DUP_BLOCKS_MAX {
-        // The block's keys as the log holds them: (offset of the quote, hash | 1).
+        // The block's keys: (offset of the quote, hash), as in the log (which sets the
+        // hash's low bit to tell keys from its object markers; a block has no markers).
         let mut block = [(0u32, 0u32); DUP_BLOCK];
         let mut n = 0;
         let mut next_block = None;
         let mut k = resume;
-        while matches!(t.get(k), Some(b'"' | b'\'')) && event(k) < best {
+        // A key after `best` has a value after it too: the test of the value's event stops.
+        while matches!(t.get(k), Some(b'"' | b'\'')) {
             let kend = skip_string(t, k);
             let colon = skip_blank(t, kend);
             if t.get(colon) != Some(&b':') {
@@ -1412,7 +1414,7 @@ fn object_dup(t: &[u8], open: usize, mut best: u64) -> Option<(u64, usize)> {
             let raw = t
                 .get(k.wrapping_add(1)..kend.wrapping_sub(1))
                 .unwrap_or(&[]);
-            let h = key_hash(raw, raw.contains(&b'\\')) | 1;
+            let h = key_hash(raw, raw.contains(&b'\\'));
             if logged(t, block.get(..n).unwrap_or(&[]), h, raw) {
                 best = ev;
                 found = Some((ev, k));
@@ -2503,6 +2505,25 @@ mod tests {
         t.truncate(t.len() - 5);
         t.push_str("]}");
         assert!(ok(t.as_bytes()).overflow.is_none());
+        // Both lists past their capacities: the element first in the input is noted.
+        let exec = format!(
+            r#""cpr-exec-command": [{}"x"]"#,
+            r#""a", "#.repeat(EXEC_COMMAND_CAPACITY)
+        );
+        let nodes = format!(r#""block-bitmap-mapping": [{}{{}}]"#, "{}, ".repeat(8));
+        for (first, second, id) in [
+            (&exec, &nodes, schema::CPR_EXEC_COMMAND),
+            (&nodes, &exec, bbm as usize),
+        ] {
+            let t = format!("{{{first}, {second}}}");
+            // The last element of the first list (after the text's `{`).
+            let at = 1 + first.rfind(r#""x""#).or(first.rfind("{}")).unwrap();
+            assert_eq!(
+                ok(t.as_bytes()).overflow,
+                Some((id as u8, at as u32)),
+                "{t}"
+            );
+        }
     }
 
     #[test]
