@@ -91,37 +91,35 @@ def transform():
     return struct(ms)
 
 
-def bitmap(i):
+def obj(wrong, members):
+    """A struct of the mapping: 1 in 15 a value of a wrong type, else its members (each
+    present when its test says so, in random order) and now and then an unknown one."""
     if r.randrange(15) == 0:
-        return r.choice(["5", '"b"', "[]", "null"])
-    ms = []
-    if r.randrange(20):
-        ms.append(member("name", s("b%d" % i)))
-    if r.randrange(20):
-        ms.append(member("alias", s("a%d" % i)))
-    if r.randrange(3) == 0:
-        ms.append(member("transform", transform()))
+        return r.choice(wrong)
+    ms = [member(name, value()) for name, present, value in members if present()]
     if r.randrange(8) == 0:
         ms.append(extra())
     return struct(ms)
+
+
+def bitmap(i):
+    return obj(["5", '"b"', "[]", "null"], [
+        ("name", lambda: r.randrange(20), lambda: s("b%d" % i)),
+        ("alias", lambda: r.randrange(20), lambda: s("a%d" % i)),
+        ("transform", lambda: r.randrange(3) == 0, transform),
+    ])
 
 
 def node(i, nb):
-    if r.randrange(15) == 0:
-        return r.choice(["5", '"n"', "[]", "null"])
-    ms = []
-    if r.randrange(20):
-        ms.append(member("node-name", s("n%d" % i)))
-    if r.randrange(20):
-        ms.append(member("alias", s("na%d" % i)))
-    if r.randrange(25):
+    def bitmaps():
         if r.randrange(15) == 0:
-            ms.append(member("bitmaps", r.choice(["{}", "3", '"x"'])))
-        else:
-            ms.append(member("bitmaps", "[" + ", ".join(bitmap(j) for j in range(nb)) + "]"))
-    if r.randrange(8) == 0:
-        ms.append(extra())
-    return struct(ms)
+            return r.choice(["{}", "3", '"x"'])
+        return "[" + ", ".join(bitmap(j) for j in range(nb)) + "]"
+    return obj(["5", '"n"', "[]", "null"], [
+        ("node-name", lambda: r.randrange(20), lambda: s("n%d" % i)),
+        ("alias", lambda: r.randrange(20), lambda: s("na%d" % i)),
+        ("bitmaps", lambda: r.randrange(25), bitmaps),
+    ])
 
 
 def bbm():
