@@ -531,20 +531,10 @@ pub(crate) fn json_int(tok: &[u8]) -> Option<u64> {
     }
 }
 
-/// A struct's members, in the order QEMU's visit takes them, and how deep it sits in the
-/// key paths (the top level, or the bitmap-mapping struct at `at`).
-fn struct_members(at: Option<ExtraAt>) -> (&'static [&'static str], usize) {
-    match at.map(|a| (a.bitmap, a.transform)) {
-        None => (&[], 0),
-        Some((0, _)) => (&["node-name", "alias", "bitmaps"], 2),
-        Some((_, 0)) => (&["name", "alias", "transform"], 4),
-        Some(_) => (&["persistent"], 5),
-    }
-}
-
 /// The unexpected key QEMU names when a dictionary has several: the first of its hash
 /// table of unvisited keys (see [`ghash`]), at the top level (`at` is `None`) or in the
 /// bitmap-mapping struct at `at`; past that module's capacity, the first in the input.
+/// `None` when every key is a member (which is all JSON structs ask of valid input).
 #[cold]
 #[inline(never)]
 fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
@@ -555,7 +545,13 @@ fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
     } else {
         |t, k| StrRef::Plain(k.of(t))
     };
-    let (members, depth) = struct_members(at);
+    // A struct's members, in the order QEMU's visit takes them, and how deep it sits.
+    let (members, depth): (&[&str], usize) = match at.map(|a| (a.bitmap, a.transform)) {
+        None => (&[], 0),
+        Some((0, _)) => (&["node-name", "alias", "bitmaps"], 2),
+        Some((_, 0)) => (&["name", "alias", "transform"], 4),
+        Some(_) => (&["persistent"], 5),
+    };
     // A member's rank in the visit; at the top level its slot (the visit walks slots in id
     // order), as the front ends look names up.
     let rank = |key: Span| {
