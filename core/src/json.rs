@@ -889,12 +889,12 @@ enum G {
     Off,
 }
 
+/// Where a value stands: as an object's key (only strings may), or anywhere else (the
+/// top-level object's members are recorded, see [`Parser::record`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Role {
-    Top,
     Key,
-    Member,
-    Elem,
+    Value,
 }
 
 const NONE: u16 = u16::MAX;
@@ -1108,18 +1108,18 @@ impl<'t, 's> Parser<'t, 's> {
     fn step(&mut self, t: &Token) {
         match self.state {
             G::Start => match t.kind {
-                Kind::LCurly => self.open(t, true, Role::Top),
+                Kind::LCurly => self.open(t, true, Role::Value),
                 _ => self.fail_at(GKind::ExpectingValue, t),
             },
             G::ObjOpen if t.kind == Kind::RCurly => self.close(t),
             G::ObjOpen | G::ObjKey => self.value(t, Role::Key),
             // The separators the grammar expects here never reach `step`: `run` takes them.
             G::Colon => self.fail_at(GKind::MissingColon, t),
-            G::ObjVal => self.value(t, Role::Member),
+            G::ObjVal => self.value(t, Role::Value),
             G::ObjNext if t.kind == Kind::RCurly => self.close(t),
             G::ObjNext => self.fail_at(GKind::SepDict, t),
             G::ArrOpen if t.kind == Kind::RSquare => self.close(t),
-            G::ArrOpen | G::ArrVal => self.value(t, Role::Elem),
+            G::ArrOpen | G::ArrVal => self.value(t, Role::Value),
             G::ArrNext if t.kind == Kind::RSquare => self.close(t),
             G::ArrNext => self.fail_at(GKind::SepList, t),
             G::Done | G::Off => {}
@@ -1179,11 +1179,10 @@ impl<'t, 's> Parser<'t, 's> {
                 self.key_ct = level;
                 self.key_ct_off = o32(t.start);
             }
-            Role::Member => {
+            Role::Value => {
                 let tok = if obj { Tok::JObject } else { Tok::JArray };
                 self.record(tok, Span::between(t.start, t.end));
             }
-            Role::Top | Role::Elem => {}
         }
         self.depth = level.wrapping_add(1);
         if obj {
@@ -1308,8 +1307,9 @@ impl<'t, 's> Parser<'t, 's> {
             .unwrap_or(u8::MAX);
     }
 
-    /// Record the value of a top-level member (whose first token is `span`, a container's
-    /// its opening bracket) in the slot its key names.
+    /// Record a value (its first token is `span`, a container's its opening bracket) if it
+    /// is a member of the top-level object, in the slot its key names; every other value
+    /// (the top-level object itself, nested members, list elements) is left to the text.
     fn record(&mut self, tok: Tok, span: Span) {
         if self.depth != 1 {
             return;
@@ -2390,7 +2390,8 @@ mod tests {
             (Tok::JArray, &b"["[..])
         );
         assert!(st.overflow.is_none());
-        // Not a mapping: nothing is looked into.
+        // Not a mapping: nothing is looked into, here or in another member's array of
+        // objects; the parse fails on the type, as QEMU's does.
         let t = br#"{"block-bitmap-mapping": {"x": [{"y": 1}]}, "z": [{"node-name": 1, "q": 2}]}"#;
         let st = ok(t);
         assert_eq!(
@@ -2398,6 +2399,15 @@ mod tests {
             (Tok::JObject, &b"{"[..])
         );
         assert!(st.overflow.is_none());
+        let e = crate::Params::new().parse(t).unwrap_err();
+        assert_eq!(
+            (e.status(), e.message(), e.offset),
+            (
+                Status::Value,
+                &b"Invalid parameter type for 'block-bitmap-mapping', expected: array"[..],
+                25
+            )
+        );
     }
 
     /// Unknown members of the mapping's structs are found by the visit, which reads them
@@ -2467,12 +2477,23 @@ mod tests {
                 at = t.len();
             }
             t.push_str(&format!(
-                r#"{{"node-name": "n{i}", "bitmaps": [{{"name": "b"}}]}}, "#
+                r#"{{"node-name": "n{i}", "alias": "a{i}", "bitmaps": [{{"name": "b", "alias": "c"}}]}}, "#
             ));
         }
         t.push_str(r#"{"extra": 1}]}"#);
         let st = ok(t.as_bytes());
         assert_eq!(st.overflow, Some((bbm, at as u32)));
+        // The visit does not look into them either: no node past the capacity is missing a
+        // member or has an unknown one.
+        let e = crate::Params::new().parse(t.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.status(), e.message(), e.offset),
+            (
+                Status::Capacity,
+                &b"Parameter 'block-bitmap-mapping' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)"[..],
+                at
+            )
+        );
         // Bitmaps beyond the capacity shared by all nodes.
         let mut t = String::from(r#"{"block-bitmap-mapping": ["#);
         let mut at = 0;

@@ -217,26 +217,24 @@ impl<'a> Lists<'a> {
             .array(CPR_EXEC_COMMAND)
             .and_then(|a| element(t, a, EXEC_COMMAND_CAPACITY))
             .map(|at| (CPR_EXEC_COMMAND, at));
+        // One walk over the nodes; each node's bitmaps are passed up to what is left.
         let bbm = self.array(BLOCK_BITMAP_MAPPING).and_then(|a| {
             let mut left = BITMAP_CAPACITY;
-            for i in 0..=BITMAP_NODE_CAPACITY {
-                let node = element(t, a, i)?;
-                if i == BITMAP_NODE_CAPACITY {
-                    return Some(node);
+            let (_, mut node) = pass(t, a, 0);
+            for _ in 0..BITMAP_NODE_CAPACITY {
+                if !is_element(t, node) {
+                    return None;
                 }
-                let Some(list) = member(t, node, "bitmaps") else {
-                    continue;
-                };
-                let mut j = 0;
-                while let Some(b) = element(t, list, j) {
-                    if j == left {
-                        return Some(b);
+                if let Some(list) = member(t, node, "bitmaps") {
+                    let (n, at) = pass(t, list, left);
+                    if n == left && is_element(t, at) {
+                        return Some(at);
                     }
-                    j = j.saturating_add(1);
+                    left = left.saturating_sub(n);
                 }
-                left = left.saturating_sub(j);
+                node = after_item(t, node);
             }
-            None
+            is_element(t, node).then_some(node)
         });
         let bbm = bbm.map(|at| (BLOCK_BITMAP_MAPPING, at));
         let (id, at) = match (exec, bbm) {
@@ -294,7 +292,12 @@ fn after_item(t: &[u8], v: usize) -> usize {
 /// Start of element `k` of the array whose `[` is at `a`.
 fn element(t: &[u8], a: usize, k: usize) -> Option<usize> {
     let (n, at) = pass(t, a, k);
-    (n == k && t.get(at).is_some_and(|&c| c != b']')).then_some(at)
+    (n == k && is_element(t, at)).then_some(at)
+}
+
+/// Whether an element starts at `i`, where [`pass`] stopped: the array did not end there.
+fn is_element(t: &[u8], i: usize) -> bool {
+    t.get(i).is_some_and(|&c| c != b']')
 }
 
 /// Number of elements of the array whose `[` is at `a` (counted up to one past
@@ -312,7 +315,7 @@ fn pass(t: &[u8], a: usize, k: usize) -> (usize, usize) {
         t.len()
     };
     let mut n = 0usize;
-    while n < k && t.get(i).is_some_and(|&c| c != b']') {
+    while n < k && is_element(t, i) {
         i = after_item(t, i);
         n = n.saturating_add(1);
     }
