@@ -1002,11 +1002,9 @@ fn strtosz_erange(s: &[u8]) -> bool {
     if digits == b"0" {
         if let [b'x' | b'X', hex @ ..] = rest {
             let nh = hex.iter().take_while(|c| c.is_ascii_hexdigit()).count();
-            return nh > 0 && nh == hex.len() && overflows(hex, 16);
+            // An empty run ("0x") does not overflow.
+            return nh == hex.len() && overflows(hex, 16);
         }
-    }
-    if rest.first().is_some_and(|c| *c == b'x' || *c == b'X') && digits.iter().all(|&c| c == b'0') {
-        return false;
     }
     let mut tail = rest;
     if let Some(after_dot) = strip(rest, b".") {
@@ -1047,11 +1045,9 @@ pub(crate) enum Val<'t> {
     List(Node, usize),
     /// A JSON integer token.
     Int(&'t [u8], usize),
-    /// A JSON number that is not an integer.
-    Float(usize),
     /// A JSON `true`/`false`.
     Bool(bool, usize),
-    /// A JSON `null`.
+    /// A JSON `null` or a number that is not an integer: no member takes one.
     Null(usize),
 }
 
@@ -1146,7 +1142,6 @@ fn val_at(v: Val<'_>) -> Option<usize> {
         | Val::Dict(_, at)
         | Val::List(_, at)
         | Val::Int(_, at)
-        | Val::Float(at)
         | Val::Bool(_, at)
         | Val::Null(at) => Some(at),
     }
@@ -1298,7 +1293,8 @@ impl<'t> Visit<'_, 't> {
         let v = self.t.get(dict, m.name);
         match v {
             Val::Absent => Ok(None),
-            Val::Bool(b, _) if self.json => Ok(Some(b)),
+            // Only JSON gives booleans and integers, keyval only strings.
+            Val::Bool(b, _) => Ok(Some(b)),
             Val::Str(s, at) if !self.json => match opt_bool(s) {
                 Some(b) => Ok(Some(b)),
                 None => Err(err_expects(err, at, m, "'on' or 'off'")),
@@ -1323,7 +1319,7 @@ impl<'t> Visit<'_, 't> {
                 Some(n) => (n, at),
                 None => return Err(err_expects(err, at, m, "integer")),
             },
-            Val::Int(tok, at) if self.json => match json_uint(tok) {
+            Val::Int(tok, at) => match json_uint(tok) {
                 Some(n) => (n, at),
                 None => return Err(err_expects(err, at, m, "uint64")),
             },
@@ -1685,7 +1681,7 @@ mod kv {
 
     /// Does `key` lie below `path` (a proper prefix ending at a fragment boundary)?
     fn below(key: &[u8], path: &[u8]) -> bool {
-        key.len() > path.len() && key.starts_with(path) && key.get(path.len()) == Some(&b'.')
+        key.starts_with(path) && key.get(path.len()) == Some(&b'.')
     }
 
     /// Is `key` `dict` + `.` + `name` (or `name` for the root)?
@@ -1733,10 +1729,12 @@ mod kv {
                         e
                     }
                 };
-                if kend > start && t.get(kend) != Some(&b'=') {
+                // No key in accepted text is empty.
+                if t.get(kend) != Some(&b'=') {
                     self.p = after(kend);
-                    let kt = t.get(start..kend).unwrap_or(&[]);
-                    if kt == b"help" || kt == b"?" || !first {
+                    // Only the first item may be a bare value (the text passed the parse,
+                    // which refuses `help`).
+                    if !first {
                         continue;
                     }
                     return Some(Item {
@@ -1796,11 +1794,9 @@ mod kv {
                 .map_or(&[][..], |&k| bytes_of(self.text, k))
         }
 
+        /// Where key `i` starts (the implied key: its marker, u32::MAX).
         fn key_at(&self, i: usize) -> usize {
-            match self.keys.get(i) {
-                Some(k) if k.off != u32::MAX => k.off as usize,
-                _ => 0,
-            }
+            self.keys.get(i).map_or(0, |k| k.off as usize)
         }
 
         fn keys(&self) -> impl Iterator<Item = (usize, &'t [u8])> + '_ {
@@ -1946,10 +1942,10 @@ mod kv {
             })
         }
 
-        /// Insertion rank of `path` among its siblings: the first key at or below it.
+        /// Insertion rank of dictionary `path` among its siblings: the first key below it.
         fn inserted(&self, path: &[u8]) -> usize {
             self.keys()
-                .find(|(_, k)| *k == path || below(k, path))
+                .find(|(_, k)| below(k, path))
                 .map_or(usize::MAX, |(i, _)| i)
         }
 
@@ -2218,16 +2214,9 @@ mod kv {
                 let (len, _) = frag(k, at, at == 0);
                 let name = k.get(at..at.saturating_add(len)).unwrap_or(&[]);
                 let rank = known.iter().position(|n| n.as_bytes() == name);
-                let span = match self.keys.get(i) {
-                    Some(k) if k.off == u32::MAX => Span {
-                        off: k.off,
-                        len: k.len,
-                    },
-                    _ => {
-                        let start = self.key_at(i).saturating_add(at);
-                        Span::between(start, start.saturating_add(name.len()))
-                    }
-                };
+                // The implied key (only at the root) keeps its marker offset, u32::MAX.
+                let start = self.key_at(i).saturating_add(at);
+                let span = Span::between(start, start.saturating_add(name.len()));
                 level.add(span, rank.and_then(|r| u8::try_from(r).ok()));
             }
             let span = level.named()?;
@@ -2452,10 +2441,8 @@ mod json {
         let (mut brace, mut bracket) = (0i64, 0i64);
         let (mut count, mut size) = (0u64, 0u64);
         loop {
+            // The text starts with `{`, so there is always a first token.
             let tok = match lx.next() {
-                None if count == 0 => {
-                    return Err(fail(err, text.len(), &[P::S("Expecting a JSON value")]))
-                }
                 None => return Ok(text.len()),
                 Some(Err(e)) => return Err(lex_error(err, text, e)),
                 Some(Ok(t)) => t,
@@ -2562,19 +2549,20 @@ mod json {
         Elem,
     }
 
-    /// Per-level flags of up to 1024 open containers (the streamer's limit).
+    /// Per-level flags of up to 1024 open containers (the streamer's limit). Bit `i` is
+    /// bit `i % 64` of word `i / 64`: the wrapping shifts take their amount modulo 64.
     struct Bits([u64; 17]);
 
     impl Bits {
         fn get(&self, i: usize) -> bool {
             self.0
                 .get(i / 64)
-                .is_some_and(|w| w.wrapping_shr((i % 64) as u32) & 1 != 0)
+                .is_some_and(|w| w.wrapping_shr(i as u32) & 1 != 0)
         }
 
         fn set(&mut self, i: usize, v: bool) {
             if let Some(w) = self.0.get_mut(i / 64) {
-                let b = 1u64.wrapping_shl((i % 64) as u32);
+                let b = 1u64.wrapping_shl(i as u32);
                 if v {
                     *w |= b;
                 } else {
@@ -2768,8 +2756,10 @@ mod json {
         let mut seen = [(0u32, 0u32); super::JSON_DUP_KEYS];
         let mut n = 0usize;
         loop {
+            // Tokens at or past `limit` end the search in `skip`, which every member's
+            // value goes through.
             let k = match lx.next() {
-                Some(Ok(t)) if t.start < limit => t,
+                Some(Ok(t)) => t,
                 _ => return None,
             };
             match k.t {
@@ -2777,9 +2767,9 @@ mod json {
                 K::Str => {}
                 _ => return None,
             }
-            match lx.next() {
-                Some(Ok(t)) if t.t == K::Colon && t.start < limit => {}
-                _ => return None,
+            // The key's colon: any other token there is a grammar error, where `limit` is.
+            if !matches!(lx.next(), Some(Ok(_))) {
+                return None;
             }
             let first = match lx.next() {
                 Some(Ok(t)) => t,
@@ -2960,7 +2950,6 @@ mod json {
                 K::LSquare => Val::List(node, t.start),
                 K::Str => Val::Str(body_of(text, t), t.start),
                 K::Int => Val::Int(text.get(t.start..t.end).unwrap_or(&[]), t.start),
-                K::Float => Val::Float(t.start),
                 _ => match text.get(t.start..t.end) {
                     Some(b"true") => Val::Bool(true, t.start),
                     Some(b"false") => Val::Bool(false, t.start),
@@ -2985,14 +2974,10 @@ mod json {
         #[inline(never)]
         fn get(&self, dict: Node, name: &'static str) -> Val<'t> {
             let open = self.at(dict);
+            // A JSON container is known by its offset alone: every node is `Other`.
             for (k, v) in members(self.text, open) {
                 if super::eq_str(body_of(self.text, k), name.as_bytes()) {
-                    let node = match (dict, name) {
-                        (Node::Root, "addr") => Node::Addr(v.start),
-                        (Node::Addr(_), "args") => Node::Args(v.start),
-                        _ => Node::Other(v.start),
-                    };
-                    return self.val(v, node);
+                    return self.val(v, Node::Other(v.start));
                 }
             }
             Val::Absent

@@ -573,6 +573,24 @@ const QEMU: &[(&[u8], &[u8])] = &[
     (b"{\"\\x\"\"args\"\"b\"true'a'}{\"addr\"\"args\"", b"ERR JSON parse error, invalid escape sequence in string"),
     (b"{\"addr\"@1\"\\x\"-1\"a\"\"a\"@\"addr\"", b"ERR JSON parse error, stray '@'"),
     (b"{\"main\"\"\\u00\"]\"args\"", b"ERR JSON parse error, missing : in object pair"),
+    // Sibling dictionaries in one QDict bucket ("aa" and "aq"): QEMU's list conversion
+    // meets the one inserted later first.
+    (b"main,addr.transport=exec,addr.aa.0=x,addr.aa.2=x,addr.aq.1=x", b"ERR Parameter 'addr.aq.0' missing"),
+    (b"main,addr.transport=exec,addr.aq.1=x,addr.aa.0=x,addr.aa.2=x", b"ERR Parameter 'addr.aa.1' missing"),
+    (b"main,addr.aq.1=x,addr.transport=exec,addr.aa.x=x,addr.aa.2=x", b"ERR Parameters 'addr.aa.*' used inconsistently"),
+    (b"main,addr.aa.x=x,addr.aa.2=x,addr.aq.1=x", b"ERR Parameter 'addr.aq.0' missing"),
+    (b"addr.aa.x.1=x,addr.aa.y=x,addr.aq.1=x", b"ERR Parameter 'addr.aq.0' missing"),
+    // The outer brace closes with a bracket still open: the value goes on, and a lexical
+    // error after it wins.
+    (b"{\"a\":[} @", b"ERR JSON parse error, stray '@'"),
+    (b"main,addr.transport=exec,addr.args.128=a", b"ERR Parameter 'addr.args.0' missing"),
+    (b"main,addr.transport=exec,addr.aa.x=1,addr.aa.x=2", b"ERR Parameter 'addr.args' is missing"),
+    (b"{\"channel-type\": \"\xc3(\", \"addr\": {\"transport\": \"exec\", \"args\": []}}", b"ERR JSON parse error, invalid UTF-8 sequence in string"),
+    (b"{\"channel-type\": \"\\uD800\\nDC00\", \"addr\": {\"transport\": \"exec\", \"args\": []}}", b"ERR JSON parse error, \\uD800 is not a valid Unicode character"),
+    (b"{\"channel-type\": \"\\uD800xuDC00\", \"addr\": {\"transport\": \"exec\", \"args\": []}}", b"ERR JSON parse error, \\uD800 is not a valid Unicode character"),
+    (b"{\"channel-type\": \"main\", \"addr\": {\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": \"1\", \"ipv4\": false}}", b"OK {\"addr\":{\"host\":\"h\",\"ipv4\":false,\"port\":\"1\",\"transport\":\"socket\",\"type\":\"inet\"},\"channel-type\":\"main\"}"),
+    (b"{\"channel-type\": \"main\", \"addr\": {\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": \"1\", \"to\": 1.5}}", b"ERR Parameter 'addr.to' expects uint64"),
+    (b"{\"channel-type\": \"main\", \"addr\": {\"transport\": \"socket\", \"type\": \"inet\", \"host\": \"h\", \"port\": \"1\", \"to\": null}}", b"ERR Parameter 'addr.to' expects uint64"),
 ];
 
 fn text(r: StrRef<'_>) -> String {
@@ -923,6 +941,11 @@ fn every_member_reads_back() {
     assert_eq!(m.opt_num(OPT_KEEP_ALIVE_INTERVAL), Some(5));
     assert_eq!(m.opt_bool(OPT_MPTCP), Some(false));
     assert_eq!(m.opt_bool(OPT_ABSTRACT), None);
+    add(&mut inc, "tcp:h:1,to=7").unwrap();
+    let m = inc.slot(ChannelType::Main);
+    assert_eq!(m.opt_num(OPT_TO), Some(7));
+    assert_eq!(m.opt_num(OPT_KEEP_ALIVE_COUNT), None, "not given");
+    assert_eq!(m.opt_bool(OPT_IPV4), None, "not given");
     add(&mut inc, "vsock:3:1234").unwrap();
     let m = inc.slot(ChannelType::Main);
     assert_eq!(m.socket_type(), Some(SocketType::Vsock));
@@ -964,6 +987,7 @@ fn every_member_reads_back() {
     )
     .unwrap();
     let c = inc.slot(ChannelType::Cpr);
+    assert_eq!(c.nargs(), 4);
     assert_eq!(c.arg(0), Some("aé".as_bytes()));
     assert_eq!(c.arg(1), Some(&b"b\"c"[..]));
     assert_eq!(c.arg(2), Some(&b"d'e"[..]));
@@ -1092,6 +1116,50 @@ fn errors_have_offsets_and_statuses() {
 }
 
 /// Every kind of rejected argument leaves the state byte-for-byte as it was.
+/// Which error a channel argument gets, and where: the offset of a container's error is
+/// where the container starts; of a duplicate key, the key QEMU meets first (the one whose
+/// value ends first). Objects nested `JSON_DUP_DEPTH` deep or more (arrays count) are not
+/// searched for duplicates: such an input is still rejected, by the visit.
+#[test]
+fn channel_errors_at_their_offsets() {
+    let dup = "JSON parse error, duplicate key";
+    for (arg, at, want) in [
+        (
+            "main,addr.transport=exec,addr.args.x=1",
+            25,
+            "Invalid parameter type for 'addr.args', expected: array",
+        ),
+        (
+            "main,addr.0=x",
+            5,
+            "Invalid parameter type for 'addr', expected: object",
+        ),
+        (r#"{"x":{"k":1,"k":2},"k":3,"k":4}"#, 12, dup),
+        (r#"{"k":3,"k":4,"x":{"k":1,"k":2}}"#, 7, dup),
+        (r#"{"a":{"b":{"c":{"k":1,"k":2}}}}"#, 22, dup),
+        (r#"{"a":[[{"k":1,"k":2}]]}"#, 14, dup),
+        (r#"{"a":[[{}]],"b":{"k":1,"k":2}}"#, 23, dup),
+        (
+            r#"{"a":{"b":{"c":{"d":{"k":1,"k":2}}}}}"#,
+            0,
+            "Parameter 'channel-type' is missing",
+        ),
+        (
+            r#"{"a":[[[{"k":1,"k":2}]]]}"#,
+            0,
+            "Parameter 'channel-type' is missing",
+        ),
+    ] {
+        let e = channel::parse_value(arg.as_bytes(), &[]).unwrap_err();
+        assert_eq!(
+            (e.offset, show(e.message())),
+            (at, want.to_string()),
+            "{arg}"
+        );
+    }
+    assert_eq!(channel::JSON_DUP_DEPTH, 4);
+}
+
 #[test]
 fn a_rejected_argument_changes_nothing() {
     let mut inc = fresh();
@@ -1281,6 +1349,25 @@ fn pathological_arguments() {
 }
 
 #[test]
+fn channel_types_and_exec_arguments() {
+    assert_eq!(ChannelType::from_index(0), Some(ChannelType::Main));
+    assert_eq!(ChannelType::from_index(1), Some(ChannelType::Cpr));
+    assert_eq!(ChannelType::from_index(2), None);
+    for (arg, n) in [
+        ("tcp:h:1", 0),
+        ("exec:cat x", 3),
+        ("main,addr.transport=exec,addr.args.0=a,addr.args.1=b", 2),
+        (
+            r#"{"channel-type": "main", "addr": {"transport": "exec", "args": []}}"#,
+            0,
+        ),
+    ] {
+        let s = channel::parse_value(arg.as_bytes(), &[]).unwrap();
+        assert_eq!((s.args.len(), s.args.is_empty()), (n, n == 0), "{arg}");
+    }
+}
+
+#[test]
 fn uri_detection() {
     for (arg, uri) in [
         ("tcp:x", true),
@@ -1296,6 +1383,31 @@ fn uri_detection() {
     }
 }
 
+/// `data/numbers.txt`: texts around the edges of the URI number readers (signs, spaces,
+/// radix prefixes, 2^64 in every base, fractions that round to 1.0, units) with the answers
+/// of QEMU 10.2.2's `qemu_strtosz` and `qemu_strtou64` (`scripts/differential/numbers.py`).
+#[test]
+fn numbers_answer_as_qemu() {
+    use channel::Errno::{Inval, Range};
+    let mut n = 0;
+    for line in include_str!("data/numbers.txt").lines() {
+        let row: (String, String, String) = serde_json::from_str(line).unwrap();
+        let (reader, t, want) = row;
+        let got = match reader.as_str() {
+            "z" => channel::strtosz(t.as_bytes()),
+            _ => channel::strtou64(StrRef::Keyval(t.as_bytes())),
+        };
+        let got = match got {
+            Ok(v) => format!("OK {v}"),
+            Err(Range) => String::from("ERANGE"),
+            Err(Inval) => String::from("EINVAL"),
+        };
+        assert_eq!(got, want, "{reader} {t:?}");
+        n += 1;
+    }
+    assert_eq!(n, 1841);
+}
+
 #[test]
 fn number_errno_classes() {
     use channel::Errno::{Inval, Range};
@@ -1308,6 +1420,8 @@ fn number_errno_classes() {
         ("-0", Range),
         ("-.5", Range),
         (" -.5", Range),
+        ("-.", Inval),
+        (" -.", Inval),
         ("-5K", Inval),
         ("-0x10", Inval),
         ("0x1ffffffffffffffff", Range),
@@ -1452,6 +1566,53 @@ fn a_channel_string_past_the_token_limit() {
         "{e}"
     );
     assert_eq!(e.offset, quote + n);
+}
+
+/// The streamer's limits on a channel argument, each at its edge: what is at the limit
+/// passes on to the visit (here: no `channel-type`), one more fails.
+#[test]
+fn channel_json_limits_at_their_edges() {
+    use migcfg_core::json::{MAX_NESTING, MAX_TOKEN_COUNT, MAX_TOKEN_SIZE};
+    let parse = |t: &str| {
+        let e = channel::parse_value(t.as_bytes(), &[]).unwrap_err();
+        (show(e.message()), e.offset)
+    };
+    let missing = String::from("Parameter 'channel-type' is missing");
+    // Nesting: `{` and n `[` open at once.
+    let nest = |n: usize| format!(r#"{{"a": {}{}}}"#, "[".repeat(n), "]".repeat(n));
+    assert_eq!(parse(&nest(MAX_NESTING - 1)), (missing.clone(), 0));
+    assert_eq!(
+        parse(&nest(MAX_NESTING)),
+        (
+            String::from("JSON nesting depth limit exceeded"),
+            6 + MAX_NESTING - 1
+        )
+    );
+    // Count: {"a":[0,...,0],"b":[]} has 2n + 10 tokens.
+    let list = |n: usize| vec!["0"; n].join(",");
+    let n = (MAX_TOKEN_COUNT - 10) / 2;
+    assert_eq!(
+        parse(&format!(r#"{{"a":[{}],"b":[]}}"#, list(n))),
+        (missing.clone(), 0)
+    );
+    let t = format!(r#"{{"a":[{}],"b":1}}"#, list(n + 1));
+    assert_eq!(
+        parse(&t),
+        (String::from("JSON token count limit exceeded"), t.len() - 1)
+    );
+    // Size: every token's length, plus one per token, up to 64 MiB.
+    let size = String::from("JSON token size limit exceeded");
+    let body = |n: usize| format!(r#"{{"tls-creds":"{}"}}"#, "x".repeat(n));
+    assert_eq!(parse(&body(67_108_847)), (missing, 0));
+    let t = body(67_108_848);
+    assert_eq!(parse(&t), (size.clone(), t.len() - 1));
+    // One token of exactly 64 MiB passes the lexer; the streamer's sum refuses it where
+    // it starts.
+    let t = format!(
+        r#"{{"channel-type": "{}"}}"#,
+        "x".repeat(MAX_TOKEN_SIZE - 2)
+    );
+    assert_eq!(parse(&t), (size, 17));
 }
 
 #[test]
