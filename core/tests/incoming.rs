@@ -1240,6 +1240,36 @@ fn duplicate_inet_ids_across_arguments() {
         }
     }
     assert_eq!(n, migcfg_core::incoming::IDS_CAPACITY / 23);
+    // Exactly full fits: 230 bytes are used, an id of 9 bytes and its NUL take the last 10.
+    assert_eq!(migcfg_core::incoming::IDS_CAPACITY - 23 * n, 10);
+    add(&mut inc, "tcp:h:1,id=abcdefghi").unwrap();
+    assert_eq!(err_of(&mut inc, "tcp:h:1,id=z").0, Status::Capacity);
+}
+
+/// The longest text either entry point reads is `TEXT_MAX` bytes: at the limit the text
+/// is read (here it fails on its first byte, a NUL), one byte more is refused unread.
+#[test]
+fn texts_at_the_length_limit() {
+    use migcfg_core::stage::TEXT_MAX;
+    let at_limit = vec![0u8; TEXT_MAX];
+    let over = vec![0u8; TEXT_MAX + 1];
+    let nul = (Status::Syntax, 0, String::from("Text contains a NUL byte"));
+    let long = (
+        Status::Capacity,
+        TEXT_MAX,
+        String::from("Text is longer than migcfg accepts (256 MiB)"),
+    );
+    let what = |e: migcfg_core::Error| (e.status(), e.offset, show(e.message()));
+    let mut inc = fresh();
+    let add = |inc: &mut Incoming, t: &[u8]| inc.add(t, Flags::default()).unwrap_err();
+    assert_eq!(what(add(&mut inc, &at_limit)), nul);
+    assert_eq!(what(add(&mut inc, &over)), long);
+    let mut p = migcfg_core::Params::new();
+    let parse = |p: &mut migcfg_core::Params, t: &[u8]| {
+        migcfg_core::parse::parse(p, t, Flags::default()).unwrap_err()
+    };
+    assert_eq!(what(parse(&mut p, &at_limit)), nul);
+    assert_eq!(what(parse(&mut p, &over)), long);
 }
 
 #[test]

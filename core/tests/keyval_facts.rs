@@ -1026,6 +1026,25 @@ fn capacities() {
         e.to_string(),
         "Parameter 'tls-hostname' does not fit: the strings of a table share 8192 bytes"
     );
+    // The error names the parameter whose string goes past the room, lists too.
+    let y = "y".repeat(300);
+    for (text, name) in [
+        (format!("cpr-exec-command.0={y}"), "cpr-exec-command"),
+        (
+            format!("block-bitmap-mapping.0.node-name=n,block-bitmap-mapping.0.alias={},block-bitmap-mapping.0.bitmaps.0.name=b,block-bitmap-mapping.0.bitmaps.0.alias=c", &y[..200]),
+            "block-bitmap-mapping",
+        ),
+    ] {
+        let e = p.parse(text.as_bytes()).unwrap_err();
+        assert_eq!(
+            (e.status(), e.offset, e.to_string()),
+            (
+                Capacity,
+                0,
+                format!("Parameter '{name}' does not fit: the strings of a table share 8192 bytes")
+            )
+        );
+    }
     // Replacing the big string frees its room.
     p.parse(format!("tls-creds=,tls-hostname={}", "y".repeat(8192)).as_bytes())
         .unwrap();

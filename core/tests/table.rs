@@ -134,3 +134,40 @@ fn strings_that_move_over_their_own_bytes_keep_them() {
     assert_eq!(p.string(id("tls-creds")), Some(&b"0123456789"[..]));
     assert_eq!(p.tls_bytes(), format!("0123456789{host}").as_bytes());
 }
+
+/// A parse that adds values keeps every string the table already held, whichever strings
+/// it held (each one alone, or all of them and nothing else).
+#[test]
+fn strings_already_held_survive_a_parse() {
+    let strs = ["tls-creds", "tls-hostname", "tls-authz"];
+    for held in strs {
+        for added in strs.iter().map(|n| format!("{n}=new")).chain([
+            String::from("multifd-channels=4"),
+            String::from("cpr-exec-command.0=e"),
+        ]) {
+            let mut p = parsed(&format!("{held}=old"));
+            p.parse(added.as_bytes()).unwrap();
+            let want: &[u8] = if added.starts_with(held) {
+                b"new"
+            } else {
+                b"old"
+            };
+            assert_eq!(p.string(id(held)), Some(want), "{held}, then {added}");
+        }
+    }
+    let all = format!("tls-creds=c,tls-hostname=h,tls-authz=a,cpr-exec-command.0=e,{BBM}");
+    let mut p = parsed(&all);
+    p.parse(b"multifd-channels=4").unwrap();
+    for (n, v) in [
+        ("tls-creds", "c"),
+        ("tls-hostname", "h"),
+        ("tls-authz", "a"),
+    ] {
+        assert_eq!(p.string(id(n)), Some(v.as_bytes()), "{n}");
+    }
+    assert_eq!(p.exec(0), Some(&b"e"[..]));
+    let mut q = parsed(&all);
+    q.parse(b"multifd-channels=4").unwrap();
+    assert_eq!(p, q);
+    assert_eq!(p, parsed(&format!("{all},multifd-channels=4")));
+}
