@@ -127,8 +127,8 @@ pub const DUP_BLOCK: usize = 32;
 /// * the first top-level key (in input order) that names no such slot, in
 ///   `stage.unknown` ([`Tok::JStr`], the bytes between its quotes);
 /// * for the list parameters, whose elements [`crate::lists`] reads again from the text:
-///   the first element beyond a capacity ([`Lists::json_overflow`](crate::lists::Lists::json_overflow))
-///   in `stage.overflow` (not an error here). Members of the bitmap mapping's structs that
+///   the first element beyond each list's capacity ([`Lists::json_overflow`](crate::lists::Lists::json_overflow))
+///   in `stage.over_exec` and `stage.over_bbm` (not an error here). Members of the bitmap mapping's structs that
 ///   QEMU does not know are found by the visit, from the text.
 ///
 /// On error the stage holds whatever was recorded so far and must not be used.
@@ -139,7 +139,7 @@ pub const DUP_BLOCK: usize = 32;
 /// text over 4 GiB is refused ([`Status::Capacity`]).
 pub fn parse(text: &[u8], stage: &mut Stage, err: &mut Error) -> Result<(), Failed> {
     check(text, stage, false).map_err(|f| f.write(text, err))?;
-    stage.overflow = crate::lists::Lists::new(text, stage).json_overflow();
+    (stage.over_exec, stage.over_bbm) = crate::lists::Lists::new(text, stage).json_overflow();
     Ok(())
 }
 
@@ -2356,7 +2356,7 @@ mod tests {
         let cpr = schema::CPR_EXEC_COMMAND;
         assert_eq!(param(&st, t, "cpr-exec-command"), (Tok::JArray, &b"["[..]));
         assert_eq!(st.params[cpr].span().off, 41);
-        assert!(st.overflow.is_none());
+        assert_eq!((st.over_exec, st.over_bbm), (None, None));
         // Not an array: only the parameter.
         let st = ok(br#"{"cpr-exec-command": "qemu"}"#);
         assert_eq!(st.params[cpr].tok(), Tok::JStr);
@@ -2371,14 +2371,15 @@ mod tests {
         }
         t.push_str(r#""z"]}"#);
         let st = ok(t.as_bytes());
-        assert_eq!(st.overflow, Some((cpr as u8, at as u32)));
+        assert_eq!((st.over_exec, st.over_bbm), (Some(at as u32), None));
         // Exactly at the capacity: nothing noted.
         let mut t = String::from(r#"{"cpr-exec-command": ["#);
         for i in 0..EXEC_COMMAND_CAPACITY {
             t.push_str(if i == 0 { "\"a\"" } else { ", \"a\"" });
         }
         t.push_str("]}");
-        assert!(ok(t.as_bytes()).overflow.is_none());
+        let st = ok(t.as_bytes());
+        assert_eq!((st.over_exec, st.over_bbm), (None, None));
     }
 
     #[test]
@@ -2389,7 +2390,7 @@ mod tests {
             param(&st, t, "block-bitmap-mapping"),
             (Tok::JArray, &b"["[..])
         );
-        assert!(st.overflow.is_none());
+        assert_eq!((st.over_exec, st.over_bbm), (None, None));
         // Not a mapping: nothing is looked into, here or in another member's array of
         // objects; the parse fails on the type, as QEMU's does.
         let t = br#"{"block-bitmap-mapping": {"x": [{"y": 1}]}, "z": [{"node-name": 1, "q": 2}]}"#;
@@ -2398,7 +2399,7 @@ mod tests {
             param(&st, t, "block-bitmap-mapping"),
             (Tok::JObject, &b"{"[..])
         );
-        assert!(st.overflow.is_none());
+        assert_eq!((st.over_exec, st.over_bbm), (None, None));
         let e = crate::Params::new().parse(t).unwrap_err();
         assert_eq!(
             (e.status(), e.message(), e.offset),
@@ -2468,7 +2469,6 @@ mod tests {
 
     #[test]
     fn block_bitmap_mapping_capacities() {
-        let bbm = schema::BLOCK_BITMAP_MAPPING as u8;
         // Nodes beyond the capacity: the first is noted, and not looked into.
         let mut t = String::from(r#"{"block-bitmap-mapping": ["#);
         let mut at = 0;
@@ -2482,7 +2482,7 @@ mod tests {
         }
         t.push_str(r#"{"extra": 1}]}"#);
         let st = ok(t.as_bytes());
-        assert_eq!(st.overflow, Some((bbm, at as u32)));
+        assert_eq!((st.over_exec, st.over_bbm), (None, Some(at as u32)));
         // The visit does not look into them either: no node past the capacity is missing a
         // member or has an unknown one.
         let e = crate::Params::new().parse(t.as_bytes()).unwrap_err();
@@ -2512,7 +2512,7 @@ mod tests {
         }
         t.push_str("{}]}");
         let st = ok(t.as_bytes());
-        assert_eq!(st.overflow, Some((bbm, (at + 2) as u32)));
+        assert_eq!((st.over_exec, st.over_bbm), (None, Some((at + 2) as u32)));
         // Up to the capacity, nothing is noted.
         let mut t = String::from(r#"{"block-bitmap-mapping": ["#);
         for node in 0..BITMAP_NODE_CAPACITY {
@@ -2522,26 +2522,25 @@ mod tests {
         }
         t.push_str("5]}");
         let st = ok(t.as_bytes());
-        assert_eq!(st.overflow.map(|(_, o)| o as usize), Some(t.len() - 3));
+        assert_eq!(st.over_bbm.map(|o| o as usize), Some(t.len() - 3));
         t.truncate(t.len() - 5);
         t.push_str("]}");
-        assert!(ok(t.as_bytes()).overflow.is_none());
-        // Both lists past their capacities: the element first in the input is noted.
+        let st = ok(t.as_bytes());
+        assert_eq!((st.over_exec, st.over_bbm), (None, None));
+        // Both lists past their capacities: each list's first element past it is noted.
         let exec = format!(
             r#""cpr-exec-command": [{}"x"]"#,
             r#""a", "#.repeat(EXEC_COMMAND_CAPACITY)
         );
         let nodes = format!(r#""block-bitmap-mapping": [{}{{}}]"#, "{}, ".repeat(8));
-        for (first, second, id) in [
-            (&exec, &nodes, schema::CPR_EXEC_COMMAND),
-            (&nodes, &exec, bbm as usize),
-        ] {
+        for (first, second) in [(&exec, &nodes), (&nodes, &exec)] {
             let t = format!("{{{first}, {second}}}");
-            // The last element of the first list (after the text's `{`).
-            let at = 1 + first.rfind(r#""x""#).or(first.rfind("{}")).unwrap();
+            let st = ok(t.as_bytes());
+            let exec_at = t.find(r#""x""#).unwrap() as u32;
+            let bbm_at = t.rfind("{}").unwrap() as u32;
             assert_eq!(
-                ok(t.as_bytes()).overflow,
-                Some((id as u8, at as u32)),
+                (st.over_exec, st.over_bbm),
+                (Some(exec_at), Some(bbm_at)),
                 "{t}"
             );
         }

@@ -27,6 +27,7 @@
 //! either capacity the input is still rejected, possibly with a later error than QEMU's.
 
 use crate::error::{Error, Failed, Status};
+use crate::lists::{over_capacity, over_capacity_of};
 use crate::schema::{
     BITMAP_CAPACITY, BITMAP_NODE_CAPACITY, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND,
     EXEC_COMMAND_CAPACITY,
@@ -450,7 +451,10 @@ impl Parser<'_, '_, '_> {
             },
             Pos::Param(BLOCK_BITMAP_MAPPING) => match idx {
                 Some(i) if i < BITMAP_NODE_CAPACITY => Pos::Node(i),
-                Some(_) => self.overflow(BLOCK_BITMAP_MAPPING, key),
+                Some(_) => {
+                    self.stage.kv.over_nodes = true;
+                    self.overflow(BLOCK_BITMAP_MAPPING, key)
+                }
                 None => Pos::Odd,
             },
             Pos::Node(n) if f.index.is_some() => {
@@ -489,10 +493,10 @@ impl Parser<'_, '_, '_> {
                     if self.stage.kv.bitmap_slot(nn, b).is_some() {
                         Pos::Bitmap(n, i)
                     } else {
-                        self.overflow(BLOCK_BITMAP_MAPPING, key)
+                        self.bitmap_overflow(n, key)
                     }
                 }
-                Some(_) => self.overflow(BLOCK_BITMAP_MAPPING, key),
+                Some(_) => self.bitmap_overflow(n, key),
                 None => Pos::Odd,
             },
             Pos::Bitmap(n, b) => match name {
@@ -535,11 +539,22 @@ impl Parser<'_, '_, '_> {
         self.stage.note_extra(at, key);
     }
 
+    /// A key past a list capacity: noted for the visit, which reports it where QEMU's
+    /// visit would reach the element.
     fn overflow(&mut self, id: usize, key: Span) -> Pos {
-        if self.stage.overflow.is_none() {
-            self.stage.overflow = Some((u8::try_from(id).unwrap_or(u8::MAX), key.off));
-        }
+        let first = if id == CPR_EXEC_COMMAND {
+            &mut self.stage.over_exec
+        } else {
+            &mut self.stage.over_bbm
+        };
+        *first = first.or(Some(key.off));
         Pos::Overflow
+    }
+
+    /// A bitmap key of node `n` past a capacity.
+    fn bitmap_overflow(&mut self, n: usize, key: Span) -> Pos {
+        self.stage.kv.over_bitmaps |= 1u8 << (n & 7);
+        self.overflow(BLOCK_BITMAP_MAPPING, key)
     }
 
     /// The stage slot of a known position.
@@ -728,42 +743,54 @@ struct Children {
     member: bool,
     /// Indices present below 64.
     present: u64,
-    /// Some index of 64 or more.
-    high: bool,
+    /// The first item with an index of 64 or more.
+    high: Option<usize>,
+}
+
+/// What list conversion makes of one dictionary.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// List indices mixed with member names.
+    Mixed,
+    /// Element `n` missing.
+    Missing(u32),
+    /// Indices past 63 and none missing below: whether one is missing past 63 is beyond
+    /// what migcfg holds (the item with the first such index).
+    Beyond(usize),
 }
 
 impl Children {
-    fn add(&mut self, f: Frag) {
+    fn add(&mut self, f: Frag, item: usize) {
         match f.index {
             Some(i) if i < 64 => self.present |= 1u64 << i,
-            Some(_) => self.high = true,
+            Some(_) => self.high = self.high.or(Some(item)),
             None => self.member = true,
         }
     }
 
-    /// The error list conversion gives for this dictionary, if any: `Some(None)` for list
-    /// indices mixed with member names, `Some(Some(n))` for element `n` missing. Indices of
-    /// 64 or more are beyond every capacity: reported as a gap only when one exists below 64.
-    fn judge(&self) -> Option<Option<u32>> {
-        if self.present == 0 && !self.high {
+    /// The error list conversion gives for this dictionary, if any. Indices of 64 or more
+    /// are beyond every capacity: a gap below 64 is QEMU's error, one above cannot be told.
+    fn judge(&self) -> Option<Verdict> {
+        if self.present == 0 && self.high.is_none() {
             return None;
         }
         if self.member {
-            return Some(None);
+            return Some(Verdict::Mixed);
         }
         let missing = (!self.present).trailing_zeros();
         let top = 64u32.saturating_sub(self.present.leading_zeros());
-        if missing < 64 && (missing < top || self.high) {
-            return Some(Some(missing));
+        if missing < 64 && (missing < top || self.high.is_some()) {
+            return Some(Verdict::Missing(missing));
         }
-        None
+        self.high.map(Verdict::Beyond)
     }
 }
 
 impl Parser<'_, '_, '_> {
     /// List conversion: find the error QEMU's walk meets first. Only a dictionary with an
     /// index among its keys can fail; the first [`LIST_DICT_CAPACITY`] of them (in the
-    /// order their first index appears) are judged.
+    /// order their first index appears) are judged. One whose conversion migcfg cannot
+    /// judge (indices past 63) gives the capacity error where the walk meets it.
     #[inline(never)]
     fn listify(&mut self) -> Result<(), Failed> {
         let text = self.text;
@@ -788,34 +815,45 @@ impl Parser<'_, '_, '_> {
             }
         }
         // The failing dictionary the walk meets first, its error, and its first item.
-        let mut best: Option<(Span, Option<u32>, usize)> = None;
+        let mut best: Option<(Span, Verdict, usize)> = None;
         for &d in dicts.iter().take(n) {
             let mut c = Children::default();
             let mut first = None;
             for (k, _) in items(text) {
                 if let Some(at) = below(text, k, d) {
                     first = first.or(Some(k.start()));
-                    c.add(scan_frag(text, at, false));
+                    c.add(scan_frag(text, at, false), k.start());
                 }
             }
-            let Some(err) = c.judge() else { continue };
+            let Some(verdict) = c.judge() else { continue };
             if best.is_none_or(|(b, _, _)| walks_before(text, d, b)) {
-                best = Some((d, err, first.unwrap_or(0)));
+                best = Some((d, verdict, first.unwrap_or(0)));
             }
         }
-        let Some((d, missing, at)) = best else {
+        let Some((d, verdict, at)) = best else {
             return Ok(());
         };
-        let m = self.err.begin(Status::Syntax, at);
-        m.push(if missing.is_some() {
-            b"Parameter '"
-        } else {
-            b"Parameters '"
-        });
-        m.push(d.of(text));
-        match missing {
-            None => m.push(b".*' used inconsistently"),
-            Some(i) => {
+        let path = d.of(text);
+        match verdict {
+            Verdict::Beyond(item) => {
+                // Named after the list parameter the dictionary is in, if any.
+                let root = path.split(|&c| c == b'.').next().unwrap_or(&[]);
+                return Err(if root == b"block-bitmap-mapping" {
+                    over_capacity(self.err, item, BLOCK_BITMAP_MAPPING)
+                } else {
+                    over_capacity_of(self.err, item, path)
+                });
+            }
+            Verdict::Mixed => {
+                let m = self.err.begin(Status::Syntax, at);
+                m.push(b"Parameters '");
+                m.push(path);
+                m.push(b".*' used inconsistently");
+            }
+            Verdict::Missing(i) => {
+                let m = self.err.begin(Status::Syntax, at);
+                m.push(b"Parameter '");
+                m.push(path);
                 m.push(b".");
                 m.push(crate::text::decimal(u64::from(i), &mut [0u8; 20]));
                 m.push(b"' missing");

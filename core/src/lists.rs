@@ -7,6 +7,7 @@
 //! by walking the (already validated) array. Lists are rare and short, so reading twice
 //! costs little; inputs without lists pay nothing.
 
+use crate::error::{Error, Failed, Status};
 use crate::json::{skip_blank, skip_string, skip_value};
 use crate::keyval;
 use crate::schema::{
@@ -133,6 +134,7 @@ impl<'a> Lists<'a> {
                 alias,
                 bitmaps,
                 nbitmaps: u8::try_from(nbitmaps.min(BITMAP_CAPACITY)).unwrap_or(0),
+                more: nbitmaps > BITMAP_CAPACITY,
                 list_like: false,
             };
         }
@@ -145,7 +147,18 @@ impl<'a> Lists<'a> {
             alias: self.kv_raw(sh.alias, &[BBM, idx(i), P::N("alias")]),
             bitmaps: self.kv_raw(sh.bitmaps, &[BBM, idx(i), P::N("bitmaps")]),
             nbitmaps: sh.nbitmaps,
+            more: self.st.kv.over_bitmaps & (1u8 << (i & 7)) != 0,
             list_like: sh.list_like,
+        }
+    }
+
+    /// Whether `block-bitmap-mapping` has nodes past the node capacity.
+    pub fn nodes_more(&self) -> bool {
+        if self.json() {
+            self.array(BLOCK_BITMAP_MAPPING)
+                .is_some_and(|a| count(self.text, a) > BITMAP_NODE_CAPACITY)
+        } else {
+            self.st.kv.over_nodes
         }
     }
 
@@ -208,15 +221,14 @@ impl<'a> Lists<'a> {
         })
     }
 
-    /// JSON: the first list element past a capacity, in input order (the parameter's id
-    /// and the element's offset). Nodes past the node capacity are not looked into; the
-    /// bitmap capacity counts the bitmaps of all nodes.
-    pub fn json_overflow(&self) -> Option<(u8, u32)> {
+    /// JSON: the offsets of the first element past a capacity of `cpr-exec-command` and of
+    /// `block-bitmap-mapping`. Nodes past the node capacity are not looked into; the bitmap
+    /// capacity counts the bitmaps of all nodes.
+    pub fn json_overflow(&self) -> (Option<u32>, Option<u32>) {
         let t = self.text;
         let exec = self
             .array(CPR_EXEC_COMMAND)
-            .and_then(|a| element(t, a, EXEC_COMMAND_CAPACITY))
-            .map(|at| (CPR_EXEC_COMMAND, at));
+            .and_then(|a| element(t, a, EXEC_COMMAND_CAPACITY));
         // One walk over the nodes; each node's bitmaps are passed up to what is left.
         let bbm = self.array(BLOCK_BITMAP_MAPPING).and_then(|a| {
             let mut left = BITMAP_CAPACITY;
@@ -236,18 +248,8 @@ impl<'a> Lists<'a> {
             }
             is_element(t, node).then_some(node)
         });
-        let bbm = bbm.map(|at| (BLOCK_BITMAP_MAPPING, at));
-        let (id, at) = match (exec, bbm) {
-            (Some(e), Some(b)) => {
-                if e.1 < b.1 {
-                    e
-                } else {
-                    b
-                }
-            }
-            (e, b) => e.or(b)?,
-        };
-        Some((u8::try_from(id).ok()?, u32::try_from(at).ok()?))
+        let off = |at: Option<usize>| at.and_then(|a| u32::try_from(a).ok());
+        (off(exec), off(bbm))
     }
 
     /// JSON: where the object of the bitmap-mapping struct at `at` starts.
@@ -380,3 +382,33 @@ pub fn token(t: &[u8], i: usize) -> Raw {
     };
     Raw::new(tok, span)
 }
+
+/// The capacity error of list parameter `id` (`cpr-exec-command` or `block-bitmap-mapping`)
+/// at `at`.
+#[cold]
+#[inline(never)]
+pub(crate) fn over_capacity(err: &mut Error, at: usize, id: usize) -> Failed {
+    if id == CPR_EXEC_COMMAND {
+        return over_capacity_of(err, at, b"cpr-exec-command");
+    }
+    err.fail(
+        Status::Capacity,
+        at,
+        "Parameter 'block-bitmap-mapping' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)",
+    )
+}
+
+/// The capacity error of the list at key path `path`.
+#[cold]
+#[inline(never)]
+pub(crate) fn over_capacity_of(err: &mut Error, at: usize, path: &[u8]) -> Failed {
+    let m = err.begin(Status::Capacity, at);
+    m.push(b"Parameter '");
+    m.push(path);
+    m.push(b"' has more elements than migcfg holds (64)");
+    Failed
+}
+
+// The capacity messages spell the capacities out.
+const _: () =
+    assert!(EXEC_COMMAND_CAPACITY == 64 && BITMAP_NODE_CAPACITY == 8 && BITMAP_CAPACITY == 32);

@@ -160,8 +160,10 @@ pub struct Node {
     pub alias: Raw,
     /// `bitmaps` (array, or something else for a type error).
     pub bitmaps: Raw,
-    /// Number of bitmaps.
+    /// Number of bitmaps (at most [`BITMAP_CAPACITY`]).
     pub nbitmaps: u8,
+    /// The node has bitmaps past a capacity (more than `nbitmaps`).
+    pub more: bool,
     /// Keyval: the node's keys are list indices (so it is a list, not an object).
     pub list_like: bool,
 }
@@ -253,6 +255,10 @@ pub struct KvShape {
     pub bitmaps: [BitmapShape; BITMAP_CAPACITY],
     /// Bitmap slots used.
     pub nbitmaps: u8,
+    /// Nodes (a bit each) with a bitmap key past a capacity.
+    pub over_bitmaps: u8,
+    /// A node index past the node capacity was met.
+    pub over_nodes: bool,
 }
 
 impl KvShape {
@@ -279,6 +285,8 @@ impl KvShape {
                 list_like: 0,
             }; BITMAP_CAPACITY],
             nbitmaps: 0,
+            over_bitmaps: 0,
+            over_nodes: false,
         }
     }
 
@@ -379,8 +387,12 @@ pub struct Stage {
     /// Keyval: the unexpected bitmap-mapping member QEMU's visit would meet first, and
     /// where (JSON leaves it to the visit, which reads the structs again).
     pub extra: Option<(ExtraAt, Span)>,
-    /// Offset of an element beyond a list capacity (reported when nothing else is wrong).
-    pub overflow: Option<(u8, u32)>,
+    /// Offset of the first `cpr-exec-command` element past its capacity (keyval: the first
+    /// key past it in the input; JSON: the element). The visit reports it where QEMU's
+    /// visit would reach that element.
+    pub over_exec: Option<u32>,
+    /// The same for `block-bitmap-mapping` (a node or a bitmap past a capacity).
+    pub over_bbm: Option<u32>,
     /// Slots handed out by [`Stage::slot_mut`] (a superset of the present ones), so the
     /// later passes look at those only instead of at every slot.
     pub(crate) touched: u64,
@@ -396,7 +408,8 @@ impl Stage {
             kv: KvShape::new(),
             unknown: Raw::default(),
             extra: None,
-            overflow: None,
+            over_exec: None,
+            over_bbm: None,
             touched: 0,
         }
     }

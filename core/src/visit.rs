@@ -3,8 +3,11 @@
 //! keyval text, strict typing for JSON).
 
 use crate::error::{Error, Failed, Message, Status};
-use crate::lists::Lists;
-use crate::schema::{self, Kind, ParamDef, PARAM_COUNT, SLOT_COUNT, VISIT_ORDER};
+use crate::lists::{over_capacity, Lists};
+use crate::schema::{
+    self, Kind, ParamDef, BLOCK_BITMAP_MAPPING, CPR_EXEC_COMMAND, PARAM_COUNT, SLOT_COUNT,
+    VISIT_ORDER,
+};
 use crate::stage::{ExtraAt, Raw, Span, Stage, Syntax, Tok};
 use crate::text::StrRef;
 use crate::value;
@@ -307,6 +310,14 @@ impl Visitor<'_, '_> {
         }
     }
 
+    /// The mapping's capacity error: the visit has reached an element past it.
+    #[cold]
+    #[inline(never)]
+    fn over_bbm(&mut self, raw: Raw) -> Failed {
+        let at = self.st.over_bbm.map_or(raw.at(), |a| a as usize);
+        over_capacity(self.err, at, BLOCK_BITMAP_MAPPING)
+    }
+
     #[inline(never)]
     fn exec(&mut self, raw: Raw, path: &Path) -> Result<u64, Failed> {
         let lists = Lists::new(self.text, self.st);
@@ -354,13 +365,21 @@ impl Visitor<'_, '_> {
             if !node.bitmaps.present() {
                 return Err(self.fail(Status::Value, at, "Parameter '", &bp, "' is missing"));
             }
-            if !self.is_list(node.bitmaps, node.nbitmaps) {
+            // Keyval: bitmaps all past the capacity leave no slot, but made it a list.
+            if !self.is_list(node.bitmaps, node.nbitmaps | u8::from(node.more)) {
                 return Err(self.type_fail(node.bitmaps, &bp, "array"));
             }
             let nn = u8::try_from(n).unwrap_or(u8::MAX);
             for b in 0..node.nbitmaps {
+                if k >= schema::BITMAP_CAPACITY {
+                    return Err(self.over_bbm(raw));
+                }
                 let bpp = bp.idx(usize::from(b));
                 let Some(bm) = lists.bitmap(n, usize::from(b)) else {
+                    // Keyval: a bitmap past the capacity has no slot.
+                    if node.more {
+                        return Err(self.over_bbm(raw));
+                    }
                     let at = node.bitmaps.at();
                     return Err(self.fail(Status::Value, at, "Parameter '", &bpp, "' is missing"));
                 };
@@ -395,9 +414,7 @@ impl Visitor<'_, '_> {
                     )?;
                 }
                 // Two bits per bitmap: there are at most BITMAP_CAPACITY (32) of them.
-                if k < schema::BITMAP_CAPACITY {
-                    *transform |= u64::from(code & 3) << k.wrapping_mul(2);
-                }
+                *transform |= u64::from(code & 3) << (k & 31).wrapping_mul(2);
                 k = k.saturating_add(1);
                 self.extra(
                     ExtraAt {
@@ -408,6 +425,9 @@ impl Visitor<'_, '_> {
                     &bpp,
                 )?;
             }
+            if node.more {
+                return Err(self.over_bbm(raw));
+            }
             self.extra(
                 ExtraAt {
                     node: nn,
@@ -416,6 +436,9 @@ impl Visitor<'_, '_> {
                 },
                 &np,
             )?;
+        }
+        if lists.nodes_more() {
+            return Err(self.over_bbm(raw));
         }
         Ok(nnodes as u64)
     }
@@ -588,7 +611,8 @@ fn named<'t>(text: &'t [u8], st: &Stage, at: Option<ExtraAt>) -> Option<Span> {
 }
 
 /// Visit every staged parameter in QEMU's order (then the capabilities), then report the
-/// first unexpected key and any capacity overflow. `reject_unstable`: members marked
+/// first unexpected key. A list past a capacity fails where QEMU's visit would reach its
+/// first element past it: what QEMU meets there is beyond what migcfg holds. `reject_unstable`: members marked
 /// unstable are refused, as with QEMU's `-compat unstable-input=reject`.
 pub fn visit(
     text: &[u8],
@@ -629,7 +653,14 @@ pub fn visit(
         }
         let path = Path::new(slot, st.syntax);
         let val = match d.kind {
-            Kind::StrList => v.exec(raw, &path)?,
+            Kind::StrList => {
+                let n = v.exec(raw, &path)?;
+                // The elements within the capacity are QEMU's; the next one is past it.
+                if let Some(at) = st.over_exec {
+                    return Err(over_capacity(v.err, at as usize, CPR_EXEC_COMMAND));
+                }
+                n
+            }
             Kind::BitmapMapping => v.bbm(raw, &path, &mut t.transform)?,
             _ => v.scalar(d, raw, &path)?,
         };
@@ -653,21 +684,6 @@ pub fn visit(
             m.push_byte(b);
         }
         m.push(b"' is unexpected");
-        return Err(Failed);
-    }
-    if let Some((id, at)) = st.overflow {
-        let m = err.begin(Status::Capacity, at as usize);
-        m.push(b"Parameter '");
-        m.push(
-            schema::def(usize::from(id))
-                .map_or("", |d| d.name)
-                .as_bytes(),
-        );
-        if usize::from(id) == schema::CPR_EXEC_COMMAND {
-            m.push(b"' has more elements than migcfg holds (64)");
-        } else {
-            m.push(b"' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)");
-        }
         return Err(Failed);
     }
     Ok(())

@@ -1150,6 +1150,122 @@ fn bitmap_mapping_capacities() {
     );
 }
 
+/// Keyval items for `cpr-exec-command` elements `range`.
+fn exec_items(range: std::ops::Range<usize>) -> Vec<String> {
+    range
+        .map(|i| format!("cpr-exec-command.{i}=a{i}"))
+        .collect()
+}
+
+#[test]
+fn past_a_capacity_qemus_error_only_when_qemu_meets_it_first() {
+    const OVER_BBM: &str = "Parameter 'block-bitmap-mapping' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)";
+    const OVER_EXEC: &str = "Parameter 'cpr-exec-command' has more elements than migcfg holds (64)";
+    let ex = exec_items(0..64).join(",");
+    let nodes: Vec<String> = (0..8).flat_map(|i| bbm_node(i, 0..1)).collect();
+    let nodes = nodes.join(",");
+    // QEMU's answers are in the comments. What QEMU meets before the first element past a
+    // capacity is QEMU's error: a gap below 64, an element list converted below it, a
+    // parameter visited before the list.
+    err(
+        &format!("{ex},cpr-exec-command.64.1=b,foo=1"),
+        Syntax,
+        ex.len() + 1,
+        "Parameter 'cpr-exec-command.64.0' missing",
+    );
+    let e64: Vec<String> = (0..64).map(|i| format!("\"a{i}\"")).collect();
+    let json_exec = format!(
+        r#"{{"cpr-exec-command": [{}, 1], "mode": "bad"}}"#,
+        e64.join(", ")
+    );
+    err(
+        &json_exec,
+        Value,
+        json_exec.find(r#""bad""#).unwrap(),
+        "Parameter 'mode' does not accept value 'bad'",
+    );
+    // Otherwise the capacity error: QEMU's own may lie past the capacity. Each of these
+    // used to give an error QEMU does not give.
+    // QEMU: Parameter 'cpr-exec-command.64' missing (list conversion, before the visit).
+    for text in [
+        format!("{ex},cpr-exec-command.65=b,mode=bad"),
+        format!("announce-initial=x,{ex},cpr-exec-command.65=b"),
+    ] {
+        err(&text, Capacity, text.find(".65=").unwrap() - 16, OVER_EXEC);
+    }
+    // QEMU: Parameters 'cpr-exec-command.64.*' are unexpected.
+    let text = format!("{ex},cpr-exec-command.64.x=b,foo=1");
+    err(&text, Capacity, ex.len() + 1, OVER_EXEC);
+    // QEMU: Invalid parameter type for 'cpr-exec-command[64]', expected: string.
+    let text = format!(
+        r#"{{"cpr-exec-command": [{}, 1], "foo": 1}}"#,
+        e64.join(", ")
+    );
+    err(&text, Capacity, text.find(", 1]").unwrap() + 2, OVER_EXEC);
+    // QEMU: Parameter 'block-bitmap-mapping.8.alias' is missing (the visit meets node 8
+    // before `mode` and before the unexpected `foo`).
+    for tail in ["foo=1", "mode=bad", "cpr-exec-command.0.x=1"] {
+        let text = format!("{nodes},block-bitmap-mapping.8.node-name=n,{tail}");
+        err(&text, Capacity, nodes.len() + 1, OVER_BBM);
+    }
+    // QEMU: Parameter 'block-bitmap-mapping[8].alias' is missing.
+    let n8: Vec<String> = (0..8)
+        .map(|i| format!(r#"{{"node-name": "n", "alias": "a{i}", "bitmaps": []}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"block-bitmap-mapping": [{}, {{"node-name": "x"}}], "mode": "bad"}}"#,
+        n8.join(", ")
+    );
+    err(
+        &text,
+        Capacity,
+        text.find(r#"{"node-name": "x"}"#).unwrap(),
+        OVER_BBM,
+    );
+    // QEMU: Parameter 'block-bitmap-mapping[0].zz' is unexpected, after the 33rd bitmap.
+    let b33: Vec<String> = (0..33)
+        .map(|j| format!(r#"{{"name": "b{j}", "alias": "c{j}"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"block-bitmap-mapping": [{{"node-name": "n", "alias": "a", "bitmaps": [{}], "zz": 1}}]}}"#,
+        b33.join(", ")
+    );
+    err(
+        &text,
+        Capacity,
+        text.find(r#"{"name": "b32""#).unwrap(),
+        OVER_BBM,
+    );
+    // Keyval bitmap slots go to bitmaps in the order met. QEMU accepts both: the first
+    // used to say node 0's bitmap 0 is missing, the second that node 7's bitmaps are not
+    // a list.
+    let mut first = bbm_node(0, 1..2);
+    first.extend(bbm_node(1, 0..31));
+    let at = first.join(",").len() + 1;
+    first.extend(bbm_node(0, 0..1)[2..].to_vec());
+    err(&first.join(","), Capacity, at, OVER_BBM);
+    let full: Vec<String> = (0..7).flat_map(|i| bbm_node(i, 0..5)).collect();
+    let mut second: Vec<String> = full.into_iter().take(2 * 7 + 2 * 32).collect();
+    second.extend(bbm_node(7, 0..1));
+    let text = second.join(",");
+    err(
+        &text,
+        Capacity,
+        text.find("block-bitmap-mapping.7.bitmaps").unwrap(),
+        OVER_BBM,
+    );
+    // Indices past 63 of a dictionary outside the schema: whether one is missing cannot
+    // be told (QEMU: Parameter 'foo' is unexpected, or 'foo.N' missing).
+    let foo: Vec<String> = (0..65).map(|i| format!("foo.{i}=1")).collect();
+    let text = foo.join(",");
+    err(
+        &text,
+        Capacity,
+        text.find("foo.64").unwrap(),
+        "Parameter 'foo' has more elements than migcfg holds (64)",
+    );
+}
+
 #[test]
 fn nul_and_non_utf8() {
     let e = Params::new().parse(b"tls-creds=a\0b").unwrap_err();

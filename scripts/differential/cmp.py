@@ -8,6 +8,7 @@ def top_keys(text):
     except ValueError:
         return 0
 bad = 0
+cap = 0
 for i, (a, b, c) in enumerate(zip(ins, q, m)):
     if b == c: continue
     if b.startswith("OK ") and c.startswith("OK "):
@@ -21,6 +22,11 @@ for i, (a, b, c) in enumerate(zip(ins, q, m)):
     # ... and take JSON null, which 10.2.2 rejects (the input's next error, if any, follows).
     if any(b == "ERR Invalid parameter type for '%s', expected: string" % t and ('"%s": null' % t) in a
            for t in ("tls-creds", "tls-hostname", "tls-authz")): continue
+    # Past a list capacity migcfg gives its capacity error where QEMU's visit would reach
+    # the first element past it (QEMU's error may lie there, or come later).
+    if c.startswith("ERR ") and "than migcfg holds" in c:
+        cap += 1
+        continue
     bad += 1
     if bad <= 40: print(f"IN  {a}\n  qemu {b}\n  ours {c}")
-print("differences:", bad, "of", len(ins))
+print("differences:", bad, "of", len(ins), "(capacity errors: %d)" % cap)
