@@ -519,7 +519,7 @@ impl Parser<'_, '_, '_> {
                     Pos::Odd
                 }
             },
-            Pos::Overflow => Pos::Overflow,
+            // Below a key past a capacity, as anywhere outside the shape: kept for conflicts.
             _ => Pos::Odd,
         }
     }

@@ -1254,6 +1254,31 @@ fn past_a_capacity_qemus_error_only_when_qemu_meets_it_first() {
         text.find("block-bitmap-mapping.7.bitmaps").unwrap(),
         OVER_BBM,
     );
+    // The same under the mapping, for its nodes or a node's bitmaps: the mapping's error.
+    // (QEMU's list conversion finds no gap in these; its visit then reports
+    // 'block-bitmap-mapping.0.alias', and 'block-bitmap-mapping.0.node-name', missing.)
+    for key in [
+        "block-bitmap-mapping.{i}.node-name=n",
+        "block-bitmap-mapping.0.bitmaps.{i}.name=b",
+    ] {
+        let items: Vec<String> = (0..65)
+            .map(|i| key.replace("{i}", &i.to_string()))
+            .collect();
+        let text = items.join(",");
+        let at = text.find(&key.replace("{i}", "64")).unwrap();
+        err(&text, Capacity, at, OVER_BBM);
+    }
+    // A list past the dictionaries list conversion judges (16 with indices come first) is
+    // still caught where the visit reaches its element 64 (QEMU: Parameter 'd7' is
+    // unexpected).
+    let dicts: Vec<String> = (0..16).map(|i| format!("d{i}.0=1")).collect();
+    let text = format!("{},{ex},cpr-exec-command.64=b", dicts.join(","));
+    err(
+        &text,
+        Capacity,
+        text.find("cpr-exec-command.64").unwrap(),
+        OVER_EXEC,
+    );
     // Indices past 63 of a dictionary outside the schema: whether one is missing cannot
     // be told (QEMU: Parameter 'foo' is unexpected, or 'foo.N' missing).
     let foo: Vec<String> = (0..65).map(|i| format!("foo.{i}=1")).collect();
