@@ -273,6 +273,38 @@ fn keys_past_list_capacities_give_qemus_answers() {
 }
 
 #[test]
+fn past_a_capacity_qemus_error_or_the_capacity_error() {
+    // `data/capacity.txt`: inputs around the list capacities, keyval and JSON, with errors
+    // before, inside and past the capacities and after the lists, made by
+    // `scripts/differential/capacity.py 31 3000` (under 2,600 bytes, no TLS members), each
+    // with QEMU 10.2.2's answer and, where it differs, migcfg's: always the capacity error,
+    // where QEMU's own error could lie past the capacity or QEMU accepts.
+    let mut lines = include_str!("data/capacity.txt").lines();
+    let (mut same, mut over) = (0, 0);
+    while let (Some(i), Some(q), Some(m)) = (lines.next(), lines.next(), lines.next()) {
+        let input = i.strip_prefix("IN: ").unwrap();
+        let qemu = q.strip_prefix("QEMU: ").unwrap();
+        let want = match m.strip_prefix("MIGCFG: ").unwrap() {
+            "same" => {
+                same += 1;
+                qemu.strip_prefix("ERR ").unwrap()
+            }
+            own => {
+                assert!(
+                    own.ends_with("than migcfg holds (64)")
+                        || own.ends_with("(8 nodes, 32 bitmaps)"),
+                    "{own}"
+                );
+                over += 1;
+                own.strip_prefix("ERR ").unwrap()
+            }
+        };
+        assert_eq!(run(input), Err(want.to_string()), "{input}");
+    }
+    assert_eq!((same, over), (90, 110));
+}
+
+#[test]
 fn json_duplicates_and_bitmap_mappings_give_qemus_answers() {
     // `data/json-shapes.txt`, QEMU's answers to two kinds of JSON input made by
     // `scripts/differential/json_shapes.py` (the first errors under 450 bytes of each,
