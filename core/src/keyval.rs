@@ -23,8 +23,10 @@
 //! error, and up to [`ODD_CAPACITY`] of them are kept as spans so that their conflicts are
 //! reported as QEMU reports them. List conversion reads the tree's dictionaries off the
 //! accepted text: only one with an index among its keys can fail, and up to
-//! [`LIST_DICT_CAPACITY`] of those are judged, each by one pass over the items. Beyond
-//! either capacity the input is still rejected, possibly with a later error than QEMU's.
+//! [`LIST_DICT_CAPACITY`] of those are judged, each by one pass over the items; one with
+//! indices of 64 or more and none missing below is past every capacity, and its conversion
+//! gives the capacity error. Beyond either capacity the input is still rejected, possibly
+//! with a later error than QEMU's.
 
 use crate::error::{Error, Failed, Status};
 use crate::lists::{over_capacity, over_capacity_of};
