@@ -3,7 +3,7 @@
 bitmaps of `block-bitmap-mapping`), keyval or JSON, with errors put before, inside, at and
 past the capacities and in later parameters: past a capacity migcfg must give QEMU's error
 when QEMU meets it before the first element past the capacity, and its capacity error
-otherwise (`cmp.py` counts those apart).
+otherwise (`cmp.py IN QEMU MIGCFG --capacity` counts those apart).
 
     python3 capacity.py SEED COUNT > inputs.txt
 """
