@@ -224,19 +224,9 @@ pub struct BitmapShape {
 }
 
 impl BitmapShape {
-    /// The packed (node, index) of [`BitmapShape::at`].
+    /// The packed (node, index) of [`BitmapShape::at`] (only compared, never unpacked).
     pub fn key(node: u8, index: u8) -> u8 {
         (node & 7) << 5 | (index & 31)
-    }
-
-    /// Which node.
-    pub fn node(&self) -> u8 {
-        self.at >> 5
-    }
-
-    /// Index in the node's `bitmaps`.
-    pub fn index(&self) -> u8 {
-        self.at & 31
     }
 }
 
