@@ -388,14 +388,15 @@ pub fn token(t: &[u8], i: usize) -> Raw {
 #[cold]
 #[inline(never)]
 pub(crate) fn over_capacity(err: &mut Error, at: usize, id: usize) -> Failed {
+    let name = crate::schema::def(id).map_or("", |d| d.name).as_bytes();
     if id == CPR_EXEC_COMMAND {
-        return over_capacity_of(err, at, b"cpr-exec-command");
+        return over_capacity_of(err, at, name);
     }
-    err.fail(
-        Status::Capacity,
-        at,
-        "Parameter 'block-bitmap-mapping' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)",
-    )
+    let m = err.begin(Status::Capacity, at);
+    m.push(b"Parameter '");
+    m.push(name);
+    m.push(b"' has more nodes or bitmaps than migcfg holds (8 nodes, 32 bitmaps)");
+    Failed
 }
 
 /// The capacity error of the list at key path `path`.

@@ -75,13 +75,13 @@ def to_keyval(obj):
             items.append("%s=%s" % (prefix, str(v).replace(",", ",,")))
 
     walk("", obj)
-    r.shuffle(items) if r.random() < 0.3 else None
+    if r.random() < 0.3:
+        r.shuffle(items)
     return ",".join(items)
 
 
 def one():
     obj = {}
-    keys = []
     if r.random() < 0.3:
         k, v = r.choice(BAD_SCALARS)
         obj[k] = v
