@@ -1254,6 +1254,16 @@ fn past_a_capacity_qemus_error_only_when_qemu_meets_it_first() {
         text.find("block-bitmap-mapping.7.bitmaps").unwrap(),
         OVER_BBM,
     );
+    // A node whose bitmaps got one slot and ran out: still a list (QEMU accepts).
+    let mut third = bbm_node(0, 0..31);
+    third.extend(bbm_node(1, 0..2));
+    let text = third.join(",");
+    err(
+        &text,
+        Capacity,
+        text.find("block-bitmap-mapping.1.bitmaps.1").unwrap(),
+        OVER_BBM,
+    );
     // The same under the mapping, for its nodes or a node's bitmaps: the mapping's error.
     // (QEMU's list conversion finds no gap in these; its visit then reports
     // 'block-bitmap-mapping.0.alias', and 'block-bitmap-mapping.0.node-name', missing.)
