@@ -840,8 +840,8 @@ impl Parser<'_, '_, '_> {
             Verdict::Beyond(item) => {
                 // Named after the list parameter the dictionary is in, if any.
                 let root = path.split(|&c| c == b'.').next().unwrap_or(&[]);
-                let bbm = crate::schema::def(BLOCK_BITMAP_MAPPING).map_or("", |d| d.name);
-                return Err(if root == bbm.as_bytes() {
+                let in_bbm = root == crate::schema::name(BLOCK_BITMAP_MAPPING).as_bytes();
+                return Err(if in_bbm {
                     over_capacity(self.err, item, BLOCK_BITMAP_MAPPING)
                 } else {
                     over_capacity_of(self.err, item, path)

@@ -388,7 +388,7 @@ pub fn token(t: &[u8], i: usize) -> Raw {
 #[cold]
 #[inline(never)]
 pub(crate) fn over_capacity(err: &mut Error, at: usize, id: usize) -> Failed {
-    let name = crate::schema::def(id).map_or("", |d| d.name).as_bytes();
+    let name = crate::schema::name(id).as_bytes();
     if id == CPR_EXEC_COMMAND {
         return over_capacity_of(err, at, name);
     }

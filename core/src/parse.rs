@@ -180,7 +180,7 @@ fn capacity_error(text: &[u8], stage: &Stage, id: usize, err: &mut Error) -> Fai
     let at = stage.params.get(id).map_or(text.len(), |r| r.at());
     let m = err.begin(Status::Capacity, at);
     m.push(b"Parameter '");
-    m.push(schema::def(id).map_or("", |d| d.name).as_bytes());
+    m.push(schema::name(id).as_bytes());
     m.push(b"' does not fit: the strings of a table share ");
     let mut buf = [0u8; 20];
     m.push(crate::text::decimal(STRING_CAPACITY as u64, &mut buf));

@@ -1000,6 +1000,11 @@ pub fn def(id: usize) -> Option<&'static ParamDef> {
     PARAMS.get(id)
 }
 
+/// The name of parameter `id` (empty for an id that does not exist).
+pub fn name(id: usize) -> &'static str {
+    def(id).map_or("", |d| d.name)
+}
+
 /// Byte equality in constant context.
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)] // compile time only
 const fn const_eq(a: &str, b: &str) -> bool {
@@ -1049,6 +1054,13 @@ pub const TLS_CREDS: usize = id_of("tls-creds");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_of_an_id() {
+        assert_eq!(name(CPR_EXEC_COMMAND), "cpr-exec-command");
+        assert_eq!(name(BLOCK_BITMAP_MAPPING), "block-bitmap-mapping");
+        assert_eq!(name(PARAMS.len()), "");
+    }
 
     #[test]
     fn run_time_hash_is_the_const_one() {
