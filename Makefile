@@ -1,12 +1,14 @@
 # migcfg: the two set-up commands are `make run` (the example VMM on a real command line)
-# and `make test` (every Rust and C test). Needs only the Rust toolchain, a C compiler and make.
+# and `make test` (every Rust and C test). `make run` needs only the Rust toolchain, a C
+# compiler and make; `make test` also needs python3, valgrind, meson, ninja, pkg-config and a
+# C++ compiler (the README has the Debian command; .ci/run installs them).
 
 CARGO ?= cargo
 LIB := target/release/libmigcfg.a
 
 .PHONY: all lib run test rust-test c-test lint header clean
 .PHONY: freestanding install install-check meson-test symbols header-compile doc ship-check
-.PHONY: qemu-check proof bench mutants
+.PHONY: qemu-check proof bench mutants msrv
 
 all: lib
 
@@ -33,6 +35,14 @@ c-test: lib
 	$(MAKE) -C c-tests test
 
 test: lint rust-test c-test ship-check proof
+
+# The oldest Rust the crates declare (Cargo.toml `rust-version`): builds and tests the
+# workspace with it (rustup fetches it; .ci/run runs this when rustup can).
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+msrv:
+	rustup toolchain install $(MSRV) --profile minimal
+	RUSTFLAGS="-D warnings" $(CARGO) +$(MSRV) test --locked --workspace \
+	    --target-dir $(TARGET_DIR)/msrv
 
 # Refresh the committed header from the generated one.
 header: lib

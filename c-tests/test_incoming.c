@@ -443,6 +443,32 @@ static void test_help(void)
     free(buf);
 }
 
+/* An argument that lies inside the state it would change (a string read back from it) is
+ * refused, the state unchanged; the same text copied out is taken. */
+static void test_text_inside_the_state(void)
+{
+    migcfg_incoming_init(&inc);
+    ADD_OK("config:tls-creds=tcp:localhost:4444");
+    const char *s = NULL;
+    size_t n = 0;
+    CHECK_RC(migcfg_get_str(migcfg_incoming_params(&inc), MIGCFG_PARAM_TLS_CREDS, &s, &n), MIGCFG_OK);
+    CHECK_MEM(s, n, "tcp:localhost:4444");
+    MigcfgError err;
+    memset(&err, 0x55, sizeof err);
+    memcpy(&saved, &inc, sizeof inc);
+    CHECK_RC(migcfg_incoming_add(&inc, s, n, &err), MIGCFG_ERR_INVALID_ARG);
+    CHECK_RC(err.code, MIGCFG_ERR_INVALID_ARG);
+    CHECK_U64(err.offset, 0);
+    CHECK_STR(err.message, "Text lies inside the storage it would change");
+    CHECK(memcmp(&saved, &inc, sizeof inc) == 0);
+    char copy[32];
+    memcpy(copy, s, n);
+    CHECK_RC(migcfg_incoming_add(&inc, copy, n, NULL), MIGCFG_OK);
+    MigcfgChannel c = channel_of(MIGCFG_CHANNEL_MAIN);
+    CHECK_CSTR(c.host, "localhost");
+    migcfg_incoming_init(&inc);
+}
+
 int main(void)
 {
     test_layout_and_zero_state();
@@ -454,5 +480,6 @@ int main(void)
     test_combination_rules();
     test_errors();
     test_help();
+    test_text_inside_the_state();
     return h_finish();
 }

@@ -965,6 +965,165 @@ static void test_text_bounds(void)
     munmap(map, (size_t)pg * 2);
 }
 
+/* Lengths past MIGCFG_TEXT_MAX, up to ones no buffer can have ((size_t)-1, a NUL-terminated
+ * convention taken for pointer + length): refused as a text one byte past the limit is, and
+ * never a byte read past that one (a PROT_NONE page follows it); output buffers of any claimed
+ * size are written only as far as the output goes. */
+static void test_lengths_past_the_limit(void)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size_t span = (size_t)MIGCFG_TEXT_MAX + 1;
+    size_t room = (span + pg - 1) / pg * pg;
+    char *map = mmap(NULL, room + pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (!CHECK(map != MAP_FAILED))
+        return;
+    if (!CHECK(mprotect(map + room, pg, PROT_NONE) == 0)) {
+        munmap(map, room + pg);
+        return;
+    }
+    /* The last span bytes before the guard page: zeros, but for a valid parameter name. */
+    char *t = map + room - span;
+    memcpy(t, "mode", 4);
+    static const char long_text[] = "Text is longer than migcfg accepts (256 MiB)";
+    static const char not_a_mode[] = "Parameter 'mode' does not accept value 'mode";
+    static MigcfgParams before;
+    static MigcfgIncoming inc;
+    const size_t lens[] = {span, span + 1, (size_t)PTRDIFF_MAX, (size_t)PTRDIFF_MAX + 1, SIZE_MAX};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        size_t len = lens[i];
+        MigcfgError e;
+        migcfg_params_init(&g_p);
+        CHECK_RC(migcfg_set_u64(&g_p, P(MULTIFD_CHANNELS), 9, NULL), MIGCFG_OK);
+        memcpy(&before, &g_p, sizeof before);
+        for (uint32_t flags = 0; flags <= MIGCFG_PARSE_CAPABILITIES; flags++) {
+            err_fill(&e);
+            CHECK_RC(flags ? migcfg_parse_ex(&g_p, t, len, flags, &e) : migcfg_parse(&g_p, t, len, &e),
+                     MIGCFG_ERR_CAPACITY);
+            CHECK_RC(e.code, MIGCFG_ERR_CAPACITY);
+            CHECK_U64(e.offset, MIGCFG_TEXT_MAX);
+            CHECK_STR(e.message, long_text);
+            CHECK(memcmp(&before, &g_p, sizeof before) == 0);
+        }
+        CHECK_RC(migcfg_parse(&g_p, t, len, NULL), MIGCFG_ERR_CAPACITY);
+        CHECK(memcmp(&before, &g_p, sizeof before) == 0);
+
+        migcfg_incoming_init(&inc);
+        err_fill(&e);
+        CHECK_RC(migcfg_incoming_add(&inc, t, len, &e), MIGCFG_ERR_CAPACITY);
+        CHECK_U64(e.offset, MIGCFG_TEXT_MAX);
+        CHECK_STR(e.message, long_text);
+        CHECK(!migcfg_incoming_has_config(&inc));
+
+        uint32_t id = 777;
+        CHECK_RC(migcfg_param_lookup(t, len, &id), MIGCFG_ERR_INVALID_ARG);
+        CHECK_RC(migcfg_cap_lookup(t, len, &id), MIGCFG_ERR_INVALID_ARG);
+        CHECK_INT(id, 777);
+
+        /* An enum value: the message quotes it up to its room, then "...". */
+        err_fill(&e);
+        CHECK_RC(migcfg_set_str(&g_p, P(MODE), t, len, &e), MIGCFG_ERR_VALUE);
+        CHECK_U64(e.length, MIGCFG_ERROR_MAX - 1);
+        CHECK_MEM(e.message, strlen(not_a_mode), not_a_mode);
+        CHECK_MEM(e.message + MIGCFG_ERROR_MAX - 4, 3, "...");
+        CHECK(e.message[MIGCFG_ERROR_MAX - 1] == 0);
+        err_fill(&e);
+        CHECK_RC(migcfg_set_str(&g_p, P(TLS_CREDS), t, len, &e), MIGCFG_ERR_CAPACITY);
+        CHECK_STR(e.message, "Parameter 'tls-creds' does not fit: the strings of a table share 8192 bytes");
+        CHECK(memcmp(&before, &g_p, sizeof before) == 0);
+
+        /* Output: the buffer's claimed size is the caller's word; only the output is written. */
+        static char out[1 << 16], want[1 << 16];
+        size_t n = SENT_SZ, wn = SENT_SZ;
+        CHECK_RC(migcfg_format_keyval(&g_p, want, sizeof want, &wn), MIGCFG_OK);
+        memset(out, 'Z', sizeof out);
+        CHECK_RC(migcfg_format_keyval(&g_p, out, len, &n), MIGCFG_OK);
+        CHECK_U64(n, wn);
+        CHECK_STR(out, "multifd-channels=9");
+        CHECK(out[n + 1] == 'Z');
+        n = SENT_SZ;
+        CHECK_RC(migcfg_format_json_ex(&g_p, 0, out, len, &n), MIGCFG_OK);
+        CHECK_STR(out, "{\"multifd-channels\": 9}");
+        CHECK_RC(migcfg_help_write(NULL, 0, &wn), MIGCFG_ERR_NOSPACE);
+        if (CHECK(wn < sizeof out)) {
+            n = SENT_SZ;
+            CHECK_RC(migcfg_help_write(out, len, &n), MIGCFG_OK);
+            CHECK_U64(n, wn);
+            CHECK_U64(strlen(out), n);
+        }
+    }
+    munmap(map, room + pg);
+}
+
+/* Text that lies inside the table the call changes (a string read back from it), even in part:
+ * refused before anything is read, the table unchanged; the same text copied out is taken. */
+static void test_text_inside_the_table(void)
+{
+    static const char inside[] = "Text lies inside the storage it would change";
+    static struct {
+        char before[16];
+        MigcfgParams p;
+    } w;
+    static MigcfgParams before;
+    MigcfgParams *p = &w.p;
+    MigcfgError e;
+    const char *s;
+    size_t n;
+    char copy[64];
+    migcfg_params_init(p);
+    if (!EXPECT_OK(p, "tls-creds=creds0,tls-hostname=host.example,tls-authz=multifd-channels=5,mode=cpr-exec"))
+        return;
+    memcpy(&before, p, sizeof before);
+    CHECK_RC(migcfg_get_str(p, P(TLS_AUTHZ), &s, &n), MIGCFG_OK);
+    CHECK_MEM(s, n, "multifd-channels=5");
+    for (uint32_t flags = 0; flags <= MIGCFG_PARSE_CAPABILITIES; flags++) {
+        err_fill(&e);
+        CHECK_RC(flags ? migcfg_parse_ex(p, s, n, flags, &e) : migcfg_parse(p, s, n, &e), MIGCFG_ERR_INVALID_ARG);
+        CHECK_RC(e.code, MIGCFG_ERR_INVALID_ARG);
+        CHECK_U64(e.offset, 0);
+        CHECK_STR(e.message, inside);
+        CHECK(memcmp(&before, p, sizeof before) == 0);
+    }
+    /* Partly inside: the text starts before the table and runs into it. */
+    memset(w.before, 'x', sizeof w.before);
+    CHECK_RC(migcfg_parse(p, w.before + 8, 16, NULL), MIGCFG_ERR_INVALID_ARG);
+    CHECK_RC(migcfg_set_str(p, P(TLS_CREDS), w.before + 8, 9, NULL), MIGCFG_ERR_INVALID_ARG);
+    /* Ends where the table starts: outside. */
+    CHECK_RC(migcfg_set_str(p, P(TLS_CREDS), w.before + 8, 8, NULL), MIGCFG_OK);
+    expect_str_at(__LINE__, p, P(TLS_CREDS), "xxxxxxxx");
+    memcpy(p, &before, sizeof before);
+    CHECK_RC(migcfg_get_str(p, P(TLS_AUTHZ), &s, &n), MIGCFG_OK);
+    memcpy(copy, s, n);
+    CHECK_RC(migcfg_parse(p, copy, n, NULL), MIGCFG_OK);
+    expect_u64_at(__LINE__, p, P(MULTIFD_CHANNELS), 5);
+
+    /* Setters: every string into every string parameter, and an enum by a name read back. */
+    static const uint32_t ids[] = {P(TLS_CREDS), P(TLS_HOSTNAME), P(TLS_AUTHZ)};
+    static const char *const vals[] = {"creds0", "host.example", "multifd-channels=5"};
+    for (size_t from = 0; from < 3; from++) {
+        for (size_t to = 0; to < 3; to++) {
+            memcpy(p, &before, sizeof before);
+            CHECK_RC(migcfg_get_str(p, ids[from], &s, &n), MIGCFG_OK);
+            err_fill(&e);
+            CHECK_RC(migcfg_set_str(p, ids[to], s, n, &e), MIGCFG_ERR_INVALID_ARG);
+            CHECK_STR(e.message, inside);
+            CHECK(memcmp(&before, p, sizeof before) == 0);
+            memcpy(copy, s, n);
+            CHECK_RC(migcfg_set_str(p, ids[to], copy, n, NULL), MIGCFG_OK);
+            for (size_t k = 0; k < 3; k++)
+                expect_str_at(__LINE__, p, ids[k], vals[k == to ? from : k]);
+        }
+    }
+    memcpy(p, &before, sizeof before);
+    CHECK_RC(migcfg_get_str(p, P(MODE), &s, &n), MIGCFG_OK);
+    if (CHECK(s < (const char *)p || s >= (const char *)(p + 1))) /* enum names are static */
+        CHECK_RC(migcfg_set_str(p, P(MODE), s, n, NULL), MIGCFG_OK);
+    /* Nothing is read from an empty text, wherever it points. */
+    CHECK_RC(migcfg_get_str(p, P(TLS_HOSTNAME), &s, &n), MIGCFG_OK);
+    CHECK_RC(migcfg_set_str(p, P(TLS_CREDS), s, 0, NULL), MIGCFG_OK);
+    expect_str_at(__LINE__, p, P(TLS_CREDS), "");
+    CHECK_RC(migcfg_parse(p, s, 0, NULL), MIGCFG_OK);
+}
+
 /* A NUL byte inside the text is a syntax error at its offset. */
 static void test_nul_in_text(void)
 {
@@ -2097,6 +2256,8 @@ int main(void)
     test_merge();
     test_null_args();
     test_text_bounds();
+    test_lengths_past_the_limit();
+    test_text_inside_the_table();
     test_nul_in_text();
     test_ids_and_types();
     test_lists();

@@ -29,7 +29,8 @@
 // A required pointer was NULL.
 #define MIGCFG_ERR_NULL -1
 
-// Bad id, unknown flag bit, or a getter of the wrong type for that id.
+// Bad id, unknown flag bit, a getter of the wrong type for that id, or text that lies
+// inside the table (or `MigcfgIncoming`) the call would change.
 #define MIGCFG_ERR_INVALID_ARG -2
 
 // Keyval or JSON syntax, or a NUL byte in the text.
@@ -74,7 +75,9 @@
 // Most bitmaps `block-bitmap-mapping` holds, over all its nodes.
 #define MIGCFG_BITMAP_CAPACITY 32
 
-// Longest text accepted, in bytes.
+// Longest text accepted, in bytes. A longer one is refused (`migcfg_parse`,
+// `migcfg_incoming_add`: `MIGCFG_ERR_CAPACITY` at this offset); no more than one byte past
+// it is ever read, whatever length the caller gives.
 #define MIGCFG_TEXT_MAX 268435455
 
 // Default target page size of a table (for the xbzrle-cache-size check).
@@ -515,7 +518,8 @@ void migcfg_params_init(struct MigcfgParams *p);
 // Parse config text (what follows `config:`) into `p`: JSON when it starts with `{`,
 // keyval otherwise, exactly as QEMU. Merges: what the text sets replaces what was set
 // before, and the checks see the merged values. On error `p` is unchanged and `err`
-// (optional) says why. Returns `MIGCFG_OK` or a negative status.
+// (optional) says why. Returns `MIGCFG_OK` or a negative status. Text inside `p` itself
+// (a string read back from it) is `MIGCFG_ERR_INVALID_ARG`: copy it first.
 int32_t migcfg_parse(struct MigcfgParams *p, const char *text, size_t len, struct MigcfgError *err);
 
 // `migcfg_parse` with opt-in flags (`MIGCFG_PARSE_*`); 0 is exactly `migcfg_parse`. An
@@ -639,7 +643,9 @@ int32_t migcfg_set_u64(struct MigcfgParams *p,
 // Set a bool parameter.
 int32_t migcfg_set_bool(struct MigcfgParams *p, uint32_t id, bool value, struct MigcfgError *err);
 
-// Set a string parameter (any bytes), or an enum parameter by its value's name.
+// Set a string parameter (any bytes), or an enum parameter by its value's name. A string
+// read back from `p` itself is `MIGCFG_ERR_INVALID_ARG` (setting it could overwrite it
+// while it is read): copy it first.
 int32_t migcfg_set_str(struct MigcfgParams *p,
                        uint32_t id,
                        const char *s,
@@ -704,7 +710,8 @@ int32_t migcfg_incoming_target(struct MigcfgIncoming *inc, uint32_t major, uint3
 // Returns `MIGCFG_OK`, `MIGCFG_HELP`, or a negative status with `err` (optional) set:
 // QEMU's message, and the offset from the start of `arg`. Channel and URI errors are
 // `MIGCFG_ERR_CHANNEL` (or `MIGCFG_ERR_CAPACITY` past a capacity); `config:` errors have
-// the parameter statuses. A rejected argument changes nothing. QEMU prints errors as
+// the parameter statuses (text inside `inc` itself: `MIGCFG_ERR_INVALID_ARG`). A rejected
+// argument changes nothing. QEMU prints errors as
 // `-incoming <arg>: <message>` and exits with status 1.
 int32_t migcfg_incoming_add(struct MigcfgIncoming *inc,
                             const char *arg,

@@ -103,6 +103,10 @@ impl Message {
     #[inline(never)]
     pub fn push(&mut self, bytes: &[u8]) {
         for &b in bytes {
+            // Once cut, the rest is dropped: a quoted text of any length costs the buffer.
+            if self.cut != 0 {
+                break;
+            }
             self.push_byte(b);
         }
     }

@@ -47,8 +47,8 @@ pub extern "C" fn migcfg_abi_check(
 }
 
 // Layout of every public #[repr(C)] type, for every target: sizes built from the field list.
-const PTR: usize = size_of::<usize>();
 const _: () = {
+    const PTR: usize = size_of::<usize>();
     assert!(size_of::<MigcfgParams>() == MIGCFG_PARAMS_WORDS * 8);
     assert!(
         size_of::<crate::incoming::MigcfgIncoming>() == crate::incoming::MIGCFG_INCOMING_WORDS * 8

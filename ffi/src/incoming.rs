@@ -222,7 +222,8 @@ pub extern "C" fn migcfg_incoming_target(inc: *mut MigcfgIncoming, major: u32, m
 /// Returns `MIGCFG_OK`, `MIGCFG_HELP`, or a negative status with `err` (optional) set:
 /// QEMU's message, and the offset from the start of `arg`. Channel and URI errors are
 /// `MIGCFG_ERR_CHANNEL` (or `MIGCFG_ERR_CAPACITY` past a capacity); `config:` errors have
-/// the parameter statuses. A rejected argument changes nothing. QEMU prints errors as
+/// the parameter statuses (text inside `inc` itself: `MIGCFG_ERR_INVALID_ARG`). A rejected
+/// argument changes nothing. QEMU prints errors as
 /// `-incoming <arg>: <message>` and exits with status 1.
 #[no_mangle]
 pub extern "C" fn migcfg_incoming_add(
@@ -231,7 +232,13 @@ pub extern "C" fn migcfg_incoming_add(
     len: usize,
     err: *mut MigcfgError,
 ) -> i32 {
-    let (Some(s), Some(a)) = (state_mut(inc), bytes_of(arg, len)) else {
+    let Some(a) = bytes_of(arg, len).filter(|_| !inc.is_null()) else {
+        return report_status(err, Status::Null, "A required pointer is NULL");
+    };
+    if crate::inside(a, inc) {
+        return report_status(err, Status::InvalidArg, crate::INSIDE);
+    }
+    let Some(s) = state_mut(inc) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
     let Some(flags) = parse_flags(s.flags_raw()) else {

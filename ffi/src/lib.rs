@@ -6,7 +6,11 @@
 //!
 //! General rules for every function: reentrant; works only on caller-owned storage; never
 //! allocates; never aborts. Text comes as pointer + length (no NUL needed; a NUL byte in
-//! the text is an error). A required pointer that is NULL gives `MIGCFG_ERR_NULL`. Ids and
+//! the text is an error; at most `MIGCFG_TEXT_MAX + 1` bytes are read, and a longer text,
+//! whatever its length, is refused as one of that length; text that lies inside the table
+//! the call changes, such as a string read back from it, is `MIGCFG_ERR_INVALID_ARG`).
+//! Output buffers, out-parameters and the error struct must not lie inside the storage a
+//! call reads or changes. A required pointer that is NULL gives `MIGCFG_ERR_NULL`. Ids and
 //! flags are `uint32_t` and are validated. Out-parameters are written only on success
 //! (a formatter returning `MIGCFG_ERR_NOSPACE` stores the size it needs). A `MigcfgError`,
 //! when given, is written only on failure. Functions on distinct tables may run
@@ -59,7 +63,8 @@ pub const MIGCFG_OK: i32 = 0;
 pub const MIGCFG_HELP: i32 = 1;
 /// A required pointer was NULL.
 pub const MIGCFG_ERR_NULL: i32 = -1;
-/// Bad id, unknown flag bit, or a getter of the wrong type for that id.
+/// Bad id, unknown flag bit, a getter of the wrong type for that id, or text that lies
+/// inside the table (or `MigcfgIncoming`) the call would change.
 pub const MIGCFG_ERR_INVALID_ARG: i32 = -2;
 /// Keyval or JSON syntax, or a NUL byte in the text.
 pub const MIGCFG_ERR_SYNTAX: i32 = -3;
@@ -90,7 +95,9 @@ pub const MIGCFG_EXEC_COMMAND_CAPACITY: usize = 64;
 pub const MIGCFG_BITMAP_NODE_CAPACITY: usize = 8;
 /// Most bitmaps `block-bitmap-mapping` holds, over all its nodes.
 pub const MIGCFG_BITMAP_CAPACITY: usize = 32;
-/// Longest text accepted, in bytes.
+/// Longest text accepted, in bytes. A longer one is refused (`migcfg_parse`,
+/// `migcfg_incoming_add`: `MIGCFG_ERR_CAPACITY` at this offset); no more than one byte past
+/// it is ever read, whatever length the caller gives.
 pub const MIGCFG_TEXT_MAX: usize = 268_435_455;
 /// Default target page size of a table (for the xbzrle-cache-size check).
 pub const MIGCFG_DEFAULT_PAGE_SIZE: u32 = 4096;
@@ -362,12 +369,17 @@ fn table_mut<'a>(p: *mut MigcfgParams) -> Option<&'a mut Params> {
     unsafe { p.cast::<Params>().as_mut() }
 }
 
+/// The C text `ptr`/`len` as a slice of at most `MIGCFG_TEXT_MAX + 1` bytes. Core refuses a
+/// text past `MIGCFG_TEXT_MAX` whatever its length, so the shorter slice gets the same answer,
+/// and a length no buffer can have (past `isize::MAX`, such as `(size_t)-1`) never makes a
+/// slice.
 fn bytes_of<'a>(ptr: *const c_char, len: usize) -> Option<&'a [u8]> {
     if ptr.is_null() {
         return None;
     }
-    // SAFETY: the caller guarantees `len` readable bytes at a non-NULL `ptr`.
-    Some(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+    // SAFETY: the caller guarantees `len` readable bytes at a non-NULL `ptr`, and this reads
+    // no more than `len`; the slice is at most `MIGCFG_TEXT_MAX + 1` bytes, within `isize`.
+    Some(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len.min(MIGCFG_TEXT_MAX + 1)) })
 }
 
 fn put<T>(out: *mut T, v: T) -> bool {
@@ -380,6 +392,19 @@ fn put<T>(out: *mut T, v: T) -> bool {
         None => false,
     }
 }
+
+/// Whether `text` lies, even partly, inside the `T` at `obj`: text read back from the very
+/// table a call changes, which the change would overwrite while it still reads it. Refused
+/// before the table is borrowed, so no reference to it ever aliases the text.
+pub(crate) fn inside<T>(text: &[u8], obj: *const T) -> bool {
+    let (t, o) = (text.as_ptr() as usize, obj as usize);
+    !text.is_empty()
+        && t < o.saturating_add(core::mem::size_of::<T>())
+        && o < t.saturating_add(text.len())
+}
+
+/// The message of a text refused by [`inside`].
+pub(crate) const INSIDE: &str = "Text lies inside the storage it would change";
 
 /// The caller's error struct as migcfg's own error type, to be written in place.
 pub(crate) fn sink<'a>(err: *mut MigcfgError) -> Option<&'a mut Error> {
@@ -425,7 +450,8 @@ pub extern "C" fn migcfg_params_init(p: *mut MigcfgParams) {
 /// Parse config text (what follows `config:`) into `p`: JSON when it starts with `{`,
 /// keyval otherwise, exactly as QEMU. Merges: what the text sets replaces what was set
 /// before, and the checks see the merged values. On error `p` is unchanged and `err`
-/// (optional) says why. Returns `MIGCFG_OK` or a negative status.
+/// (optional) says why. Returns `MIGCFG_OK` or a negative status. Text inside `p` itself
+/// (a string read back from it) is `MIGCFG_ERR_INVALID_ARG`: copy it first.
 #[no_mangle]
 pub extern "C" fn migcfg_parse(
     p: *mut MigcfgParams,
@@ -446,7 +472,13 @@ pub extern "C" fn migcfg_parse_ex(
     flags: u32,
     err: *mut MigcfgError,
 ) -> i32 {
-    let (Some(t), Some(s)) = (table_mut(p), bytes_of(text, len)) else {
+    let Some(s) = bytes_of(text, len).filter(|_| !p.is_null()) else {
+        return report_status(err, Status::Null, "A required pointer is NULL");
+    };
+    if inside(s, p) {
+        return report_status(err, Status::InvalidArg, INSIDE);
+    }
+    let Some(t) = table_mut(p) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
     let Some(f) = parse_flags(flags) else {
@@ -700,10 +732,13 @@ fn emit(
         put(len, need);
         return MIGCFG_ERR_NOSPACE;
     }
+    // Only the bytes written: `cap` may be any size the caller claims, `(size_t)-1` too.
+    let used = need.saturating_add(1);
     // SAFETY: `buf` is non-NULL (cap > need >= 0) and valid for `cap` bytes (caller's
-    // contract).
-    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), cap) };
-    // need < cap: the range is in bounds (`split_at_mut` would keep a panic path).
+    // contract), so for `used` <= `cap`; `used` is the length of output that exists, so it
+    // is within `isize`.
+    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), used) };
+    // need < used: the range is in bounds (`split_at_mut` would keep a panic path).
     let mut o = Out::new(out.get_mut(..need).unwrap_or_default());
     let r = f(&mut o);
     if let Some(nul) = out.get_mut(need) {
@@ -1075,7 +1110,9 @@ pub extern "C" fn migcfg_set_bool(
     setter(p, err, |t, e| t.set_bool_into(id as usize, value, e))
 }
 
-/// Set a string parameter (any bytes), or an enum parameter by its value's name.
+/// Set a string parameter (any bytes), or an enum parameter by its value's name. A string
+/// read back from `p` itself is `MIGCFG_ERR_INVALID_ARG` (setting it could overwrite it
+/// while it is read): copy it first.
 #[no_mangle]
 pub extern "C" fn migcfg_set_str(
     p: *mut MigcfgParams,
@@ -1087,6 +1124,9 @@ pub extern "C" fn migcfg_set_str(
     let Some(b) = bytes_of(s, len) else {
         return report_status(err, Status::Null, "A required pointer is NULL");
     };
+    if inside(b, p) {
+        return report_status(err, Status::InvalidArg, INSIDE);
+    }
     setter(p, err, |t, e| t.set_str_into(id as usize, b, e))
 }
 
