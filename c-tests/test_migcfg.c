@@ -7,6 +7,7 @@
  * JSON input is exercised in its own table.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1122,6 +1123,165 @@ static void test_text_inside_the_table(void)
     CHECK_RC(migcfg_set_str(p, P(TLS_CREDS), s, 0, NULL), MIGCFG_OK);
     expect_str_at(__LINE__, p, P(TLS_CREDS), "");
     CHECK_RC(migcfg_parse(p, s, 0, NULL), MIGCFG_OK);
+}
+
+/* Any bytes are a valid table: one never initialised (random bytes, or random small numbers in
+ * its header words) makes no function crash or hang, and every string it hands out lies inside
+ * it. A parse or setter either fails or leaves a table that reads back consistently. */
+static uint64_t rng_state;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static const MigcfgParams *walked;
+static long walk_items;
+#define INSIDE_P(ptr, n, tab) \
+    ((n) == 0 || ((const char *)(ptr) >= (const char *)(tab) && (const char *)(ptr) + (n) <= (const char *)((tab) + 1)))
+static int32_t any_bytes_visit(void *opaque, uint32_t id, const MigcfgValue *v)
+{
+    (void)opaque;
+    (void)id;
+    walk_items++;
+    bool ok = true;
+    if (v->type == MIGCFG_TYPE_STR)
+        ok = INSIDE_P(v->s, v->len, walked);
+    else if (v->type == MIGCFG_TYPE_ENUM) /* a static name */
+        ok = v->s != NULL && !INSIDE_P(v->s, v->len, walked);
+    else if (v->type == MIGCFG_TYPE_STR_LIST)
+        for (size_t i = 0; i < v->count; i++)
+            ok = ok && INSIDE_P(v->items[i].s, v->items[i].len, walked);
+    else if (v->type == MIGCFG_TYPE_BITMAP_MAPPING) {
+        for (size_t i = 0; i < v->count; i++)
+            ok = ok && INSIDE_P(v->nodes[i].node_name, v->nodes[i].node_name_len, walked) &&
+                 INSIDE_P(v->nodes[i].alias, v->nodes[i].alias_len, walked);
+        for (size_t i = 0; i < v->nbitmaps; i++)
+            ok = ok && INSIDE_P(v->bitmaps[i].name, v->bitmaps[i].name_len, walked) &&
+                 INSIDE_P(v->bitmaps[i].alias, v->bitmaps[i].alias_len, walked);
+    }
+    CHECK(ok);
+    return 0;
+}
+
+static void read_everything(const MigcfgParams *p)
+{
+    static char out[1 << 16];
+    size_t n;
+    for (uint32_t id = 0; id <= MIGCFG_PARAM__COUNT; id++) {
+        uint64_t u;
+        bool b;
+        const char *s = NULL;
+        size_t len = 0, count = 0;
+        (void)migcfg_is_set(p, id);
+        (void)migcfg_get_u64(p, id, &u);
+        (void)migcfg_get_bool(p, id, &b);
+        bool is_enum = id == P(MULTIFD_COMPRESSION) || id == P(MODE) || id == P(ZERO_PAGE_DETECTION);
+        if (migcfg_get_str(p, id, &s, &len) == MIGCFG_OK && !is_enum) /* enum names are static */
+            CHECK(INSIDE_P(s, len, p));
+        if (migcfg_get_list_len(p, id, &count) == MIGCFG_OK)
+            for (size_t i = 0; i <= count && i <= MIGCFG_EXEC_COMMAND_CAPACITY; i++)
+                if (migcfg_get_list_str(p, id, i, &s, &len) == MIGCFG_OK)
+                    CHECK(INSIDE_P(s, len, p));
+    }
+    for (size_t i = 0; i <= MIGCFG_BITMAP_NODE_CAPACITY; i++) {
+        MigcfgBitmapNode node;
+        if (migcfg_get_bitmap_node(p, i, &node) == MIGCFG_OK) {
+            CHECK(INSIDE_P(node.node_name, node.node_name_len, p) && INSIDE_P(node.alias, node.alias_len, p));
+            for (size_t j = 0; j <= node.bitmaps && j <= MIGCFG_BITMAP_CAPACITY; j++) {
+                MigcfgBitmapAlias bm;
+                if (migcfg_get_bitmap(p, i, j, &bm) == MIGCFG_OK)
+                    CHECK(INSIDE_P(bm.name, bm.name_len, p) && INSIDE_P(bm.alias, bm.alias_len, p));
+            }
+        }
+    }
+    uint64_t on, set;
+    (void)migcfg_get_caps(p, &on, &set);
+    (void)migcfg_params_page_size(p);
+    for (uint32_t f = 0; f <= (MIGCFG_FORMAT_ALL | MIGCFG_FORMAT_CAPABILITIES); f++) {
+        int32_t rc = migcfg_format_json_ex(p, f, out, sizeof out, &n);
+        CHECK(rc == MIGCFG_OK || rc == MIGCFG_ERR_NOSPACE);
+        rc = migcfg_format_keyval_ex(p, f, out, sizeof out, &n);
+        CHECK(rc == MIGCFG_OK || rc == MIGCFG_ERR_NOSPACE || rc == MIGCFG_ERR_UNREPRESENTABLE);
+    }
+    (void)migcfg_format_caps_json(p, out, sizeof out, &n);
+    walked = p;
+    (void)migcfg_params_foreach_set(p, any_bytes_visit, NULL);
+    MigcfgError e;
+    (void)migcfg_params_check(p, NULL, &e);
+    (void)migcfg_params_check(p, p, &e);
+}
+
+static void any_bytes_hang(int sig)
+{
+    static const char msg[] = "FAIL test_any_bytes: no return within 120 s (a loop bounded by a "
+                              "count read from the table?)\n";
+    (void)sig;
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(1);
+}
+
+static void test_any_bytes(void)
+{
+    /* Liveness, not speed: the whole test takes well under a second. */
+    signal(SIGALRM, any_bytes_hang);
+    alarm(120);
+    static MigcfgParams p, q, before;
+    static const char *const texts[] = {
+        "multifd-channels=4",
+        "tls-creds=abc,cpr-exec-command.0=x,cpr-exec-command.1=yy",
+        "{\"block-bitmap-mapping\": [{\"node-name\": \"n\", \"alias\": \"a\", \"bitmaps\": [{\"name\": \"b\", \"alias\": \"c\"}]}]}",
+        "tls-hostname=,tls-authz=z,mode=cpr-exec",
+    };
+    rng_state = 0x9E3779B97F4A7C15ULL;
+    walk_items = 0;
+    for (int round = 0; round < 400; round++) {
+        unsigned char *b = (unsigned char *)&p;
+        for (size_t i = 0; i < sizeof p; i++)
+            b[i] = (unsigned char)rng();
+        if (round % 3 == 1) {
+            /* Header words small and plausible, so the arena and lists are walked deeply. */
+            uint64_t *w = (uint64_t *)&p;
+            for (size_t i = 3; i < 80; i++)
+                w[i] = rng() % 3 ? (rng() & 0x1FFF) | ((rng() & 0x3F) << 16) : rng() % 70;
+        } else if (round % 3 == 2) {
+            /* A full table with some bytes, or 32-bit words, replaced by small numbers. */
+            migcfg_params_init(&p);
+            CHECK_RC(migcfg_parse(&p, texts[1], strlen(texts[1]), NULL), MIGCFG_OK);
+            CHECK_RC(migcfg_parse(&p, texts[2], strlen(texts[2]), NULL), MIGCFG_OK);
+            for (int k = 0; k < 1 + round % 64; k++) {
+                uint64_t x = rng();
+                size_t at = (size_t)(x >> 20) % (sizeof p - 4);
+                if (x & 1)
+                    b[at] = (unsigned char)(x >> 8);
+                else
+                    memcpy(b + (at & ~(size_t)3), &(uint32_t){(uint32_t)(x >> 8) % 9000}, 4);
+            }
+        }
+        read_everything(&p);
+        for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+            memcpy(&q, &p, sizeof q);
+            memcpy(&before, &p, sizeof before);
+            int32_t rc = migcfg_parse_ex(&q, texts[t], strlen(texts[t]), (uint32_t)round & 3u, NULL);
+            if (rc == MIGCFG_OK)
+                read_everything(&q);
+            else
+                CHECK(memcmp(&q, &before, sizeof q) == 0);
+        }
+        memcpy(&q, &p, sizeof q);
+        if (migcfg_set_str(&q, P(TLS_AUTHZ), "authz0", 6, NULL) == MIGCFG_OK) {
+            expect_str_at(__LINE__, &q, P(TLS_AUTHZ), "authz0");
+            read_everything(&q);
+        }
+        (void)migcfg_set_u64(&q, P(MULTIFD_CHANNELS), 3, NULL);
+        (void)migcfg_set_cap(&q, 10, true);
+        (void)migcfg_params_target(&q, 9, 2);
+        read_everything(&q);
+    }
+    CHECK(walk_items > 0);
+    alarm(0);
 }
 
 /* A NUL byte inside the text is a syntax error at its offset. */
@@ -2258,6 +2418,7 @@ int main(void)
     test_text_bounds();
     test_lengths_past_the_limit();
     test_text_inside_the_table();
+    test_any_bytes();
     test_nul_in_text();
     test_ids_and_types();
     test_lists();

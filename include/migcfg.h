@@ -339,7 +339,10 @@ typedef enum MigcfgParam {
 
 // A table of migration parameters. Caller-owned, fixed size, no pointers inside: it may
 // be static, on the stack, or copied with `memcpy`. All-zero is valid and equal to a
-// freshly initialised table. Read it only through the functions. Every function is
+// freshly initialised table; any other bytes (a table never initialised) are safe to pass
+// to every function, which neither crashes nor hangs on them and hands out only strings
+// inside the table, though what it reads is meaningless. Read it only through the
+// functions. Every function is
 // reentrant and never allocates: functions on distinct tables may run concurrently, and
 // any number of readers may share a table, but a table must not be written (parsed,
 // initialised, set) while another thread uses it.
@@ -439,7 +442,8 @@ typedef int32_t (*MigcfgVisitFn)(void *opaque, uint32_t id, const struct MigcfgV
 // Everything the `-incoming` arguments of a command line said: the early parameter table
 // (`config:`), the main and cpr channels, `defer`. Caller-owned, fixed size, no pointers
 // inside: it may be static, on the stack, or copied with `memcpy`. All-zero is valid and
-// equal to a freshly initialised one. Read it only through the functions.
+// equal to a freshly initialised one; any other bytes are safe, as for `MigcfgParams`.
+// Read it only through the functions.
 typedef struct MigcfgIncoming {
   // Opaque storage.
   uint64_t opaque_[MIGCFG_INCOMING_WORDS];
@@ -616,7 +620,8 @@ int32_t migcfg_format_keyval_ex(const struct MigcfgParams *p,
 
 // The apply walk: call `fn` once per parameter that was set, in schema order, then once
 // per capability that was set, with a typed value. A non-zero return stops the walk and is
-// returned as is. Returns `MIGCFG_OK` when the walk completes.
+// returned as is. Returns `MIGCFG_OK` when the walk completes. `fn` must not change `p`:
+// the walk reads it throughout, and the values' strings point into it.
 int32_t migcfg_params_foreach_set(const struct MigcfgParams *p, MigcfgVisitFn f, void *opaque);
 
 // Run every check (`migrate_params_check`, and the capability checks) on `p` over

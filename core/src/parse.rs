@@ -460,7 +460,9 @@ fn strings_old<'a>(
                         let [nn, na, nb] = old.nodes.get(i).copied().unwrap_or_default();
                         f(Dst::NodeName(i), Src::Old(nn));
                         f(Dst::NodeAlias(i), Src::Old(na));
-                        for _ in 0..nb {
+                        // As `Params::node` reads it: a table of any bytes may claim
+                        // billions of bitmaps, and there are slots for `BITMAP_CAPACITY`.
+                        for _ in 0..(nb as usize).min(BITMAP_CAPACITY.saturating_sub(k)) {
                             let [bn, ba] = old.bitmaps.get(k).copied().unwrap_or_default();
                             f(Dst::BmName(k), Src::Old(bn));
                             f(Dst::BmAlias(k), Src::Old(ba));

@@ -257,10 +257,13 @@ impl Params {
             return None;
         }
         let [name, alias, n] = *self.nodes.get(i)?;
+        // No more than the bitmaps that can follow the earlier nodes' (a table of any bytes
+        // may claim billions, and readers loop over them).
+        let room = BITMAP_CAPACITY.saturating_sub(self.bitmap_base(i));
         Some(NodeAlias {
             node_name: self.arena_str(name),
             alias: self.arena_str(alias),
-            bitmaps: n as usize,
+            bitmaps: (n as usize).min(room),
         })
     }
 
@@ -513,5 +516,35 @@ impl Params {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table of any bytes may claim any number of bitmaps for a node: readers see no more
+    /// than the slots the earlier nodes leave, and a commit over it rewrites those only.
+    #[test]
+    fn bitmap_counts_of_any_bytes_are_bounded() {
+        let mut p = Params::new();
+        p.set = 1 << schema::BLOCK_BITMAP_MAPPING;
+        if let Some(v) = p.vals.get_mut(schema::BLOCK_BITMAP_MAPPING) {
+            *v = 3;
+        }
+        p.nodes[0] = [0, 0, 5];
+        p.nodes[1] = [0, 0, u32::MAX];
+        p.nodes[2] = [0, 0, 7];
+        let counts = |p: &Params| [0, 1, 2, 3].map(|i| p.node(i).map(|n| n.bitmaps));
+        assert_eq!(counts(&p), [Some(5), Some(27), Some(0), None]);
+        assert!(p.bitmap(1, 26).is_some());
+        assert_eq!(p.bitmap(1, 27), None);
+        // A setter commits without the checks (which refuse the empty names here).
+        assert_eq!(
+            p.set_str(schema::TLS_CREDS, b"x").map_err(|e| e.offset),
+            Ok(())
+        );
+        assert_eq!(p.string(schema::TLS_CREDS), Some(&b"x"[..]));
+        assert_eq!(counts(&p), [Some(5), Some(27), Some(0), None]);
     }
 }

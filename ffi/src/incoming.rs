@@ -24,7 +24,8 @@ pub const MIGCFG_INCOMING_WORDS: usize = 2037;
 /// Everything the `-incoming` arguments of a command line said: the early parameter table
 /// (`config:`), the main and cpr channels, `defer`. Caller-owned, fixed size, no pointers
 /// inside: it may be static, on the stack, or copied with `memcpy`. All-zero is valid and
-/// equal to a freshly initialised one. Read it only through the functions.
+/// equal to a freshly initialised one; any other bytes are safe, as for `MigcfgParams`.
+/// Read it only through the functions.
 #[repr(C)]
 pub struct MigcfgIncoming {
     /// Opaque storage.

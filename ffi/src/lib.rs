@@ -315,7 +315,10 @@ pub struct MigcfgError {
 
 /// A table of migration parameters. Caller-owned, fixed size, no pointers inside: it may
 /// be static, on the stack, or copied with `memcpy`. All-zero is valid and equal to a
-/// freshly initialised table. Read it only through the functions. Every function is
+/// freshly initialised table; any other bytes (a table never initialised) are safe to pass
+/// to every function, which neither crashes nor hangs on them and hands out only strings
+/// inside the table, though what it reads is meaningless. Read it only through the
+/// functions. Every function is
 /// reentrant and never allocates: functions on distinct tables may run concurrently, and
 /// any number of readers may share a table, but a table must not be written (parsed,
 /// initialised, set) while another thread uses it.
@@ -915,7 +918,8 @@ fn bitmap_of(b: migcfg_core::table::BitmapAlias<'_>) -> MigcfgBitmapAlias {
 
 /// The apply walk: call `fn` once per parameter that was set, in schema order, then once
 /// per capability that was set, with a typed value. A non-zero return stops the walk and is
-/// returned as is. Returns `MIGCFG_OK` when the walk completes.
+/// returned as is. Returns `MIGCFG_OK` when the walk completes. `fn` must not change `p`:
+/// the walk reads it throughout, and the values' strings point into it.
 #[no_mangle]
 pub extern "C" fn migcfg_params_foreach_set(
     p: *const MigcfgParams,
