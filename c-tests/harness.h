@@ -25,6 +25,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "migcfg.h"
 
@@ -175,6 +177,64 @@ H_UNUSED static int h_finish(void)
     printf("%ld passed, %ld failed\n", h_pass, h_fail);
     fflush(stdout);
     return h_fail == 0 ? 0 : 1;
+}
+
+/* Whether n bytes at ptr lie inside *obj (an empty string lies anywhere). */
+#define H_INSIDE(ptr, n, obj)                                                                    \
+    ((n) == 0 || ((const char *)(ptr) >= (const char *)(obj) &&                                  \
+                  (const char *)(ptr) + (n) <= (const char *)((obj) + 1)))
+
+/* A liveness guard, not a timer of speed: a test that has not returned within `seconds` ends
+ * the program with a failure naming it (a loop bounded by a count read from storage?). */
+static const char *h_watched = "";
+H_UNUSED static void h_watch_fired(int sig)
+{
+    (void)sig;
+    (void)!write(2, "FAIL ", 5);
+    (void)!write(2, h_watched, strlen(h_watched));
+    static const char msg[] = ": no return within the watchdog's time (a loop bounded by a count "
+                              "read from the storage?)\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(1);
+}
+H_UNUSED static void h_watch(const char *test, unsigned seconds)
+{
+    h_watched = test;
+    signal(SIGALRM, h_watch_fired);
+    alarm(seconds);
+}
+
+/* Any-bytes tests: a xorshift generator, and storage filled with it or partly overwritten. */
+H_UNUSED static uint64_t h_rng(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/* Every byte of obj random. */
+H_UNUSED static void h_fill_random(void *obj, size_t size, uint64_t *state)
+{
+    unsigned char *b = obj;
+    for (size_t i = 0; i < size; i++)
+        b[i] = (unsigned char)h_rng(state);
+}
+
+/* `count` overwrites at random places: a random byte, or an aligned 32-bit word below `below`
+ * (a count or offset that looks plausible). */
+H_UNUSED static void h_scribble(void *obj, size_t size, int count, uint32_t below, uint64_t *state)
+{
+    unsigned char *b = obj;
+    for (int k = 0; k < count; k++) {
+        uint64_t x = h_rng(state);
+        size_t at = (size_t)(x >> 20) % (size - 4);
+        uint32_t w = (uint32_t)(x >> 8) % below;
+        if (x & 1)
+            b[at] = (unsigned char)(x >> 8);
+        else
+            memcpy(b + (at & ~(size_t)3), &w, 4);
+    }
 }
 
 #endif /* MIGCFG_TEST_HARNESS_H */

@@ -4,11 +4,9 @@
  * read-back (channels, mode, local), parse flags, and the help listing against the schema.
  * Ends with "N passed, N failed".
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -473,18 +471,6 @@ static void test_text_inside_the_state(void)
 
 /* Any bytes are a valid state: one never initialised makes no function crash or hang, and
  * every string it hands out lies inside it. */
-#define IN_STATE(ptr, n, st) \
-    ((n) == 0 || ((const char *)(ptr) >= (const char *)(st) && (const char *)(ptr) + (n) <= (const char *)((st) + 1)))
-
-static void any_bytes_hang(int sig)
-{
-    static const char msg[] = "FAIL test_any_bytes: no return within 120 s (a loop bounded by a "
-                              "count read from the state?)\n";
-    (void)sig;
-    (void)!write(2, msg, sizeof msg - 1);
-    _exit(1);
-}
-
 static long any_channels, any_args;
 
 static void read_state(const MigcfgIncoming *st)
@@ -506,7 +492,7 @@ static void read_state(const MigcfgIncoming *st)
         (void)migcfg_get_u64(p, id, &u);
         if (migcfg_get_str(p, id, &s, &len) == MIGCFG_OK && id != MIGCFG_PARAM_MODE &&
             id != MIGCFG_PARAM_MULTIFD_COMPRESSION && id != MIGCFG_PARAM_ZERO_PAGE_DETECTION)
-            CHECK(IN_STATE(s, len, st));
+            CHECK(H_INSIDE(s, len, st));
     }
     (void)migcfg_format_json_ex(p, MIGCFG_FORMAT_ALL, out, sizeof out, &n);
     for (uint32_t t = 0; t <= 2; t++) {
@@ -517,13 +503,13 @@ static void read_state(const MigcfgIncoming *st)
         any_channels++;
         const MigcfgStr strs[] = {c.host, c.port, c.path, c.cid, c.fd, c.filename};
         for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-            CHECK(strs[i].s == NULL || IN_STATE(strs[i].s, strs[i].len, st));
+            CHECK(strs[i].s == NULL || H_INSIDE(strs[i].s, strs[i].len, st));
         for (size_t i = 0; i <= c.argc && i <= MIGCFG_CHANNEL_ARGS_CAPACITY; i++) {
             const char *s;
             size_t len;
             if (migcfg_incoming_channel_arg(st, t, i, &s, &len) == MIGCFG_OK) {
                 any_args++;
-                CHECK(IN_STATE(s, len, st));
+                CHECK(H_INSIDE(s, len, st));
             }
         }
     }
@@ -540,18 +526,10 @@ static void test_any_bytes(void)
         "defer",
     };
     uint64_t x = 0x2545F4914F6CDD1DULL;
-    /* Liveness, not speed: the whole test takes well under a second. */
-    signal(SIGALRM, any_bytes_hang);
-    alarm(120);
+    h_watch("test_any_bytes", 120); /* it takes well under a second */
     for (int round = 0; round < 300; round++) {
-        unsigned char *b = (unsigned char *)&st;
         if (round % 2 == 0) {
-            for (size_t i = 0; i < sizeof st; i++) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                b[i] = (unsigned char)x;
-            }
+            h_fill_random(&st, sizeof st, &x);
         } else {
             /* A full state with some of its bytes, or words, replaced by small numbers:
              * counts and offsets that look plausible, and flags still valid. */
@@ -559,16 +537,7 @@ static void test_any_bytes(void)
             CHECK_RC(add(&st, "config:tls-creds=abc,cpr-exec-command.0=q", NULL), MIGCFG_OK);
             CHECK_RC(add(&st, "exec:cat /tmp/x", NULL), MIGCFG_OK);
             CHECK_RC(add(&st, "cpr,addr.transport=socket,addr.type=inet,addr.host=h,addr.port=1", NULL), MIGCFG_OK);
-            for (int k = 0; k < 1 + round % 64; k++) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                size_t at = (size_t)(x >> 20) % (sizeof st - 4);
-                if (x & 1)
-                    b[at] = (unsigned char)(x >> 8);
-                else
-                    memcpy(b + (at & ~(size_t)3), &(uint32_t){(uint32_t)(x >> 8) % 5000}, 4);
-            }
+            h_scribble(&st, sizeof st, 1 + round % 64, 5000, &x);
         }
         read_state(&st);
         memcpy(&before, &st, sizeof st);

@@ -7,7 +7,6 @@
  * JSON input is exercised in its own table.
  */
 #define _GNU_SOURCE
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1131,16 +1130,11 @@ static void test_text_inside_the_table(void)
 static uint64_t rng_state;
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return h_rng(&rng_state);
 }
 
 static const MigcfgParams *walked;
 static long walk_items;
-#define INSIDE_P(ptr, n, tab) \
-    ((n) == 0 || ((const char *)(ptr) >= (const char *)(tab) && (const char *)(ptr) + (n) <= (const char *)((tab) + 1)))
 static int32_t any_bytes_visit(void *opaque, uint32_t id, const MigcfgValue *v)
 {
     (void)opaque;
@@ -1148,19 +1142,19 @@ static int32_t any_bytes_visit(void *opaque, uint32_t id, const MigcfgValue *v)
     walk_items++;
     bool ok = true;
     if (v->type == MIGCFG_TYPE_STR)
-        ok = INSIDE_P(v->s, v->len, walked);
+        ok = H_INSIDE(v->s, v->len, walked);
     else if (v->type == MIGCFG_TYPE_ENUM) /* a static name */
-        ok = v->s != NULL && !INSIDE_P(v->s, v->len, walked);
+        ok = v->s != NULL && !H_INSIDE(v->s, v->len, walked);
     else if (v->type == MIGCFG_TYPE_STR_LIST)
         for (size_t i = 0; i < v->count; i++)
-            ok = ok && INSIDE_P(v->items[i].s, v->items[i].len, walked);
+            ok = ok && H_INSIDE(v->items[i].s, v->items[i].len, walked);
     else if (v->type == MIGCFG_TYPE_BITMAP_MAPPING) {
         for (size_t i = 0; i < v->count; i++)
-            ok = ok && INSIDE_P(v->nodes[i].node_name, v->nodes[i].node_name_len, walked) &&
-                 INSIDE_P(v->nodes[i].alias, v->nodes[i].alias_len, walked);
+            ok = ok && H_INSIDE(v->nodes[i].node_name, v->nodes[i].node_name_len, walked) &&
+                 H_INSIDE(v->nodes[i].alias, v->nodes[i].alias_len, walked);
         for (size_t i = 0; i < v->nbitmaps; i++)
-            ok = ok && INSIDE_P(v->bitmaps[i].name, v->bitmaps[i].name_len, walked) &&
-                 INSIDE_P(v->bitmaps[i].alias, v->bitmaps[i].alias_len, walked);
+            ok = ok && H_INSIDE(v->bitmaps[i].name, v->bitmaps[i].name_len, walked) &&
+                 H_INSIDE(v->bitmaps[i].alias, v->bitmaps[i].alias_len, walked);
     }
     CHECK(ok);
     return 0;
@@ -1180,20 +1174,20 @@ static void read_everything(const MigcfgParams *p)
         (void)migcfg_get_bool(p, id, &b);
         bool is_enum = id == P(MULTIFD_COMPRESSION) || id == P(MODE) || id == P(ZERO_PAGE_DETECTION);
         if (migcfg_get_str(p, id, &s, &len) == MIGCFG_OK && !is_enum) /* enum names are static */
-            CHECK(INSIDE_P(s, len, p));
+            CHECK(H_INSIDE(s, len, p));
         if (migcfg_get_list_len(p, id, &count) == MIGCFG_OK)
             for (size_t i = 0; i <= count && i <= MIGCFG_EXEC_COMMAND_CAPACITY; i++)
                 if (migcfg_get_list_str(p, id, i, &s, &len) == MIGCFG_OK)
-                    CHECK(INSIDE_P(s, len, p));
+                    CHECK(H_INSIDE(s, len, p));
     }
     for (size_t i = 0; i <= MIGCFG_BITMAP_NODE_CAPACITY; i++) {
         MigcfgBitmapNode node;
         if (migcfg_get_bitmap_node(p, i, &node) == MIGCFG_OK) {
-            CHECK(INSIDE_P(node.node_name, node.node_name_len, p) && INSIDE_P(node.alias, node.alias_len, p));
+            CHECK(H_INSIDE(node.node_name, node.node_name_len, p) && H_INSIDE(node.alias, node.alias_len, p));
             for (size_t j = 0; j <= node.bitmaps && j <= MIGCFG_BITMAP_CAPACITY; j++) {
                 MigcfgBitmapAlias bm;
                 if (migcfg_get_bitmap(p, i, j, &bm) == MIGCFG_OK)
-                    CHECK(INSIDE_P(bm.name, bm.name_len, p) && INSIDE_P(bm.alias, bm.alias_len, p));
+                    CHECK(H_INSIDE(bm.name, bm.name_len, p) && H_INSIDE(bm.alias, bm.alias_len, p));
             }
         }
     }
@@ -1214,20 +1208,9 @@ static void read_everything(const MigcfgParams *p)
     (void)migcfg_params_check(p, p, &e);
 }
 
-static void any_bytes_hang(int sig)
-{
-    static const char msg[] = "FAIL test_any_bytes: no return within 120 s (a loop bounded by a "
-                              "count read from the table?)\n";
-    (void)sig;
-    (void)!write(2, msg, sizeof msg - 1);
-    _exit(1);
-}
-
 static void test_any_bytes(void)
 {
-    /* Liveness, not speed: the whole test takes well under a second. */
-    signal(SIGALRM, any_bytes_hang);
-    alarm(120);
+    h_watch("test_any_bytes", 120); /* it takes well under a second */
     static MigcfgParams p, q, before;
     static const char *const texts[] = {
         "multifd-channels=4",
@@ -1238,9 +1221,7 @@ static void test_any_bytes(void)
     rng_state = 0x9E3779B97F4A7C15ULL;
     walk_items = 0;
     for (int round = 0; round < 400; round++) {
-        unsigned char *b = (unsigned char *)&p;
-        for (size_t i = 0; i < sizeof p; i++)
-            b[i] = (unsigned char)rng();
+        h_fill_random(&p, sizeof p, &rng_state);
         if (round % 3 == 1) {
             /* Header words small and plausible, so the arena and lists are walked deeply. */
             uint64_t *w = (uint64_t *)&p;
@@ -1251,14 +1232,7 @@ static void test_any_bytes(void)
             migcfg_params_init(&p);
             CHECK_RC(migcfg_parse(&p, texts[1], strlen(texts[1]), NULL), MIGCFG_OK);
             CHECK_RC(migcfg_parse(&p, texts[2], strlen(texts[2]), NULL), MIGCFG_OK);
-            for (int k = 0; k < 1 + round % 64; k++) {
-                uint64_t x = rng();
-                size_t at = (size_t)(x >> 20) % (sizeof p - 4);
-                if (x & 1)
-                    b[at] = (unsigned char)(x >> 8);
-                else
-                    memcpy(b + (at & ~(size_t)3), &(uint32_t){(uint32_t)(x >> 8) % 9000}, 4);
-            }
+            h_scribble(&p, sizeof p, 1 + round % 64, 9000, &rng_state);
         }
         read_everything(&p);
         for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
