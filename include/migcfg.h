@@ -342,10 +342,9 @@ typedef enum MigcfgParam {
 // freshly initialised table; any other bytes (a table never initialised) are safe to pass
 // to every function, which neither crashes nor hangs on them and hands out only strings
 // inside the table, though what it reads is meaningless. Read it only through the
-// functions. Every function is
-// reentrant and never allocates: functions on distinct tables may run concurrently, and
-// any number of readers may share a table, but a table must not be written (parsed,
-// initialised, set) while another thread uses it.
+// functions. Every function is reentrant and never allocates: functions on distinct tables
+// may run concurrently, and any number of readers may share a table, but a table must not
+// be written (parsed, initialised, set) while another thread uses it.
 typedef struct MigcfgParams {
   // Opaque storage.
   uint64_t opaque_[MIGCFG_PARAMS_WORDS];

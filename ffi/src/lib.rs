@@ -318,10 +318,9 @@ pub struct MigcfgError {
 /// freshly initialised table; any other bytes (a table never initialised) are safe to pass
 /// to every function, which neither crashes nor hangs on them and hands out only strings
 /// inside the table, though what it reads is meaningless. Read it only through the
-/// functions. Every function is
-/// reentrant and never allocates: functions on distinct tables may run concurrently, and
-/// any number of readers may share a table, but a table must not be written (parsed,
-/// initialised, set) while another thread uses it.
+/// functions. Every function is reentrant and never allocates: functions on distinct tables
+/// may run concurrently, and any number of readers may share a table, but a table must not
+/// be written (parsed, initialised, set) while another thread uses it.
 #[repr(C)]
 pub struct MigcfgParams {
     /// Opaque storage.

@@ -67,9 +67,8 @@ fn patch(words: &mut [u64], at: usize, val: u32) {
     }
 }
 
-extern "C" fn count(opaque: *mut core::ffi::c_void, _id: u32, _v: *const MigcfgValue) -> i32 {
-    // The C tests read the values; here only the walk's end is asked for.
-    let _ = opaque;
+extern "C" fn each_value(_opaque: *mut core::ffi::c_void, _id: u32, _v: *const MigcfgValue) -> i32 {
+    // The C tests read the values; here only that the walk ends is asked.
     0
 }
 
@@ -144,7 +143,7 @@ fn read_table(p: *const MigcfgParams, within: Within) {
     }
     migcfg_format_caps_json(p, buf, out.len(), &mut n);
     assert_eq!(
-        migcfg_params_foreach_set(p, Some(count), core::ptr::null_mut()),
+        migcfg_params_foreach_set(p, Some(each_value), core::ptr::null_mut()),
         MIGCFG_OK
     );
     migcfg_params_check(p, core::ptr::null(), core::ptr::null_mut());
