@@ -8,7 +8,7 @@ LIB := target/release/libmigcfg.a
 
 .PHONY: all lib run test rust-test c-test lint header clean
 .PHONY: freestanding install install-check meson-test symbols header-compile doc ship-check
-.PHONY: qemu-check proof bench mutants msrv
+.PHONY: qemu-check proof bench mutants msrv cross-check
 
 all: lib
 
@@ -43,6 +43,23 @@ msrv:
 	rustup toolchain install $(MSRV) --profile minimal
 	RUSTFLAGS="-D warnings" $(CARGO) +$(MSRV) test --locked --workspace \
 	    --target-dir $(TARGET_DIR)/msrv
+
+# The workspace's Rust tests and the C harness on 64-bit Arm: cross-built, run under
+# qemu-user. Needs the aarch64 Rust target, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and
+# qemu-user (.ci/run installs them when it can).
+CROSS_TARGET := aarch64-unknown-linux-gnu
+CROSS_ENV := CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+    CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+cross-check:
+	$(CROSS_ENV) $(CARGO) test --release --locked --workspace --target $(CROSS_TARGET)
+	$(CROSS_ENV) $(CARGO) build --release --locked -p migcfg-ffi --target $(CROSS_TARGET)
+	mkdir -p $(TARGET_DIR)/cross
+	for t in test_migcfg test_abi test_incoming; do \
+	    aarch64-linux-gnu-gcc -std=gnu11 -Wall -Wextra -Werror -O1 -Iinclude \
+	        -o $(TARGET_DIR)/cross/$$t c-tests/$$t.c \
+	        $(TARGET_DIR)/$(CROSS_TARGET)/release/libmigcfg.a -lpthread -ldl -lm && \
+	    qemu-aarch64 -L /usr/aarch64-linux-gnu $(TARGET_DIR)/cross/$$t || exit 1; \
+	done
 
 # Refresh the committed header from the generated one.
 header: lib
