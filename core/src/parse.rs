@@ -391,6 +391,11 @@ impl OldSpans {
         for (d, s) in o.bitmaps.iter_mut().zip(p.bitmaps.iter()) {
             *d = [s[0], s[1]];
         }
+        // Bitmap counts as `Params::node` reads them (a table of any bytes may claim
+        // billions).
+        for (i, n) in o.nodes.iter_mut().enumerate() {
+            n[2] = p.node(i).map_or(0, |n| n.bitmaps as u32);
+        }
         o
     }
 }
@@ -460,9 +465,7 @@ fn strings_old<'a>(
                         let [nn, na, nb] = old.nodes.get(i).copied().unwrap_or_default();
                         f(Dst::NodeName(i), Src::Old(nn));
                         f(Dst::NodeAlias(i), Src::Old(na));
-                        // As `Params::node` reads it: a table of any bytes may claim
-                        // billions of bitmaps, and there are slots for `BITMAP_CAPACITY`.
-                        for _ in 0..(nb as usize).min(BITMAP_CAPACITY.saturating_sub(k)) {
+                        for _ in 0..nb {
                             let [bn, ba] = old.bitmaps.get(k).copied().unwrap_or_default();
                             f(Dst::BmName(k), Src::Old(bn));
                             f(Dst::BmAlias(k), Src::Old(ba));

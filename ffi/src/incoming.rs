@@ -14,8 +14,8 @@ use migcfg_core::incoming::Incoming;
 use migcfg_core::schema;
 
 use crate::{
-    bytes_of, parse_flags, put, report_status, MigcfgError, MigcfgParams, MigcfgStr,
-    MIGCFG_ERR_INVALID_ARG, MIGCFG_ERR_NULL, MIGCFG_OK,
+    parse_flags, put, report_status, MigcfgError, MigcfgParams, MigcfgStr, MIGCFG_ERR_INVALID_ARG,
+    MIGCFG_ERR_NULL, MIGCFG_OK,
 };
 
 /// Size of `MigcfgIncoming` in 64-bit words (16 296 bytes; the contract allows 16 KiB).
@@ -233,14 +233,12 @@ pub extern "C" fn migcfg_incoming_add(
     len: usize,
     err: *mut MigcfgError,
 ) -> i32 {
-    let Some(a) = bytes_of(arg, len).filter(|_| !inc.is_null()) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+    let a = match crate::text_for(inc, arg, len, err) {
+        Ok(a) => a,
+        Err(rc) => return rc,
     };
-    if crate::inside(a, inc) {
-        return report_status(err, Status::InvalidArg, crate::INSIDE);
-    }
     let Some(s) = state_mut(inc) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+        return report_status(err, Status::Null, crate::NULL_POINTER);
     };
     let Some(flags) = parse_flags(s.flags_raw()) else {
         return report_status(err, Status::InvalidArg, "Unknown flag");

@@ -395,18 +395,35 @@ fn put<T>(out: *mut T, v: T) -> bool {
     }
 }
 
-/// Whether `text` lies, even partly, inside the `T` at `obj`: text read back from the very
-/// table a call changes, which the change would overwrite while it still reads it. Refused
-/// before the table is borrowed, so no reference to it ever aliases the text.
-pub(crate) fn inside<T>(text: &[u8], obj: *const T) -> bool {
-    let (t, o) = (text.as_ptr() as usize, obj as usize);
-    !text.is_empty()
-        && t < o.saturating_add(core::mem::size_of::<T>())
-        && o < t.saturating_add(text.len())
-}
+/// Message of `MIGCFG_ERR_NULL`.
+pub(crate) const NULL_POINTER: &str = "A required pointer is NULL";
 
-/// The message of a text refused by [`inside`].
-pub(crate) const INSIDE: &str = "Text lies inside the storage it would change";
+/// The text of a call that changes `*obj`: both pointers present, and the text not even
+/// partly inside `*obj` (such as a string read back from it, which the change would
+/// overwrite while it still reads it). Checked before `*obj` is borrowed, so no reference to
+/// it ever aliases the text. On refusal, the status, with `err` (optional) written.
+pub(crate) fn text_for<'a, T>(
+    obj: *const T,
+    ptr: *const c_char,
+    len: usize,
+    err: *mut MigcfgError,
+) -> Result<&'a [u8], i32> {
+    let Some(text) = bytes_of(ptr, len).filter(|_| !obj.is_null()) else {
+        return Err(report_status(err, Status::Null, NULL_POINTER));
+    };
+    let (t, o) = (text.as_ptr() as usize, obj as usize);
+    let inside = !text.is_empty()
+        && t < o.saturating_add(core::mem::size_of::<T>())
+        && o < t.saturating_add(text.len());
+    if inside {
+        return Err(report_status(
+            err,
+            Status::InvalidArg,
+            "Text lies inside the storage it would change",
+        ));
+    }
+    Ok(text)
+}
 
 /// The caller's error struct as migcfg's own error type, to be written in place.
 pub(crate) fn sink<'a>(err: *mut MigcfgError) -> Option<&'a mut Error> {
@@ -474,14 +491,12 @@ pub extern "C" fn migcfg_parse_ex(
     flags: u32,
     err: *mut MigcfgError,
 ) -> i32 {
-    let Some(s) = bytes_of(text, len).filter(|_| !p.is_null()) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+    let s = match text_for(p, text, len, err) {
+        Ok(s) => s,
+        Err(rc) => return rc,
     };
-    if inside(s, p) {
-        return report_status(err, Status::InvalidArg, INSIDE);
-    }
     let Some(t) = table_mut(p) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+        return report_status(err, Status::Null, NULL_POINTER);
     };
     let Some(f) = parse_flags(flags) else {
         return report_status(err, Status::InvalidArg, "Unknown flag");
@@ -1047,7 +1062,7 @@ pub extern "C" fn migcfg_params_check(
     err: *mut MigcfgError,
 ) -> i32 {
     let Some(t) = table(p) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+        return report_status(err, Status::Null, NULL_POINTER);
     };
     let d = table(defaults);
     with_sink(err, |e| match t.check_over_into(d, e) {
@@ -1079,7 +1094,7 @@ fn setter(
     f: impl FnOnce(&mut Params, &mut Error) -> Result<(), Failed>,
 ) -> i32 {
     let Some(t) = table_mut(p) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+        return report_status(err, Status::Null, NULL_POINTER);
     };
     with_sink(err, |e| match f(t, e) {
         Ok(()) => MIGCFG_OK,
@@ -1124,12 +1139,10 @@ pub extern "C" fn migcfg_set_str(
     len: usize,
     err: *mut MigcfgError,
 ) -> i32 {
-    let Some(b) = bytes_of(s, len) else {
-        return report_status(err, Status::Null, "A required pointer is NULL");
+    let b = match text_for(p, s, len, err) {
+        Ok(b) => b,
+        Err(rc) => return rc,
     };
-    if inside(b, p) {
-        return report_status(err, Status::InvalidArg, INSIDE);
-    }
     setter(p, err, |t, e| t.set_str_into(id as usize, b, e))
 }
 
