@@ -355,6 +355,9 @@ struct OldSpans {
 }
 
 impl OldSpans {
+    // Not inlined: inlined, its copy of the spans sits in commit_staged's frame beside the
+    // one it returns, on the deepest stack path.
+    #[inline(never)]
     fn from(p: &Params) -> Self {
         if p.set & STRING_IDS == 0 {
             return OldSpans {
@@ -391,10 +394,9 @@ impl OldSpans {
         for (d, s) in o.bitmaps.iter_mut().zip(p.bitmaps.iter()) {
             *d = [s[0], s[1]];
         }
-        // Bitmap counts as `Params::node` reads them (a table of any bytes may claim
-        // billions).
-        for (i, n) in o.nodes.iter_mut().enumerate() {
-            n[2] = p.node(i).map_or(0, |n| n.bitmaps as u32);
+        // Bitmap counts as every reader sees them (a table of any bytes may claim billions).
+        for (n, c) in o.nodes.iter_mut().zip(p.bitmap_counts()) {
+            n[2] = c as u32;
         }
         o
     }

@@ -256,23 +256,35 @@ impl Params {
         if i >= self.nodes_len() {
             return None;
         }
-        let [name, alias, n] = *self.nodes.get(i)?;
-        // No more than the bitmaps that can follow the earlier nodes' (a table of any bytes
-        // may claim billions, and readers loop over them).
-        let room = BITMAP_CAPACITY.saturating_sub(self.bitmap_base(i));
+        let [name, alias, _] = *self.nodes.get(i)?;
         Some(NodeAlias {
             node_name: self.arena_str(name),
             alias: self.arena_str(alias),
-            bitmaps: (n as usize).min(room),
+            bitmaps: self.bitmap_counts().get(i).copied().unwrap_or(0),
         })
     }
 
+    /// The bitmaps of each node as every reader sees them: its own count, but no more than
+    /// the slots the earlier nodes leave (a table of any bytes may claim billions, and
+    /// readers loop over them); none for a node past [`Params::nodes_len`].
+    // Out of line: node and bitmap reads, the checks and the commit all ask for it.
+    #[inline(never)]
+    pub(crate) fn bitmap_counts(&self) -> [usize; BITMAP_NODE_CAPACITY] {
+        let mut counts = [0; BITMAP_NODE_CAPACITY];
+        let mut room = BITMAP_CAPACITY;
+        for (c, n) in counts
+            .iter_mut()
+            .zip(self.nodes.iter())
+            .take(self.nodes_len())
+        {
+            *c = (n[2] as usize).min(room);
+            room = room.saturating_sub(*c);
+        }
+        counts
+    }
+
     fn bitmap_base(&self, node: usize) -> usize {
-        self.nodes
-            .iter()
-            .take(node)
-            .map(|n| n[2] as usize)
-            .fold(0usize, usize::saturating_add)
+        self.bitmap_counts().iter().take(node).sum()
     }
 
     /// Bitmap `j` of node `i`.
