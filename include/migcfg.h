@@ -351,9 +351,10 @@ typedef struct MigcfgParams {
 } MigcfgParams;
 
 // An error: status code (equal to the function's return value), byte offset into the
-// text the function was given, and a NUL-terminated message in QEMU's words (cut at a
-// UTF-8 boundary with `...` when longer than `MIGCFG_ERROR_MAX - 1` bytes; it may quote
-// input bytes that are not UTF-8). Caller-owned; written only on failure.
+// text the function was given, and a NUL-terminated message in QEMU's words (when longer
+// than `MIGCFG_ERROR_MAX - 1` bytes, cut where it splits no character and ended with
+// `...`; it may quote input bytes that are not UTF-8). Caller-owned; written only on
+// failure.
 typedef struct MigcfgError {
   // Status code.
   int32_t code;

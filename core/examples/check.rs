@@ -23,16 +23,17 @@ fn main() {
     for line in stdin.lock().split(b'\n') {
         let Ok(line) = line else { break };
         let mut p = Params::new();
+        // Bytes, not text: QEMU's messages quote the input's bytes as they are.
         let r = match p.parse(&line) {
             Ok(()) => {
                 let mut o = Out::new(&mut buf);
                 format::json(&p, FormatFlags::default(), &mut o);
                 let n = o.len().min(buf.len());
-                format!("OK {}", String::from_utf8_lossy(&buf[..n]))
+                [b"OK ", &buf[..n], b"\n"].concat()
             }
-            Err(e) => format!("ERR {e}"),
+            Err(e) => [b"ERR ", e.message(), b"\n"].concat(),
         };
-        if writeln!(out, "{r}").is_err() {
+        if out.write_all(&r).is_err() {
             break;
         }
     }

@@ -76,8 +76,9 @@ impl Status {
 /// Size of an error message buffer, NUL included (`MIGCFG_ERROR_MAX`).
 pub const ERROR_MAX: usize = 512;
 
-/// A message of at most `ERROR_MAX - 1` bytes; a longer one is cut at a UTF-8 boundary and
-/// ends in `...`. Messages quote input, which may hold any bytes, so this is bytes, not `str`.
+/// A message of at most `ERROR_MAX - 1` bytes; a longer one is cut where it splits no
+/// character and ends in `...`. Messages quote input, which may hold any bytes, so this is
+/// bytes, not `str`.
 /// Integers only (any bit pattern is valid): the C ABI's `MigcfgError` has this layout, so
 /// a caller's error struct is written in place.
 #[derive(Clone)]
@@ -123,7 +124,7 @@ impl Message {
         }
     }
 
-    /// Finish a cut message: room for `...` at a UTF-8 boundary.
+    /// Finish a cut message: room for `...`, without splitting a character.
     fn seal(&mut self) {
         self.len = self.len.min(ERROR_MAX - 1);
         if self.cut != 0 {
@@ -136,12 +137,26 @@ impl Message {
     }
 
     fn cut_with_ellipsis(&mut self) {
-        let mut end = self.len.min(ERROR_MAX - 4);
-        // Back off over continuation bytes so no character is split.
-        while end > 0 && self.buf.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
-            end = end.saturating_sub(1);
+        let end = self.len.min(ERROR_MAX - 4);
+        let cont = |i: usize| self.buf.get(i).is_some_and(|b| b & 0xC0 == 0x80);
+        // The byte that starts the character at `end`: at most 3 continuation bytes back
+        // (further back, or no lead byte, and the bytes are invalid UTF-8 anyway).
+        let mut lead = end;
+        while lead > 0 && end.saturating_sub(lead) < 3 && cont(lead) {
+            lead = lead.saturating_sub(1);
         }
-        self.len = end;
+        let width = match self.buf.get(lead) {
+            Some(0xC0..=0xDF) => 2,
+            Some(0xE0..=0xEF) => 3,
+            Some(0xF0..=0xF7) => 4,
+            _ => 1,
+        };
+        // Cut before a character that `end` would split, and nowhere else.
+        self.len = if cont(end) && lead.saturating_add(width) > end {
+            lead
+        } else {
+            end
+        };
         self.cut = 0;
         for _ in 0..3 {
             self.push_byte(b'.');
@@ -312,6 +327,54 @@ mod tests {
         let s = core::str::from_utf8(e.message()).unwrap();
         assert!(s.ends_with("é..."));
         assert!(s.len() <= 511);
+    }
+
+    #[test]
+    fn cut_backs_off_only_over_a_split_character() {
+        // Every alignment of 2-, 3- and 4-byte characters against the cut: the message stays
+        // valid UTF-8 and loses only the character the cut would split.
+        for ch in ["é", "€", "𝄞"] {
+            for pad in 0..4 {
+                let mut m = Message::new();
+                m.push(&b"xxx"[..pad]);
+                for _ in 0..300 {
+                    m.push(ch.as_bytes());
+                }
+                let e = Error::new(Status::Syntax, 0, m);
+                let s = core::str::from_utf8(e.message()).unwrap();
+                let kept = s.len() - 3;
+                assert!(s.ends_with("..."), "{ch} {pad}");
+                assert!(
+                    kept <= ERROR_MAX - 4 && kept > ERROR_MAX - 4 - ch.len(),
+                    "{ch} {pad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cut_keeps_invalid_bytes_up_to_the_limit() {
+        // Stray continuation bytes begin no character: nothing to back off over.
+        let mut m = Message::new();
+        m.push(b"Invalid parameter '");
+        m.push(&[0xAF; 600]);
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(e.message().len(), ERROR_MAX - 1);
+        assert_eq!(&e.message()[ERROR_MAX - 5..], b"\xAF...");
+        // A complete character followed by stray bytes is kept whole, and so are they.
+        let mut m = Message::new();
+        m.push(&[b'd'; 505]);
+        m.push("é".as_bytes());
+        m.push(&[0xAF; 10]);
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(&e.message()[503..], b"dd\xC3\xA9\xAF...");
+        // A lead byte whose character the cut splits goes, with what follows it.
+        let mut m = Message::new();
+        m.push(&[b'd'; 507]);
+        m.push("€".as_bytes());
+        m.push(b"tail");
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(&e.message()[504..], b"ddd...");
     }
 
     #[test]

@@ -296,9 +296,10 @@ pub enum MigcfgParam {
 }
 
 /// An error: status code (equal to the function's return value), byte offset into the
-/// text the function was given, and a NUL-terminated message in QEMU's words (cut at a
-/// UTF-8 boundary with `...` when longer than `MIGCFG_ERROR_MAX - 1` bytes; it may quote
-/// input bytes that are not UTF-8). Caller-owned; written only on failure.
+/// text the function was given, and a NUL-terminated message in QEMU's words (when longer
+/// than `MIGCFG_ERROR_MAX - 1` bytes, cut where it splits no character and ended with
+/// `...`; it may quote input bytes that are not UTF-8). Caller-owned; written only on
+/// failure.
 #[repr(C)]
 pub struct MigcfgError {
     /// Status code.
