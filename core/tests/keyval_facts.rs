@@ -1362,4 +1362,22 @@ fn list_dictionaries_past_the_capacity() {
         t.find("x15.0").unwrap(),
         "Parameter 'x15' is unexpected",
     );
+    // One key nested list index in list index: each level misses element 0, and QEMU's
+    // walk, children first, names the deepest. Within the capacity migcfg does too; past
+    // it, the deepest it judged.
+    let chain = |depth: usize| format!("x{}=a", ".1".repeat(depth));
+    let missing = |depth: usize| format!("Parameter 'x{}.0' missing", ".1".repeat(depth));
+    err(
+        &chain(LIST_DICT_CAPACITY),
+        Syntax,
+        0,
+        &missing(LIST_DICT_CAPACITY - 1),
+    );
+    // QEMU: "Parameter 'x.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.0' missing".
+    err(
+        &chain(LIST_DICT_CAPACITY + 1),
+        Syntax,
+        0,
+        &missing(LIST_DICT_CAPACITY - 1),
+    );
 }
