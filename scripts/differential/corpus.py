@@ -88,37 +88,29 @@ def usable(s):
     return s and not any(c in s for c in b"\n\r\0") and b"help" not in s.lower() and b"?" not in s
 
 
+def key_frags(s):
+    """The key fragments of each keyval item (escaped commas dropped, which no key holds)."""
+    for item in s.replace(b",,", b"").split(b","):
+        yield item.split(b"=")[0].split(b".")
+
+
 def index_dicts(s):
     """Key prefixes followed by a list index, as keyval's list conversion sees them."""
-    seen = set()
-    for item in s.replace(b",,", b"").split(b","):
-        if b"=" not in item:
-            continue
-        frags = item.split(b"=")[0].split(b".")
-        for i in range(1, len(frags)):
-            if frags[i].isdigit():
-                seen.add(b".".join(frags[:i]))
-    return len(seen)
+    return len({b".".join(f[:i]) for f in key_frags(s) for i in range(1, len(f))
+                if f[i].isdigit()})
 
 
 def odd_keys(s):
     """Keys outside the schema's shape (approximately: any key below a list parameter counts
     as inside it)."""
-    n = 0
-    for item in s.replace(b",,", b"").split(b","):
-        frags = item.split(b"=")[0].split(b".")
-        if frags[0] not in NAMES or (len(frags) > 1 and frags[0] not in LISTS):
-            n += 1
-    return n
+    return sum(1 for f in key_frags(s)
+               if f[0] not in NAMES or (len(f) > 1 and f[0] not in LISTS))
 
 
 def zero_led_index(s):
     """An index spelled with a leading zero (`01`) under a list parameter."""
-    for item in s.replace(b",,", b"").split(b","):
-        frags = item.split(b"=")[0].split(b".")
-        if frags[0] in LISTS and any(f[:1] == b"0" and len(f) > 1 and f.isdigit() for f in frags):
-            return True
-    return False
+    return any(f[0] in LISTS and any(x[:1] == b"0" and len(x) > 1 and x.isdigit() for x in f)
+               for f in key_frags(s))
 
 
 def answers(cmd, inputs):
