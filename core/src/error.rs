@@ -145,12 +145,10 @@ impl Message {
         while lead > 0 && end.saturating_sub(lead) < 3 && cont(lead) {
             lead = lead.saturating_sub(1);
         }
-        let width = match self.buf.get(lead) {
-            Some(0xC0..=0xDF) => 2,
-            Some(0xE0..=0xEF) => 3,
-            Some(0xF0..=0xF7) => 4,
-            _ => 1,
-        };
+        // Where the sequence starting there ends, by the rule QEMU's JSON writer delimits
+        // sequences with.
+        let rest = self.buf.get(lead..self.len).unwrap_or(&[]);
+        let (_, width) = crate::text::mod_utf8_codepoint(rest);
         // Cut before a character that `end` would split, and nowhere else.
         self.len = if cont(end) && lead.saturating_add(width) > end {
             lead
@@ -368,6 +366,20 @@ mod tests {
         m.push(&[0xAF; 10]);
         let e = Error::new(Status::Syntax, 0, m);
         assert_eq!(&e.message()[503..], b"dd\xC3\xA9\xAF...");
+        // ... also when the character ends exactly at the cut.
+        let mut m = Message::new();
+        m.push(&[b'd'; 506]);
+        m.push("é".as_bytes());
+        m.push(&[0xAF; 10]);
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(&e.message()[503..], b"ddd\xC3\xA9...");
+        // A 5-byte sequence is no character (UTF-8 stops at 4): cut where the limit falls.
+        let mut m = Message::new();
+        m.push(&[b'd'; 504]);
+        m.push(&[0xF8, 0x88, 0x88, 0x88, 0x88]);
+        m.push(b"tail");
+        let e = Error::new(Status::Syntax, 0, m);
+        assert_eq!(&e.message()[503..], b"d\xF8\x88\x88\x88...");
         // A lead byte whose character the cut splits goes, with what follows it.
         let mut m = Message::new();
         m.push(&[b'd'; 507]);
