@@ -352,40 +352,27 @@ mod tests {
 
     #[test]
     fn cut_keeps_invalid_bytes_up_to_the_limit() {
+        // The sealed message of `parts` in a row.
+        let sealed = |parts: &[&[u8]]| {
+            let mut m = Message::new();
+            parts.iter().for_each(|p| m.push(p));
+            Error::new(Status::Syntax, 0, m)
+        };
         // Stray continuation bytes begin no character: nothing to back off over.
-        let mut m = Message::new();
-        m.push(b"Invalid parameter '");
-        m.push(&[0xAF; 600]);
-        let e = Error::new(Status::Syntax, 0, m);
+        let e = sealed(&[b"Invalid parameter '", &[0xAF; 600]]);
         assert_eq!(e.message().len(), ERROR_MAX - 1);
         assert_eq!(&e.message()[ERROR_MAX - 5..], b"\xAF...");
-        // A complete character followed by stray bytes is kept whole, and so are they.
-        let mut m = Message::new();
-        m.push(&[b'd'; 505]);
-        m.push("é".as_bytes());
-        m.push(&[0xAF; 10]);
-        let e = Error::new(Status::Syntax, 0, m);
+        // A complete character followed by stray bytes is kept whole, and so are they,
+        let e = sealed(&[&[b'd'; 505], "é".as_bytes(), &[0xAF; 10]]);
         assert_eq!(&e.message()[503..], b"dd\xC3\xA9\xAF...");
         // ... also when the character ends exactly at the cut.
-        let mut m = Message::new();
-        m.push(&[b'd'; 506]);
-        m.push("é".as_bytes());
-        m.push(&[0xAF; 10]);
-        let e = Error::new(Status::Syntax, 0, m);
+        let e = sealed(&[&[b'd'; 506], "é".as_bytes(), &[0xAF; 10]]);
         assert_eq!(&e.message()[503..], b"ddd\xC3\xA9...");
         // A 5-byte sequence is no character (UTF-8 stops at 4): cut where the limit falls.
-        let mut m = Message::new();
-        m.push(&[b'd'; 504]);
-        m.push(&[0xF8, 0x88, 0x88, 0x88, 0x88]);
-        m.push(b"tail");
-        let e = Error::new(Status::Syntax, 0, m);
+        let e = sealed(&[&[b'd'; 504], &[0xF8, 0x88, 0x88, 0x88, 0x88], b"tail"]);
         assert_eq!(&e.message()[503..], b"d\xF8\x88\x88\x88...");
         // A lead byte whose character the cut splits goes, with what follows it.
-        let mut m = Message::new();
-        m.push(&[b'd'; 507]);
-        m.push("€".as_bytes());
-        m.push(b"tail");
-        let e = Error::new(Status::Syntax, 0, m);
+        let e = sealed(&[&[b'd'; 507], "€".as_bytes(), b"tail"]);
         assert_eq!(&e.message()[504..], b"ddd...");
     }
 
